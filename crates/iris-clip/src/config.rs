@@ -1,0 +1,254 @@
+//! config.json of a Hugging Face CLIP model: the tower sizes, with transformers' defaults for
+//! absent fields and errors that name the field for wrong or inconsistent ones.
+
+use crate::error::{ClipError, Result};
+use serde_json::Value;
+use std::path::Path;
+
+/// Activation of the MLP blocks (`hidden_act`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activation {
+    /// `x * sigmoid(1.702 x)`, the original OpenAI CLIP activation.
+    QuickGelu,
+    /// Exact (erf) GELU, `gelu` in transformers.
+    Gelu,
+    /// Tanh approximation of GELU (`gelu_new`, `gelu_pytorch_tanh`).
+    GeluTanh,
+}
+
+/// Sizes of one transformer tower.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TowerConfig {
+    pub hidden_size: usize,
+    pub intermediate_size: usize,
+    pub num_hidden_layers: usize,
+    pub num_attention_heads: usize,
+    pub activation: Activation,
+    pub layer_norm_eps: f64,
+}
+
+/// Text tower: tower sizes plus vocabulary and context length.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextConfig {
+    pub tower: TowerConfig,
+    pub vocab_size: usize,
+    /// Context length: the longest token sequence, special tokens included.
+    pub max_position_embeddings: usize,
+    /// `eos_token_id` as configured; 2 is transformers' legacy value meaning "the highest id".
+    pub eos_token_id: Option<u32>,
+}
+
+/// Vision tower: tower sizes plus the patch grid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VisionConfig {
+    pub tower: TowerConfig,
+    pub image_size: usize,
+    pub patch_size: usize,
+    pub num_channels: usize,
+}
+
+impl VisionConfig {
+    /// Patches along one side of the (square) input.
+    pub fn grid(&self) -> usize {
+        self.image_size / self.patch_size
+    }
+}
+
+/// The whole model configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClipConfig {
+    pub text: TextConfig,
+    pub vision: VisionConfig,
+    pub projection_dim: usize,
+}
+
+/// Reads fields of one JSON object, naming `section.field` in every error.
+struct Fields<'a> {
+    file: &'a Path,
+    section: &'a str,
+    object: &'a serde_json::Map<String, Value>,
+}
+
+impl Fields<'_> {
+    fn err(&self, key: &str, message: String) -> ClipError {
+        let field = if self.section.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.section)
+        };
+        ClipError::model(self.file, format!("field `{field}` {message}"))
+    }
+
+    fn usize(&self, key: &str, default: usize) -> Result<usize> {
+        match self.object.get(key) {
+            None | Some(Value::Null) => Ok(default),
+            Some(v) => match v.as_u64() {
+                Some(n) if n > 0 => Ok(n as usize),
+                _ => Err(self.err(key, format!("must be a positive integer, found {v}"))),
+            },
+        }
+    }
+
+    fn f64(&self, key: &str, default: f64) -> Result<f64> {
+        match self.object.get(key) {
+            None | Some(Value::Null) => Ok(default),
+            Some(v) => v
+                .as_f64()
+                .filter(|x| *x > 0.0)
+                .ok_or_else(|| self.err(key, format!("must be a positive number, found {v}"))),
+        }
+    }
+
+    fn activation(&self) -> Result<Activation> {
+        match self.object.get("hidden_act") {
+            None | Some(Value::Null) => Ok(Activation::QuickGelu),
+            Some(Value::String(s)) => match s.as_str() {
+                "quick_gelu" => Ok(Activation::QuickGelu),
+                "gelu" => Ok(Activation::Gelu),
+                "gelu_new" | "gelu_pytorch_tanh" | "gelu_fast" => Ok(Activation::GeluTanh),
+                other => Err(self.err("hidden_act", format!("has unsupported value \"{other}\""))),
+            },
+            Some(v) => Err(self.err("hidden_act", format!("must be a string, found {v}"))),
+        }
+    }
+
+    fn section(&self, key: &'static str) -> Result<Fields<'_>> {
+        match self.object.get(key) {
+            Some(Value::Object(object)) => Ok(Fields {
+                file: self.file,
+                section: key,
+                object,
+            }),
+            Some(v) => Err(self.err(key, format!("must be an object, found {v}"))),
+            None => Err(self.err(key, "is missing".to_string())),
+        }
+    }
+
+    /// Tower sizes with transformers' defaults (`hidden`, `intermediate`, `layers`, `heads`).
+    fn tower(&self, defaults: (usize, usize, usize, usize)) -> Result<TowerConfig> {
+        let tower = TowerConfig {
+            hidden_size: self.usize("hidden_size", defaults.0)?,
+            intermediate_size: self.usize("intermediate_size", defaults.1)?,
+            num_hidden_layers: self.usize("num_hidden_layers", defaults.2)?,
+            num_attention_heads: self.usize("num_attention_heads", defaults.3)?,
+            activation: self.activation()?,
+            layer_norm_eps: self.f64("layer_norm_eps", 1e-5)?,
+        };
+        if tower.hidden_size % tower.num_attention_heads != 0 {
+            return Err(self.err(
+                "num_attention_heads",
+                format!(
+                    "({}) must divide hidden_size ({})",
+                    tower.num_attention_heads, tower.hidden_size
+                ),
+            ));
+        }
+        Ok(tower)
+    }
+}
+
+impl ClipConfig {
+    /// Reads and checks `config.json`.
+    pub fn from_file(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|source| ClipError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_json(path, &text)
+    }
+
+    /// Parses config.json text; `path` is only used in error messages.
+    pub fn from_json(path: &Path, json: &str) -> Result<Self> {
+        let root: Value = serde_json::from_str(json)
+            .map_err(|e| ClipError::model(path, format!("is not valid json: {e}")))?;
+        let Value::Object(object) = &root else {
+            return Err(ClipError::model(path, "must hold a json object"));
+        };
+        let top = Fields {
+            file: path,
+            section: "",
+            object,
+        };
+        let t = top.section("text_config")?;
+        let text = TextConfig {
+            tower: t.tower((512, 2048, 12, 8))?,
+            vocab_size: t.usize("vocab_size", 49408)?,
+            max_position_embeddings: t.usize("max_position_embeddings", 77)?,
+            eos_token_id: t
+                .object
+                .get("eos_token_id")
+                .and_then(Value::as_u64)
+                .map(|id| id as u32),
+        };
+        let v = top.section("vision_config")?;
+        let vision = VisionConfig {
+            tower: v.tower((768, 3072, 12, 12))?,
+            image_size: v.usize("image_size", 224)?,
+            patch_size: v.usize("patch_size", 32)?,
+            num_channels: v.usize("num_channels", 3)?,
+        };
+        if vision.image_size % vision.patch_size != 0 {
+            return Err(v.err(
+                "patch_size",
+                format!(
+                    "({}) must divide image_size ({})",
+                    vision.patch_size, vision.image_size
+                ),
+            ));
+        }
+        if vision.num_channels != 3 {
+            return Err(v.err(
+                "num_channels",
+                format!("must be 3 (rgb), found {}", vision.num_channels),
+            ));
+        }
+        Ok(Self {
+            text,
+            vision,
+            projection_dim: top.usize("projection_dim", 512)?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(json: &str) -> Result<ClipConfig> {
+        ClipConfig::from_json(Path::new("config.json"), json)
+    }
+
+    #[test]
+    fn absent_fields_take_transformers_defaults() {
+        let c = parse(r#"{"text_config": {}, "vision_config": {"patch_size": 16}}"#).unwrap();
+        assert_eq!(c.text.tower.hidden_size, 512);
+        assert_eq!(c.text.max_position_embeddings, 77);
+        assert_eq!(c.vision.tower.hidden_size, 768);
+        assert_eq!(c.vision.grid(), 14);
+        assert_eq!(c.projection_dim, 512);
+        assert_eq!(c.vision.tower.activation, Activation::QuickGelu);
+    }
+
+    #[test]
+    fn errors_name_the_file_and_field() {
+        let e = parse(r#"{"text_config": {}}"#).unwrap_err().to_string();
+        assert_eq!(e, "config.json: field `vision_config` is missing");
+        let e = parse(r#"{"text_config": {"hidden_size": "big"}, "vision_config": {}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`text_config.hidden_size`") && e.contains("\"big\""), "{e}");
+        let e = parse(r#"{"text_config": {}, "vision_config": {"patch_size": 30}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`vision_config.patch_size` (30) must divide image_size (224)"), "{e}");
+        let e = parse(r#"{"text_config": {"num_attention_heads": 7}, "vision_config": {}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`text_config.num_attention_heads`"), "{e}");
+        let e = parse(r#"{"text_config": {"hidden_act": "relu"}, "vision_config": {}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unsupported value \"relu\""), "{e}");
+        assert!(parse("[1]").unwrap_err().to_string().contains("json object"));
+    }
+}

@@ -1,0 +1,129 @@
+//! Finding a model's four files: a local folder, or a Hugging Face repo id resolved from the
+//! standard cache (HF_HOME) and downloaded with a progress bar when missing. With no network,
+//! or with HF_HUB_OFFLINE set, a missing model fails within seconds and says what to do.
+
+use crate::error::{ClipError, Result};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// The model used when none is named.
+pub const DEFAULT_MODEL: &str = "openai/clip-vit-base-patch32";
+
+/// The files of a model in the Hugging Face layout.
+pub const MODEL_FILES: [&str; 4] = [
+    "config.json",
+    "tokenizer.json",
+    "preprocessor_config.json",
+    "model.safetensors",
+];
+
+/// Paths of the four files of one model.
+#[derive(Debug, Clone)]
+pub struct ModelFiles {
+    pub config: PathBuf,
+    pub tokenizer: PathBuf,
+    pub preprocessor: PathBuf,
+    pub weights: PathBuf,
+}
+
+impl ModelFiles {
+    /// The files inside a local folder (each is checked when it is read).
+    pub fn in_folder(dir: &Path) -> Self {
+        Self {
+            config: dir.join(MODEL_FILES[0]),
+            tokenizer: dir.join(MODEL_FILES[1]),
+            preprocessor: dir.join(MODEL_FILES[2]),
+            weights: dir.join(MODEL_FILES[3]),
+        }
+    }
+
+    fn from_list(mut paths: Vec<PathBuf>) -> Self {
+        let weights = paths.pop().unwrap_or_default();
+        let preprocessor = paths.pop().unwrap_or_default();
+        let tokenizer = paths.pop().unwrap_or_default();
+        let config = paths.pop().unwrap_or_default();
+        Self {
+            config,
+            tokenizer,
+            preprocessor,
+            weights,
+        }
+    }
+}
+
+fn offline_hint(spec: &str, why: &str) -> ClipError {
+    ClipError::Unavailable(format!(
+        "model \"{spec}\" is not in the hugging face cache ({}) and {why}; \
+         pass a local folder holding {} with --model DIR (or IRIS_MODEL=DIR), \
+         or copy the cache from a machine with network",
+        hf_hub::Cache::from_env().path().display(),
+        MODEL_FILES.join(", "),
+    ))
+}
+
+fn offline_requested() -> bool {
+    std::env::var("HF_HUB_OFFLINE").is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+/// Whether the hub's host answers a TCP connection within a few seconds (DNS included).
+fn hub_reachable() -> bool {
+    let endpoint = std::env::var("HF_ENDPOINT").unwrap_or_else(|_| "https://huggingface.co".into());
+    let host = endpoint
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let port = if endpoint.starts_with("http://") { 80 } else { 443 };
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let ok = (host.as_str(), port)
+            .to_socket_addrs()
+            .ok()
+            .and_then(|mut addrs| addrs.next())
+            .is_some_and(|addr| TcpStream::connect_timeout(&addr, Duration::from_secs(4)).is_ok());
+        let _ = tx.send(ok);
+    });
+    rx.recv_timeout(Duration::from_secs(6)).unwrap_or(false)
+}
+
+/// Resolves a model spec: an existing folder, or a Hugging Face repo id.
+pub fn resolve(spec: &str, progress: bool) -> Result<ModelFiles> {
+    let path = Path::new(spec);
+    if path.is_dir() {
+        return Ok(ModelFiles::in_folder(path));
+    }
+    if path.is_absolute() || spec.starts_with('.') || spec.matches('/').count() > 1 {
+        return Err(ClipError::Unavailable(format!(
+            "model folder \"{spec}\" does not exist"
+        )));
+    }
+    let cache = hf_hub::Cache::from_env().model(spec.to_string());
+    let cached: Option<Vec<PathBuf>> = MODEL_FILES.iter().map(|f| cache.get(f)).collect();
+    if let Some(paths) = cached {
+        return Ok(ModelFiles::from_list(paths));
+    }
+    if offline_requested() {
+        return Err(offline_hint(spec, "HF_HUB_OFFLINE is set"));
+    }
+    if !hub_reachable() {
+        return Err(offline_hint(spec, "huggingface.co cannot be reached"));
+    }
+    let api = hf_hub::api::sync::ApiBuilder::from_env()
+        .with_progress(progress)
+        .build()
+        .map_err(|e| ClipError::Unavailable(format!("cannot start the download of \"{spec}\": {e}")))?;
+    let repo = api.model(spec.to_string());
+    let paths = MODEL_FILES
+        .iter()
+        .map(|f| {
+            repo.get(f).map_err(|e| {
+                ClipError::Unavailable(format!("cannot download {f} of model \"{spec}\": {e}"))
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(ModelFiles::from_list(paths))
+}

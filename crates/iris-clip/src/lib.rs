@@ -1,0 +1,41 @@
+//! CLIP on candle: the model layer of Iris.
+//!
+//! Loads any CLIP model in the Hugging Face layout (config.json, model.safetensors,
+//! tokenizer.json, preprocessor_config.json) from a folder or from the Hugging Face cache, and
+//! turns texts and images into L2-normalised vectors that match `transformers` on the same
+//! weights. It knows nothing about photo libraries or databases.
+//!
+//! ```no_run
+//! let files = iris_clip::resolve("openai/clip-vit-base-patch32", true)?;
+//! let clip = iris_clip::Clip::load(&files)?;
+//! let v = clip.embed_texts(&["a dog asleep on a sofa"])?;
+//! # Ok::<(), iris_clip::ClipError>(())
+//! ```
+//!
+//! Pieces: [`config`] (config.json), [`preprocess`] and [`resample`] (CLIPImageProcessor,
+//! Pillow-exact), [`tokenizer`], the encoder and towers (private), [`hub`] (finding files).
+
+pub mod config;
+mod error;
+pub mod hub;
+mod model;
+pub mod preprocess;
+pub mod resample;
+pub mod tokenizer;
+mod towers;
+mod transformer;
+
+pub use error::{ClipError, Result};
+pub use hub::{resolve, ModelFiles, DEFAULT_MODEL};
+pub use model::{decode_file, Clip, IMAGE_BATCH, TEXT_BATCH};
+
+/// Sets the number of CPU threads used by the matrix kernels and parallel ops. Call it before
+/// the first embedding; later calls only affect the matrix kernels.
+pub fn set_threads(threads: usize) {
+    let threads = threads.max(1);
+    // candle's matmul reads RAYON_NUM_THREADS on every call; rayon reads it once.
+    std::env::set_var("RAYON_NUM_THREADS", threads.to_string());
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build_global();
+}

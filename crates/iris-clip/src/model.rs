@@ -1,0 +1,181 @@
+//! [`Clip`]: a loaded model that turns texts and images into L2-normalised vectors, in
+//! batches of bounded size.
+
+use crate::config::ClipConfig;
+use crate::error::{ClipError, Result};
+use crate::hub::ModelFiles;
+use crate::preprocess::{to_rgb8, Preprocessor};
+use crate::tokenizer::ClipTokenizer;
+use crate::towers::{TextTower, VisionTower, DTYPE};
+use candle_core::{Device, Tensor};
+use candle_nn::VarBuilder;
+use image::RgbImage;
+use std::path::Path;
+
+/// Images encoded per forward pass: large enough for efficient matmuls, small enough that
+/// activations stay in the tens of megabytes for ViT-B.
+pub const IMAGE_BATCH: usize = 16;
+/// Texts encoded per forward pass.
+pub const TEXT_BATCH: usize = 64;
+
+/// A CLIP model ready to embed.
+pub struct Clip {
+    config: ClipConfig,
+    tokenizer: ClipTokenizer,
+    preprocessor: Preprocessor,
+    text: TextTower,
+    vision: VisionTower,
+    device: Device,
+}
+
+impl Clip {
+    /// Loads a model from its files on the CPU; weights are memory-mapped.
+    pub fn load(files: &ModelFiles) -> Result<Self> {
+        let config = ClipConfig::from_file(&files.config)?;
+        let tokenizer = ClipTokenizer::from_file(
+            &files.tokenizer,
+            config.text.max_position_embeddings,
+            config.text.eos_token_id,
+        )?;
+        let preprocessor = Preprocessor::from_file(&files.preprocessor, config.vision.image_size)?;
+        if preprocessor.crop != Some((config.vision.image_size, config.vision.image_size)) {
+            return Err(ClipError::model(
+                &files.preprocessor,
+                format!(
+                    "field `crop_size` ({:?}) must equal config.json's vision_config.image_size ({})",
+                    preprocessor.crop, config.vision.image_size
+                ),
+            ));
+        }
+        let device = Device::Cpu;
+        let weights = &files.weights;
+        if !weights.is_file() {
+            return Err(ClipError::model(weights, "is missing"));
+        }
+        let wrap = |e: candle_core::Error| ClipError::model(weights, e.to_string());
+        // SAFETY: the file is mapped read-only; like every mmap user we rely on nobody
+        // truncating a model file while it is loaded.
+        #[allow(unsafe_code)]
+        let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[weights], DTYPE, &device) }
+            .map_err(wrap)?;
+        let text = TextTower::load(&vb, &config.text, config.projection_dim).map_err(wrap)?;
+        let vision = VisionTower::load(&vb, &config.vision, config.projection_dim).map_err(wrap)?;
+        Ok(Self {
+            config,
+            tokenizer,
+            preprocessor,
+            text,
+            vision,
+            device,
+        })
+    }
+
+    /// Loads the model in a local folder.
+    pub fn load_dir(dir: &Path) -> Result<Self> {
+        Self::load(&ModelFiles::in_folder(dir))
+    }
+
+    pub fn config(&self) -> &ClipConfig {
+        &self.config
+    }
+
+    pub fn preprocessor(&self) -> &Preprocessor {
+        &self.preprocessor
+    }
+
+    pub fn tokenizer(&self) -> &ClipTokenizer {
+        &self.tokenizer
+    }
+
+    /// Length of the embeddings.
+    pub fn dim(&self) -> usize {
+        self.config.projection_dim
+    }
+
+    /// Embeds texts; each result is independent of the others in the batch.
+    pub fn embed_texts<S: AsRef<str>>(&self, texts: &[S]) -> Result<Vec<Vec<f32>>> {
+        let mut out = Vec::with_capacity(texts.len());
+        for chunk in texts.chunks(TEXT_BATCH) {
+            let ids = chunk
+                .iter()
+                .map(|t| self.tokenizer.encode(t.as_ref()))
+                .collect::<Result<Vec<_>>>()?;
+            let seq = ids.iter().map(Vec::len).max().unwrap_or(1).max(1);
+            let pool: Vec<usize> = ids.iter().map(|i| self.tokenizer.pool_position(i)).collect();
+            let mut flat = Vec::with_capacity(seq * ids.len());
+            for row in &ids {
+                flat.extend_from_slice(row);
+                flat.resize(flat.len() + seq - row.len(), self.tokenizer.pad_id());
+            }
+            let vectors = self.text.forward(&flat, ids.len(), &pool)?;
+            out.extend(vectors.to_vec2::<f32>()?);
+        }
+        Ok(out)
+    }
+
+    /// Preprocesses one decoded image into CHW floats.
+    pub fn preprocess(&self, image: &RgbImage) -> Vec<f32> {
+        self.preprocessor.pixels(image)
+    }
+
+    /// Embeds already preprocessed images (each `3 x size x size` floats).
+    pub fn embed_pixels(&self, pixels: &[Vec<f32>]) -> Result<Vec<Vec<f32>>> {
+        let size = self.config.vision.image_size;
+        let mut out = Vec::with_capacity(pixels.len());
+        for chunk in pixels.chunks(IMAGE_BATCH) {
+            let mut flat = Vec::with_capacity(chunk.len() * 3 * size * size);
+            for p in chunk {
+                if p.len() != 3 * size * size {
+                    return Err(ClipError::Compute(candle_core::Error::Msg(format!(
+                        "pixels of length {} given, the model takes 3x{size}x{size}",
+                        p.len()
+                    ))));
+                }
+                flat.extend_from_slice(p);
+            }
+            let batch = Tensor::from_vec(flat, (chunk.len(), 3, size, size), &self.device)?;
+            out.extend(self.vision.forward(&batch)?.to_vec2::<f32>()?);
+        }
+        Ok(out)
+    }
+
+    /// Embeds decoded images.
+    pub fn embed_images(&self, images: &[RgbImage]) -> Result<Vec<Vec<f32>>> {
+        let mut out = Vec::with_capacity(images.len());
+        for chunk in images.chunks(IMAGE_BATCH) {
+            let pixels: Vec<Vec<f32>> = chunk.iter().map(|i| self.preprocess(i)).collect();
+            out.extend(self.embed_pixels(&pixels)?);
+        }
+        Ok(out)
+    }
+
+    /// Decodes image files (format recognised from content) and embeds them.
+    pub fn embed_image_files<P: AsRef<Path>>(&self, paths: &[P]) -> Result<Vec<Vec<f32>>> {
+        let mut out = Vec::with_capacity(paths.len());
+        for chunk in paths.chunks(IMAGE_BATCH) {
+            let images = chunk
+                .iter()
+                .map(|p| decode_file(p.as_ref()))
+                .collect::<Result<Vec<_>>>()?;
+            out.extend(self.embed_images(&images)?);
+        }
+        Ok(out)
+    }
+}
+
+/// Decodes an image file to RGB with the image crate's default memory limits.
+pub fn decode_file(path: &Path) -> Result<RgbImage> {
+    let err = |message: String| ClipError::Image {
+        path: path.to_path_buf(),
+        message,
+    };
+    let reader = image::ImageReader::open(path)
+        .map_err(|source| ClipError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?
+        .with_guessed_format()
+        .map_err(|e| err(e.to_string()))?;
+    let decoded = reader.decode().map_err(|e| err(e.to_string()))?;
+    Ok(to_rgb8(decoded))
+}
