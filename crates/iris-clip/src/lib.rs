@@ -15,7 +15,10 @@
 //! Pieces: [`config`] (config.json), [`preprocess`] and [`resample`] (CLIPImageProcessor,
 //! Pillow-exact), [`tokenizer`], the encoder and towers (private), [`hub`] (finding files).
 
+pub mod attention;
 pub mod config;
+pub mod decode;
+mod epilogue;
 mod error;
 pub mod hub;
 mod model;
@@ -27,7 +30,8 @@ mod transformer;
 
 pub use error::{ClipError, Result};
 pub use hub::{resolve, ModelFiles, DEFAULT_MODEL};
-pub use model::{decode_file, Clip, IMAGE_BATCH, TEXT_BATCH};
+pub use decode::{decode_bytes, decode_file};
+pub use model::{Clip, IMAGE_BATCH, TEXT_BATCH};
 
 /// Sets the number of CPU threads used by the matrix kernels and parallel ops. Call it before
 /// the first embedding; later calls only affect the matrix kernels.

@@ -4,7 +4,7 @@
 use crate::config::ClipConfig;
 use crate::error::{ClipError, Result};
 use crate::hub::ModelFiles;
-use crate::preprocess::{to_rgb8, Preprocessor};
+use crate::preprocess::Preprocessor;
 use crate::tokenizer::ClipTokenizer;
 use crate::towers::{TextTower, VisionTower, DTYPE};
 use candle_core::{Device, Tensor};
@@ -155,27 +155,10 @@ impl Clip {
         for chunk in paths.chunks(IMAGE_BATCH) {
             let images = chunk
                 .iter()
-                .map(|p| decode_file(p.as_ref()))
+                .map(|p| crate::decode::decode_file(p.as_ref()))
                 .collect::<Result<Vec<_>>>()?;
             out.extend(self.embed_images(&images)?);
         }
         Ok(out)
     }
-}
-
-/// Decodes an image file to RGB with the image crate's default memory limits.
-pub fn decode_file(path: &Path) -> Result<RgbImage> {
-    let err = |message: String| ClipError::Image {
-        path: path.to_path_buf(),
-        message,
-    };
-    let reader = image::ImageReader::open(path)
-        .map_err(|source| ClipError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?
-        .with_guessed_format()
-        .map_err(|e| err(e.to_string()))?;
-    let decoded = reader.decode().map_err(|e| err(e.to_string()))?;
-    Ok(to_rgb8(decoded))
 }

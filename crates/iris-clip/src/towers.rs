@@ -2,8 +2,8 @@
 //! the first end-of-text token) and vision (pixels to a projected vector from the class token).
 
 use crate::config::{TextConfig, VisionConfig};
-use crate::transformer::{l2_normalize, Encoder, LayerNorm, Linear};
-use candle_core::{DType, Device, Module, Result, Tensor};
+use crate::transformer::{l2_normalize, Encoder, LayerNorm, Linear, WeightLayout};
+use candle_core::{DType, Module, Result, Tensor};
 use candle_nn::VarBuilder;
 
 /// `text_model.*` plus `text_projection`.
@@ -25,9 +25,14 @@ impl TextTower {
             position_embedding: e
                 .pp("position_embedding")
                 .get((c.max_position_embeddings, h), "weight")?,
-            encoder: Encoder::load(m.pp("encoder"), &c.tower)?,
+            encoder: Encoder::load(m.pp("encoder"), &c.tower, WeightLayout::Contiguous)?,
             final_norm: LayerNorm::load(&m.pp("final_layer_norm"), h, c.tower.layer_norm_eps)?,
-            projection: Linear::load(&vb.pp("text_projection"), projection_dim, h, false)?,
+            projection: Linear::load(
+                &vb.pp("text_projection"),
+                (projection_dim, h),
+                false,
+                WeightLayout::Contiguous,
+            )?,
         })
     }
 
@@ -40,8 +45,7 @@ impl TextTower {
         let tokens = self.token_embedding.index_select(&ids, 0)?;
         let positions = self.position_embedding.narrow(0, 0, seq)?.repeat((batch, 1))?;
         let x = (tokens + positions)?;
-        let mask = causal_mask(seq, device)?;
-        let x = self.encoder.forward(&x, batch, Some(&mask))?;
+        let x = self.encoder.forward(&x, batch, true)?;
         let rows: Vec<u32> = pool
             .iter()
             .enumerate()
@@ -51,13 +55,6 @@ impl TextTower {
         let pooled = x.index_select(&rows, 0)?.apply(&self.final_norm)?;
         l2_normalize(&pooled.apply(&self.projection)?)
     }
-}
-
-fn causal_mask(seq: usize, device: &Device) -> Result<Tensor> {
-    let mask: Vec<f32> = (0..seq)
-        .flat_map(|i| (0..seq).map(move |j| if j > i { f32::NEG_INFINITY } else { 0.0 }))
-        .collect();
-    Tensor::from_vec(mask, (seq, seq), device)
 }
 
 /// `vision_model.*` plus `visual_projection`.
@@ -80,7 +77,7 @@ impl VisionTower {
         let m = vb.pp("vision_model");
         let e = m.pp("embeddings");
         let conv = e.pp("patch_embedding").get((h, 3, p, p), "weight")?;
-        let patch = Linear::from_weight(conv.reshape((h, 3 * p * p))?)?;
+        let patch = Linear::from_weight(conv.reshape((h, 3 * p * p))?, WeightLayout::View)?;
         Ok(Self {
             patch,
             class_embedding: e.get(h, "class_embedding")?.reshape((1, h))?,
@@ -88,9 +85,14 @@ impl VisionTower {
                 .pp("position_embedding")
                 .get((c.grid() * c.grid() + 1, h), "weight")?,
             pre_norm: LayerNorm::load(&m.pp("pre_layrnorm"), h, eps)?,
-            encoder: Encoder::load(m.pp("encoder"), &c.tower)?,
+            encoder: Encoder::load(m.pp("encoder"), &c.tower, WeightLayout::View)?,
             post_norm: LayerNorm::load(&m.pp("post_layernorm"), h, eps)?,
-            projection: Linear::load(&vb.pp("visual_projection"), projection_dim, h, false)?,
+            projection: Linear::load(
+                &vb.pp("visual_projection"),
+                (projection_dim, h),
+                false,
+                WeightLayout::View,
+            )?,
             patch_size: p,
             grid: c.grid(),
         })
@@ -113,7 +115,7 @@ impl VisionTower {
             .broadcast_add(&self.position_embedding)?
             .reshape((batch * (g * g + 1), hidden))?
             .apply(&self.pre_norm)?;
-        let x = self.encoder.forward(&x, batch, None)?;
+        let x = self.encoder.forward(&x, batch, false)?;
         let class_rows = x
             .reshape((batch, g * g + 1, hidden))?
             .narrow(1, 0, 1)?

@@ -1,0 +1,123 @@
+//! Multi-head scaled dot-product attention over the fused q/k/v matrix, computed directly on
+//! the `[tokens, 3 * hidden]` buffer. candle would run it as one small gemm call per (image,
+//! head) pair plus permute copies and a mask tensor; a ViT-B/32 batch of 16 makes 4,600 such
+//! calls whose dispatch costs more than their arithmetic.
+
+use crate::epilogue::fast_exp;
+use rayon::prelude::*;
+
+/// Shape of one attention call.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Shape {
+    pub batch: usize,
+    pub seq: usize,
+    pub heads: usize,
+    pub head_dim: usize,
+    /// Each position attends only to itself and earlier positions (the text tower).
+    pub causal: bool,
+}
+
+/// `qkv` holds, per token, q then k then v, each `heads * head_dim` wide, with q already
+/// scaled by `head_dim^-0.5`. Returns `[tokens, heads * head_dim]`.
+pub(crate) fn attend(qkv: &[f32], s: Shape) -> Vec<f32> {
+    let hidden = s.heads * s.head_dim;
+    let mut out = vec![0f32; s.batch * s.seq * hidden];
+    out.par_chunks_mut(s.seq * hidden)
+        .zip(qkv.par_chunks(s.seq * 3 * hidden))
+        .for_each(|(out_b, rows)| attend_one(rows, out_b, s));
+    out
+}
+
+/// Attention for one sequence, all heads. Both products are written as axpy loops over
+/// contiguous rows (scores over a transposed copy of k) so that they vectorise, and the
+/// function is compiled for AVX-512 and AVX2 with the best chosen at run time.
+#[multiversion::multiversion(targets(
+    "x86_64+avx512f+avx512vl+avx2+fma",
+    "x86_64+avx2+fma",
+    "aarch64+neon"
+))]
+fn attend_one(rows: &[f32], out: &mut [f32], s: Shape) {
+    let (seq, d) = (s.seq, s.head_dim);
+    let hidden = s.heads * d;
+    let stride = 3 * hidden;
+    let mut k_t = vec![0f32; d * seq];
+    let mut scores = vec![0f32; seq];
+    for h in 0..s.heads {
+        for j in 0..seq {
+            let k = &rows[j * stride + hidden + h * d..][..d];
+            for (c, v) in k.iter().enumerate() {
+                k_t[c * seq + j] = *v;
+            }
+        }
+        for i in 0..seq {
+            let visible = if s.causal { i + 1 } else { seq };
+            let scores = &mut scores[..visible];
+            scores.fill(0.0);
+            let q = &rows[i * stride + h * d..][..d];
+            for (c, qc) in q.iter().enumerate() {
+                for (score, k) in scores.iter_mut().zip(&k_t[c * seq..c * seq + visible]) {
+                    *score += qc * k;
+                }
+            }
+            let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+            let mut sum = 0.0;
+            for score in scores.iter_mut() {
+                *score = fast_exp(*score - max);
+                sum += *score;
+            }
+            let o = &mut out[i * hidden + h * d..][..d];
+            for (j, score) in scores.iter().enumerate() {
+                let w = score / sum;
+                let v = &rows[j * stride + 2 * hidden + h * d..][..d];
+                for (o, v) in o.iter_mut().zip(v) {
+                    *o += w * v;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Straightforward reference: softmax(q k^T) v per head, with an optional causal mask.
+    fn naive(qkv: &[f32], s: Shape) -> Vec<f32> {
+        let hidden = s.heads * s.head_dim;
+        let get = |b: usize, t: usize, part: usize, h: usize, d: usize| {
+            qkv[(b * s.seq + t) * 3 * hidden + part * hidden + h * s.head_dim + d]
+        };
+        let mut out = vec![0f32; s.batch * s.seq * hidden];
+        for b in 0..s.batch {
+            for h in 0..s.heads {
+                for i in 0..s.seq {
+                    let n = if s.causal { i + 1 } else { s.seq };
+                    let logits: Vec<f64> = (0..n)
+                        .map(|j| (0..s.head_dim).map(|d| (get(b, i, 0, h, d) * get(b, j, 1, h, d)) as f64).sum())
+                        .collect();
+                    let max = logits.iter().cloned().fold(f64::MIN, f64::max);
+                    let exps: Vec<f64> = logits.iter().map(|l| (l - max).exp()).collect();
+                    let total: f64 = exps.iter().sum();
+                    for d in 0..s.head_dim {
+                        let v: f64 = (0..n).map(|j| exps[j] / total * get(b, j, 2, h, d) as f64).sum();
+                        out[(b * s.seq + i) * hidden + h * s.head_dim + d] = v as f32;
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn matches_the_textbook_formula() {
+        for causal in [false, true] {
+            let s = Shape { batch: 3, seq: 7, heads: 2, head_dim: 11, causal };
+            let n = s.batch * s.seq * 3 * s.heads * s.head_dim;
+            let qkv: Vec<f32> = (0..n).map(|i| ((i * 7919 % 101) as f32 / 50.0) - 1.0).collect();
+            let got = attend(&qkv, s);
+            let want = naive(&qkv, s);
+            let max = got.iter().zip(&want).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
+            assert!(max < 1e-5, "causal={causal}: max difference {max}");
+        }
+    }
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Speed of iris-clip against the PyTorch CPU baseline on the same ViT-B/32-shaped weights and
+# the same images, both with 2 threads, in alternating rounds of one run. Prints each side's
+# figures and the ratios (Iris / PyTorch for throughput). Not a test: these machines are noisy,
+# so read the median over rounds.
+#
+#   scripts/bench-clip.sh [ROUNDS]
+#
+# Needs a virtualenv with torch, transformers, pillow, safetensors, numpy at $IRIS_VENV
+# (default ~/.cache/iris/venv) and ../shared/tools/reference_clip.py (or $REFERENCE_CLIP).
+# The model (605 MB) and 64 test photos are generated once under ~/.cache/iris.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-3}
+cache=${IRIS_CACHE:-$HOME/.cache/iris}
+venv=${IRIS_VENV:-$cache/venv}
+tool=${REFERENCE_CLIP:-$(pwd)/../shared/tools/reference_clip.py}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$cache/target}
+model=$cache/models/b32
+images=$cache/bench-images
+py=$venv/bin/python
+
+[ -f "$model/model.safetensors" ] || "$py" "$tool" model "$model" --size b32
+if [ ! -d "$images" ] || [ "$(ls "$images" | wc -l)" -lt 64 ]; then
+  mkdir -p "$images"
+  "$py" - "$images" <<'PY'
+import sys
+sys.path.insert(0, "crates/iris-clip/tests/fixtures")
+from make_fixtures import photo_like
+from PIL import Image
+for i in range(64):
+    Image.fromarray(photo_like(1024, 768, 100 + i)).save(f"{sys.argv[1]}/img{i:03d}.jpg", quality=90)
+PY
+fi
+cargo build --release -q -p iris-clip --example bench
+bench=$CARGO_TARGET_DIR/release/examples/bench
+
+for round in $(seq "$rounds"); do
+  iris=$("$bench" "$model" "$images" 2 16)
+  torch=$("$py" "$tool" bench "$model" "$images" --batch 16 --threads 2 2>/dev/null | tail -1)
+  echo "round $round iris:    $iris"
+  echo "round $round pytorch: $torch"
+  "$py" - "$iris" "$torch" <<'PY'
+import json, sys
+i, t = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+print(f"  encode images/s ratio (iris/pytorch): {i['encode_images_per_s'] / t['encode_images_per_s']:.2f}x"
+      f"  end-to-end ratio: {i['end_to_end_images_per_s'] / t['end_to_end_images_per_s']:.2f}x"
+      f"  text latency: {i['text_latency_ms']} ms  load to first embedding: {i['load_to_first_embedding_ms']} ms")
+PY
+done
