@@ -1,0 +1,1 @@
+//! Synthetic captioned images for the demo library and the demo model (placeholder).
