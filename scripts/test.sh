@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/iris/target}
 log=$(mktemp)
-cargo test --release --workspace --all-targets 2>&1 | tee "$log" | grep -vE '^\s+(Compiling|Fresh)'
+cargo test --release --all-targets 2>&1 | tee "$log" | grep -vE '^\s+(Compiling|Fresh)'
 status=${PIPESTATUS[0]}
 grep -E '^test result:' "$log" | awk '{p+=$4; f+=$6; i+=$8} END {print "summary: " p " passed, " f " failed, " i " ignored"}'
 rm -f "$log"

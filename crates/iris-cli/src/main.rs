@@ -1,21 +1,31 @@
 //! `iris`: the command-line front of Iris, a thin layer over iris-clip and iris-core.
 //!
-//! Exit codes: 0 success, 1 failure, 2 usage error (clap's own).
+//! Exit codes: 0 success, 1 failure, 2 usage error. Errors are printed in lower case and
+//! quote the offending value.
 
+mod demo_cmds;
 mod embed;
+mod library_cmds;
 
 use clap::{Parser, Subcommand};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
 #[command(name = "iris", version, about = "Search a photo library by meaning")]
-struct Cli {
+pub struct Cli {
     /// Model: a Hugging Face repo id or a local folder in the Hugging Face layout.
     #[arg(long, global = true, env = "IRIS_MODEL", default_value = iris_clip::DEFAULT_MODEL)]
     model: String,
+    /// Library folder (catalog, thumbnails, roots).
+    #[arg(long, global = true, env = "IRIS_LIBRARY")]
+    library: Option<PathBuf>,
     /// CPU threads for the model (default: all cores).
     #[arg(long, global = true, env = "IRIS_THREADS")]
     threads: Option<usize>,
+    /// Print machine-readable JSON.
+    #[arg(long, global = true)]
+    json: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -24,7 +34,31 @@ struct Cli {
 enum Command {
     /// Print the embeddings of images and texts as JSON.
     Embed(embed::EmbedArgs),
+    /// Add folders as roots and index them; with no folder, re-scan all roots.
+    Index(library_cmds::IndexArgs),
+    /// Search the library by text, image, photo id or a mix.
+    Search(library_cmds::SearchArgs),
+    /// Counts of photos, failures, offline photos and roots.
+    Status,
+    /// Files that could not be indexed, and why.
+    Failures,
+    /// Write a synthetic demo library of captioned images.
+    Demo(demo_cmds::DemoArgs),
+    /// Retrieval figures (R@1/5/10, MRR) of the model on a captioned JSONL file.
+    Eval(demo_cmds::EvalArgs),
 }
+
+/// An error in how the command was called (exit code 2).
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -33,12 +67,22 @@ fn main() -> ExitCode {
     }
     let result = match &cli.command {
         Command::Embed(args) => embed::run(&cli.model, args),
+        Command::Index(args) => library_cmds::index(&cli, args),
+        Command::Search(args) => library_cmds::search(&cli, args),
+        Command::Status => library_cmds::status(&cli),
+        Command::Failures => library_cmds::failures(&cli),
+        Command::Demo(args) => demo_cmds::demo(&cli, args),
+        Command::Eval(args) => demo_cmds::eval(&cli, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::FAILURE
+            if e.downcast_ref::<UsageError>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

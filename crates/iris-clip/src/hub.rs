@@ -90,8 +90,52 @@ fn hub_reachable() -> bool {
     rx.recv_timeout(Duration::from_secs(6)).unwrap_or(false)
 }
 
-/// Resolves a model spec: an existing folder, or a Hugging Face repo id.
+/// How a download reports its progress.
+pub enum DownloadProgress<'a> {
+    /// Nothing is reported.
+    Silent,
+    /// A progress bar on the terminal (stderr).
+    Terminal,
+    /// Called with (bytes done, bytes total) of the file being fetched.
+    Callback(&'a mut dyn FnMut(u64, u64)),
+}
+
+/// Forwards hf-hub's progress to a callback.
+struct Forward<'a, 'b> {
+    report: &'a mut &'b mut dyn FnMut(u64, u64),
+    done: u64,
+    total: u64,
+}
+
+impl hf_hub::api::Progress for Forward<'_, '_> {
+    fn init(&mut self, size: usize, _filename: &str) {
+        self.total = size as u64;
+        (self.report)(0, self.total);
+    }
+
+    fn update(&mut self, size: usize) {
+        self.done += size as u64;
+        (self.report)(self.done, self.total);
+    }
+
+    fn finish(&mut self) {
+        (self.report)(self.total, self.total);
+    }
+}
+
+/// Resolves a model spec: an existing folder, or a Hugging Face repo id (downloaded with a
+/// progress bar on the terminal when `progress`).
 pub fn resolve(spec: &str, progress: bool) -> Result<ModelFiles> {
+    let mode = if progress {
+        DownloadProgress::Terminal
+    } else {
+        DownloadProgress::Silent
+    };
+    resolve_with(spec, mode)
+}
+
+/// Resolves a model spec, reporting any download as `progress` says.
+pub fn resolve_with(spec: &str, mut progress: DownloadProgress) -> Result<ModelFiles> {
     let path = Path::new(spec);
     if path.is_dir() {
         return Ok(ModelFiles::in_folder(path));
@@ -113,14 +157,25 @@ pub fn resolve(spec: &str, progress: bool) -> Result<ModelFiles> {
         return Err(offline_hint(spec, "huggingface.co cannot be reached"));
     }
     let api = hf_hub::api::sync::ApiBuilder::from_env()
-        .with_progress(progress)
+        .with_progress(matches!(progress, DownloadProgress::Terminal))
         .build()
         .map_err(|e| ClipError::Unavailable(format!("cannot start the download of \"{spec}\": {e}")))?;
     let repo = api.model(spec.to_string());
     let paths = MODEL_FILES
         .iter()
         .map(|f| {
-            repo.get(f).map_err(|e| {
+            let fetched = match &mut progress {
+                DownloadProgress::Callback(report) => repo.download_with_progress(
+                    f,
+                    Forward {
+                        report,
+                        done: 0,
+                        total: 0,
+                    },
+                ),
+                _ => repo.get(f),
+            };
+            fetched.map_err(|e| {
                 ClipError::Unavailable(format!("cannot download {f} of model \"{spec}\": {e}"))
             })
         })

@@ -29,7 +29,7 @@ mod towers;
 mod transformer;
 
 pub use error::{ClipError, Result};
-pub use hub::{resolve, ModelFiles, DEFAULT_MODEL};
+pub use hub::{resolve, resolve_with, DownloadProgress, ModelFiles, DEFAULT_MODEL};
 pub use decode::{decode_bytes, decode_file};
 pub use model::{Clip, IMAGE_BATCH, TEXT_BATCH};
 

@@ -1,0 +1,51 @@
+//! `iris demo` (write a synthetic captioned library) and `iris eval` (retrieval figures of
+//! the model on a captioned JSONL file).
+
+use crate::embed::load_model;
+use crate::Cli;
+use anyhow::{Context, Result};
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Folder to write the images and captions.jsonl into.
+    dir: PathBuf,
+    /// Number of images.
+    #[arg(long, default_value_t = 200)]
+    count: usize,
+    /// Random seed: the same seed gives the same library.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+#[derive(Args)]
+pub struct EvalArgs {
+    /// JSONL file of {"image": PATH, "caption": TEXT} lines (paths relative to the file).
+    file: PathBuf,
+}
+
+pub fn demo(cli: &Cli, args: &DemoArgs) -> Result<()> {
+    let samples = iris_demo::generate(&args.dir, args.count, args.seed)
+        .with_context(|| format!("cannot write the demo library into \"{}\"", args.dir.display()))?;
+    if cli.json {
+        println!("{}", serde_json::json!({"images": samples.len(), "captions": args.dir.join("captions.jsonl")}));
+    } else {
+        println!("wrote {} images and captions.jsonl to {}", samples.len(), args.dir.display());
+    }
+    Ok(())
+}
+
+pub fn eval(cli: &Cli, args: &EvalArgs) -> Result<()> {
+    let data = iris_core::eval::read_pairs(&args.file)?;
+    let report = iris_core::eval::evaluate(&load_model(&cli.model)?, &data)?;
+    if cli.json {
+        println!("{}", serde_json::to_string(&report)?);
+        return Ok(());
+    }
+    println!("{} images, {} captions", data.images.len(), data.captions.len());
+    for (name, r) in [("text to image", report.text_to_image), ("image to text", report.image_to_text)] {
+        println!("{name}: R@1 {:.3}  R@5 {:.3}  R@10 {:.3}  MRR {:.3}", r.r1, r.r5, r.r10, r.mrr);
+    }
+    Ok(())
+}

@@ -1,0 +1,127 @@
+//! Conversion between [`PhotoRow`]s and Arrow record batches for the catalog table. Arrow
+//! types stay inside the catalog: nothing outside iris-core's catalog modules sees them.
+
+use crate::error::{CoreError, Result};
+use crate::row::{PhotoRow, Status};
+use arrow_array::types::Float32Type;
+use arrow_array::{
+    Array, ArrayRef, FixedSizeListArray, Float32Array, Int64Array, RecordBatch, StringArray,
+    UInt32Array, UInt64Array,
+};
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use std::sync::Arc;
+
+/// The table schema with one vector column, `vector_column`, of `dim` floats.
+pub(crate) fn schema(vector_column: &str, dim: usize) -> SchemaRef {
+    Arc::new(Schema::new(vec![
+        Field::new("path", DataType::Utf8, false),
+        Field::new("root", DataType::Utf8, false),
+        Field::new("id", DataType::Utf8, false),
+        Field::new("size", DataType::UInt64, false),
+        Field::new("mtime_ns", DataType::Int64, false),
+        Field::new("width", DataType::UInt32, true),
+        Field::new("height", DataType::UInt32, true),
+        Field::new("format", DataType::Utf8, true),
+        Field::new("taken", DataType::Int64, true),
+        Field::new("camera", DataType::Utf8, true),
+        Field::new("thumb", DataType::Utf8, true),
+        Field::new("status", DataType::Utf8, false),
+        Field::new("reason", DataType::Utf8, true),
+        vector_field(vector_column, dim),
+    ]))
+}
+
+/// The nullable fixed-size vector column of one model.
+pub(crate) fn vector_field(name: &str, dim: usize) -> Field {
+    let item = Arc::new(Field::new("item", DataType::Float32, true));
+    Field::new(name, DataType::FixedSizeList(item, dim as i32), true)
+}
+
+/// Rows to a batch of `schema` (the full table schema, whatever vector columns it holds;
+/// only `vector_column` is filled, other models' columns are null).
+pub(crate) fn to_batch(rows: &[PhotoRow], schema: &SchemaRef, vector_column: &str) -> Result<RecordBatch> {
+    let strings = |f: &dyn Fn(&PhotoRow) -> Option<&str>| -> ArrayRef {
+        Arc::new(rows.iter().map(f).collect::<StringArray>())
+    };
+    let mut columns: Vec<ArrayRef> = Vec::with_capacity(schema.fields().len());
+    for field in schema.fields() {
+        let column: ArrayRef = match field.name().as_str() {
+            "path" => strings(&|r| Some(&r.path)),
+            "root" => strings(&|r| Some(&r.root)),
+            "id" => strings(&|r| Some(&r.id)),
+            "size" => Arc::new(rows.iter().map(|r| r.size).collect::<UInt64Array>()),
+            "mtime_ns" => Arc::new(rows.iter().map(|r| r.mtime_ns).collect::<Int64Array>()),
+            "width" => Arc::new(rows.iter().map(|r| r.width).collect::<UInt32Array>()),
+            "height" => Arc::new(rows.iter().map(|r| r.height).collect::<UInt32Array>()),
+            "format" => strings(&|r| r.format.as_deref()),
+            "taken" => Arc::new(rows.iter().map(|r| r.taken).collect::<Int64Array>()),
+            "camera" => strings(&|r| r.camera.as_deref()),
+            "thumb" => strings(&|r| r.thumb.as_deref()),
+            "status" => strings(&|r| Some(r.status.as_str())),
+            "reason" => strings(&|r| r.reason.as_deref()),
+            name => {
+                let DataType::FixedSizeList(_, dim) = field.data_type() else {
+                    return Err(CoreError::Catalog(format!("unexpected column \"{name}\"")));
+                };
+                let own = name == vector_column;
+                let values = rows.iter().map(|r| {
+                    r.vector
+                        .as_ref()
+                        .filter(|_| own)
+                        .map(|v| v.iter().map(|x| Some(*x)).collect::<Vec<_>>())
+                });
+                Arc::new(FixedSizeListArray::from_iter_primitive::<Float32Type, _, _>(values, *dim))
+            }
+        };
+        columns.push(column);
+    }
+    Ok(RecordBatch::try_new(schema.clone(), columns)?)
+}
+
+fn column<'a, T: 'static>(batch: &'a RecordBatch, name: &str) -> Option<&'a T> {
+    batch.column_by_name(name)?.as_any().downcast_ref::<T>()
+}
+
+fn string_at(batch: &RecordBatch, name: &str, i: usize) -> Option<String> {
+    column::<StringArray>(batch, name)
+        .filter(|a| a.is_valid(i))
+        .map(|a| a.value(i).to_string())
+}
+
+/// Rows from a query result; absent columns read as empty or null.
+pub(crate) fn from_batch(batch: &RecordBatch, vector_column: &str) -> Vec<PhotoRow> {
+    let u64s = column::<UInt64Array>(batch, "size");
+    let i64s = |name| column::<Int64Array>(batch, name);
+    let u32s = |name| column::<UInt32Array>(batch, name);
+    let vectors = column::<FixedSizeListArray>(batch, vector_column);
+    (0..batch.num_rows())
+        .map(|i| PhotoRow {
+            path: string_at(batch, "path", i).unwrap_or_default(),
+            root: string_at(batch, "root", i).unwrap_or_default(),
+            id: string_at(batch, "id", i).unwrap_or_default(),
+            size: u64s.map_or(0, |a| a.value(i)),
+            mtime_ns: i64s("mtime_ns").map_or(0, |a| a.value(i)),
+            width: u32s("width").filter(|a| a.is_valid(i)).map(|a| a.value(i)),
+            height: u32s("height").filter(|a| a.is_valid(i)).map(|a| a.value(i)),
+            format: string_at(batch, "format", i),
+            taken: i64s("taken").filter(|a| a.is_valid(i)).map(|a| a.value(i)),
+            camera: string_at(batch, "camera", i),
+            thumb: string_at(batch, "thumb", i),
+            status: Status::parse(&string_at(batch, "status", i).unwrap_or_default()),
+            reason: string_at(batch, "reason", i),
+            vector: vectors.filter(|a| a.is_valid(i)).and_then(|a| {
+                a.value(i)
+                    .as_any()
+                    .downcast_ref::<Float32Array>()
+                    .map(|v| v.values().to_vec())
+            }),
+        })
+        .collect()
+}
+
+/// The `_distance` column of a vector search result.
+pub(crate) fn distances(batch: &RecordBatch) -> Vec<f32> {
+    column::<Float32Array>(batch, "_distance")
+        .map(|a| a.values().to_vec())
+        .unwrap_or_default()
+}

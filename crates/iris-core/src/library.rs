@@ -1,0 +1,190 @@
+//! [`Library`]: the one API that the CLI, the desktop app and the tests call. A library is a
+//! folder holding the catalog, the thumbnail cache and the list of roots; it is opened with a
+//! model, whose name gives the catalog's vector column.
+
+use crate::catalog::Catalog;
+use crate::error::{CoreError, Result};
+use crate::index::{self, IndexReport, Progress};
+use crate::row::Status;
+use crate::search::{self, Hit, Query};
+use iris_clip::Clip;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+/// The default library folder: `<data dir>/iris` (e.g. ~/.local/share/iris).
+pub fn default_library_dir() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join("iris")
+}
+
+/// The catalog column name of a model: `vec_` and the model's name in lower-case ASCII.
+pub fn vector_column_name(model_name: &str, dim: usize) -> String {
+    let mut name: String = model_name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .collect();
+    name.truncate(60);
+    format!("vec_{name}_{dim}")
+}
+
+/// Counts shown by `iris status`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LibraryStatus {
+    pub photos: usize,
+    pub failed: usize,
+    pub offline: usize,
+    pub roots: Vec<RootStatus>,
+}
+
+/// One root with its photo count and whether it is reachable now.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RootStatus {
+    pub path: String,
+    pub photos: usize,
+    pub online: bool,
+}
+
+/// A file that could not be indexed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Failure {
+    pub path: String,
+    pub reason: String,
+}
+
+/// An open library with its model.
+pub struct Library {
+    dir: PathBuf,
+    catalog: Catalog,
+    clip: Clip,
+}
+
+impl Library {
+    /// Opens (creating if needed) the library in `dir` for a loaded model named `model_name`.
+    pub fn open(dir: &Path, clip: Clip, model_name: &str) -> Result<Self> {
+        let column = vector_column_name(model_name, clip.dim());
+        let catalog = Catalog::open(dir, &column, clip.dim())?;
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            catalog,
+            clip,
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn clip(&self) -> &Clip {
+        &self.clip
+    }
+
+    /// Folder of cached thumbnails, by content hash.
+    pub fn thumbnails_dir(&self) -> PathBuf {
+        self.dir.join("thumbnails")
+    }
+
+    fn roots_file(&self) -> PathBuf {
+        self.dir.join("roots.json")
+    }
+
+    /// The registered roots.
+    pub fn roots(&self) -> Result<Vec<PathBuf>> {
+        match std::fs::read_to_string(self.roots_file()) {
+            Ok(text) => serde_json::from_str(&text).map_err(|e| {
+                CoreError::Invalid(format!("{} is corrupt: {e}", self.roots_file().display()))
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(e) => Err(CoreError::io(self.roots_file(), e)),
+        }
+    }
+
+    /// Registers folders as roots (absolute, deduplicated); each must exist now.
+    pub fn add_roots(&self, folders: &[PathBuf]) -> Result<Vec<PathBuf>> {
+        let mut roots = self.roots()?;
+        for folder in folders {
+            if !folder.is_dir() {
+                return Err(CoreError::Invalid(format!(
+                    "folder \"{}\" does not exist",
+                    folder.display()
+                )));
+            }
+            let absolute = std::path::absolute(folder).map_err(|e| CoreError::io(folder, e))?;
+            if !roots.contains(&absolute) {
+                roots.push(absolute);
+            }
+        }
+        let tmp = self.roots_file().with_extension("tmp");
+        let json = serde_json::to_string_pretty(&roots).map_err(|e| CoreError::Invalid(e.to_string()))?;
+        std::fs::write(&tmp, json).map_err(|e| CoreError::io(&tmp, e))?;
+        std::fs::rename(&tmp, self.roots_file()).map_err(|e| CoreError::io(self.roots_file(), e))?;
+        Ok(roots)
+    }
+
+    /// Indexes every registered root; see [`index::run`].
+    pub fn index(&self, workers: usize, cancel: &AtomicBool, progress: &mut dyn FnMut(Progress)) -> Result<IndexReport> {
+        let roots = self.roots()?;
+        index::run(&self.catalog, &self.clip, &roots, &self.thumbnails_dir(), workers, cancel, progress)
+    }
+
+    /// Searches; see [`search::search`].
+    pub fn search(&self, query: &Query) -> Result<Vec<Hit>> {
+        search::search(&self.catalog, &self.clip, query)
+    }
+
+    /// Counts of photos, failures, offline photos and roots.
+    pub fn status(&self) -> Result<LibraryStatus> {
+        let count = |filter: String| self.catalog.count(Some(filter));
+        let mut roots = Vec::new();
+        for root in self.roots()? {
+            let path = root.to_string_lossy().into_owned();
+            let photos = count(format!(
+                "root = {} AND status != 'failed'",
+                crate::catalog::sql_string(&path)
+            ))?;
+            roots.push(RootStatus { photos, online: root.is_dir(), path });
+        }
+        Ok(LibraryStatus {
+            photos: count(format!("status != '{}'", Status::Failed.as_str()))?,
+            failed: count(format!("status = '{}'", Status::Failed.as_str()))?,
+            offline: count(format!("status = '{}'", Status::Offline.as_str()))?,
+            roots,
+        })
+    }
+
+    /// Files that could not be indexed, with the reason.
+    pub fn failures(&self) -> Result<Vec<Failure>> {
+        let n = self.catalog.count(Some("status = 'failed'".into()))?;
+        let mut out: Vec<Failure> = self
+            .catalog
+            .rows(Some("status = 'failed'"), false, n)?
+            .into_iter()
+            .map(|r| Failure {
+                path: r.path,
+                reason: r.reason.unwrap_or_default(),
+            })
+            .collect();
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
+
+    /// The row of an indexed (not failed) photo by content id, with a present file preferred.
+    pub fn photo_by_id(&self, id: &str) -> Result<Option<crate::row::PhotoRow>> {
+        let filter = format!("id = {} AND status != 'failed'", crate::catalog::sql_string(id));
+        let rows = self.catalog.rows(Some(&filter), false, 16)?;
+        let present = rows.iter().position(|r| Path::new(&r.path).is_file());
+        Ok(present.map_or_else(|| rows.into_iter().next(), |i| rows.into_iter().nth(i)))
+    }
+
+    /// Number of rows (all states), for tests and diagnostics.
+    pub fn row_count(&self) -> Result<usize> {
+        self.catalog.count(None)
+    }
+
+    /// All catalog rows without vectors, for tests and diagnostics.
+    pub fn rows(&self) -> Result<Vec<crate::row::PhotoRow>> {
+        let n = self.catalog.count(None)?;
+        self.catalog.rows(None, false, n)
+    }
+}

@@ -1,0 +1,82 @@
+//! One row of the catalog: a file under a root, identified by the blake3 hash of its content,
+//! with its metadata, its state and its embedding for the current model.
+
+use serde::Serialize;
+
+/// State of a catalogued file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Decoded and embedded.
+    Ok,
+    /// Could not be read or decoded; `reason` says why.
+    Failed,
+    /// Its root is missing (unplugged drive, unmounted share); kept until it returns.
+    Offline,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Failed => "failed",
+            Self::Offline => "offline",
+        }
+    }
+
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "failed" => Self::Failed,
+            "offline" => Self::Offline,
+            _ => Self::Ok,
+        }
+    }
+}
+
+/// A catalog row. `path` is unique; `id` is shared by identical copies.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PhotoRow {
+    pub path: String,
+    pub root: String,
+    /// blake3 of the content, hex.
+    pub id: String,
+    pub size: u64,
+    /// Modification time in nanoseconds since the Unix epoch.
+    pub mtime_ns: i64,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// Container format recognised from the content ("jpeg", "png", ...).
+    pub format: Option<String>,
+    /// EXIF DateTimeOriginal as seconds since the epoch, the camera's local time read as UTC.
+    pub taken: Option<i64>,
+    /// EXIF make and model.
+    pub camera: Option<String>,
+    /// Key of the cached thumbnail (the content hash) when one was made.
+    pub thumb: Option<String>,
+    pub status: Status,
+    pub reason: Option<String>,
+    #[serde(skip)]
+    pub vector: Option<Vec<f32>>,
+}
+
+impl PhotoRow {
+    /// A row for a file that could not be read or decoded.
+    pub fn failed(path: String, root: String, id: String, size: u64, mtime_ns: i64, reason: String) -> Self {
+        Self {
+            path,
+            root,
+            id,
+            size,
+            mtime_ns,
+            width: None,
+            height: None,
+            format: None,
+            taken: None,
+            camera: None,
+            thumb: None,
+            status: Status::Failed,
+            reason: Some(reason),
+            vector: None,
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! Work that runs off the UI thread and reports through events: loading the model (with
+//! download progress) and the indexing job (progress, pause, cancel).
+
+use crate::state::{Desktop, ModelState};
+use iris_clip::{Clip, DownloadProgress};
+use iris_core::Library;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tauri::{AppHandle, Emitter};
+
+fn set_model(app: &AppHandle, desktop: &Desktop, model: ModelState) {
+    let _ = app.emit("model-state", &model);
+    if let Ok(mut m) = desktop.model.lock() {
+        *m = model;
+    }
+}
+
+/// A model's name in the catalog: the repo id, or a local folder's name.
+pub fn model_name(spec: &str) -> String {
+    let path = std::path::Path::new(spec);
+    if path.is_dir() {
+        path.canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| spec.to_string())
+    } else {
+        spec.to_string()
+    }
+}
+
+/// Loads the model named by `spec` and opens the library with it, then indexes the roots.
+pub fn load_model(app: AppHandle, desktop: Arc<Desktop>, spec: String) {
+    std::thread::spawn(move || {
+        let name = model_name(&spec);
+        let state = |state, message: Option<String>, progress| ModelState {
+            state,
+            name: name.clone(),
+            message,
+            progress,
+        };
+        set_model(&app, &desktop, state("loading", None, None));
+        let mut last = Instant::now();
+        let mut report = |done: u64, total: u64| {
+            if last.elapsed() > Duration::from_millis(200) || done == total {
+                last = Instant::now();
+                let fraction = if total > 0 { done as f32 / total as f32 } else { 0.0 };
+                set_model(&app, &desktop, state("downloading", None, Some(fraction)));
+            }
+        };
+        let opened = iris_clip::resolve_with(&spec, DownloadProgress::Callback(&mut report))
+            .and_then(|files| Clip::load(&files))
+            .map_err(|e| e.to_string())
+            .and_then(|clip| Library::open(&desktop.library_dir, clip, &name).map_err(|e| e.to_string()));
+        match opened {
+            Ok(library) => {
+                let pending: Vec<_> = desktop.pending_roots.lock().map(|mut p| p.drain(..).collect()).unwrap_or_default();
+                if let Err(e) = library.add_roots(&pending) {
+                    let _ = app.emit("index-error", crate::error::CommandError::from(e));
+                }
+                if let Ok(mut slot) = desktop.library.write() {
+                    *slot = Some(Arc::new(library));
+                }
+                set_model(&app, &desktop, state("ready", None, None));
+                start_index(app.clone(), desktop.clone());
+            }
+            Err(message) => {
+                let hint = "; choose a model folder, or use the demo model (works offline)";
+                set_model(&app, &desktop, state("unavailable", Some(format!("{message}{hint}")), None));
+            }
+        }
+    });
+}
+
+/// Starts indexing all roots in the background, unless a run is already going.
+pub fn start_index(app: AppHandle, desktop: Arc<Desktop>) {
+    let Some(library) = desktop.library() else { return };
+    let control = desktop.index.clone();
+    if control.running.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    control.cancel.store(false, Ordering::SeqCst);
+    control.pause.store(false, Ordering::SeqCst);
+    std::thread::spawn(move || {
+        let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let mut last = Instant::now();
+        let result = library.index(workers, &control.cancel, &mut |p| {
+            if let Ok(mut slot) = control.progress.lock() {
+                *slot = Some(p);
+            }
+            if last.elapsed() > Duration::from_millis(100) || p.done == p.total {
+                last = Instant::now();
+                let _ = app.emit("index-progress", p);
+            }
+            while control.pause.load(Ordering::SeqCst) && !control.cancel.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        });
+        if let Ok(mut slot) = control.progress.lock() {
+            *slot = None;
+        }
+        control.running.store(false, Ordering::SeqCst);
+        match result {
+            Ok(report) => {
+                let _ = app.emit("index-done", report);
+            }
+            Err(e) => {
+                let _ = app.emit("index-error", crate::error::CommandError::from(e));
+            }
+        }
+    });
+}

@@ -1,0 +1,196 @@
+//! The Tauri commands: each a few lines over iris-core, run off the UI thread, errors as
+//! `{code, message}`.
+
+use crate::background::{load_model, start_index};
+use crate::error::{CommandError, CommandResult};
+use crate::state::{Desktop, ModelState};
+use base64::Engine;
+use iris_core::{Hit, Library, Progress, Query, RootStatus};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use tauri::{AppHandle, State};
+
+type Shared<'a> = State<'a, Arc<Desktop>>;
+
+/// Runs blocking library work on the blocking pool.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> CommandResult<T> + Send + 'static) -> CommandResult<T> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| CommandError::new("failed", e.to_string()))?
+}
+
+fn library(desktop: &Desktop) -> CommandResult<Arc<Library>> {
+    desktop.library().ok_or_else(CommandError::not_ready)
+}
+
+/// Everything the sidebar and the welcome screen show.
+#[derive(Serialize)]
+pub struct AppState {
+    model: ModelState,
+    library_dir: String,
+    roots: Vec<RootStatus>,
+    photos: usize,
+    failed: usize,
+    offline: usize,
+    indexing: Option<Progress>,
+    paused: bool,
+}
+
+fn app_state_now(desktop: &Desktop) -> CommandResult<AppState> {
+    let model = desktop.model.lock().map(|m| m.clone()).map_err(|e| CommandError::new("failed", e.to_string()))?;
+    let status = match desktop.library() {
+        Some(library) => Some(library.status()?),
+        None => None,
+    };
+    let control = &desktop.index;
+    Ok(AppState {
+        model,
+        library_dir: desktop.library_dir.display().to_string(),
+        roots: status.as_ref().map(|s| s.roots.clone()).unwrap_or_default(),
+        photos: status.as_ref().map_or(0, |s| s.photos),
+        failed: status.as_ref().map_or(0, |s| s.failed),
+        offline: status.as_ref().map_or(0, |s| s.offline),
+        indexing: control.progress.lock().ok().and_then(|p| *p).filter(|_| control.running.load(Ordering::SeqCst)),
+        paused: control.pause.load(Ordering::SeqCst),
+    })
+}
+
+#[tauri::command]
+pub async fn app_state(desktop: Shared<'_>) -> CommandResult<AppState> {
+    let desktop = desktop.inner().clone();
+    blocking(move || app_state_now(&desktop)).await
+}
+
+#[tauri::command]
+pub async fn add_roots(app: AppHandle, desktop: Shared<'_>, paths: Vec<PathBuf>) -> CommandResult<AppState> {
+    let desktop = desktop.inner().clone();
+    blocking(move || {
+        library(&desktop)?.add_roots(&paths)?;
+        start_index(app, desktop.clone());
+        app_state_now(&desktop)
+    })
+    .await
+}
+
+#[tauri::command]
+pub fn reindex(app: AppHandle, desktop: Shared<'_>) {
+    start_index(app, desktop.inner().clone());
+}
+
+#[tauri::command]
+pub fn pause_indexing(desktop: Shared<'_>) {
+    desktop.index.pause.store(true, Ordering::SeqCst);
+}
+
+#[tauri::command]
+pub fn resume_indexing(desktop: Shared<'_>) {
+    desktop.index.pause.store(false, Ordering::SeqCst);
+}
+
+#[tauri::command]
+pub fn cancel_indexing(desktop: Shared<'_>) {
+    desktop.index.cancel.store(true, Ordering::SeqCst);
+}
+
+#[tauri::command]
+pub async fn use_model_folder(app: AppHandle, desktop: Shared<'_>, path: String) -> CommandResult<AppState> {
+    let desktop = desktop.inner().clone();
+    load_model(app, desktop.clone(), path);
+    blocking(move || app_state_now(&desktop)).await
+}
+
+#[tauri::command]
+pub async fn use_demo_model(app: AppHandle, desktop: Shared<'_>) -> CommandResult<AppState> {
+    let desktop = desktop.inner().clone();
+    load_model(app, desktop.clone(), iris_clip::DEMO_MODEL.to_string());
+    blocking(move || app_state_now(&desktop)).await
+}
+
+/// A search as the UI sends it.
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    text: Option<String>,
+    #[serde(default)]
+    negatives: Vec<String>,
+    #[serde(default)]
+    images: Vec<PathBuf>,
+    /// Base64 of pasted image bytes.
+    #[serde(default)]
+    image_data: Vec<String>,
+    #[serde(default)]
+    like: Vec<String>,
+    text_weight: Option<f32>,
+    image_weight: Option<f32>,
+    k: Option<usize>,
+}
+
+/// A result as the UI shows it: a hit plus its file name.
+#[derive(Serialize)]
+pub struct UiHit {
+    #[serde(flatten)]
+    hit: Hit,
+    name: String,
+}
+
+#[tauri::command]
+pub async fn search(desktop: Shared<'_>, query: SearchQuery) -> CommandResult<Vec<UiHit>> {
+    let desktop = desktop.inner().clone();
+    blocking(move || {
+        let image_bytes = query
+            .image_data
+            .iter()
+            .map(|b| base64::engine::general_purpose::STANDARD.decode(b))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| CommandError::new("invalid", format!("pasted image is not base64: {e}")))?;
+        let q = Query {
+            text: query.text.filter(|t| !t.trim().is_empty()),
+            negatives: query.negatives,
+            images: query.images,
+            image_bytes,
+            like: query.like,
+            text_weight: query.text_weight.unwrap_or(1.0),
+            image_weight: query.image_weight.unwrap_or(1.0),
+            k: query.k.unwrap_or(200).min(10_000),
+            ..Query::default()
+        };
+        let hits = library(&desktop)?.search(&q)?;
+        Ok(hits
+            .into_iter()
+            .map(|hit| UiHit {
+                name: std::path::Path::new(&hit.path)
+                    .file_name()
+                    .map_or(String::new(), |n| n.to_string_lossy().into_owned()),
+                hit,
+            })
+            .collect())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn failures(desktop: Shared<'_>) -> CommandResult<Vec<iris_core::Failure>> {
+    let desktop = desktop.inner().clone();
+    blocking(move || Ok(library(&desktop)?.failures()?)).await
+}
+
+/// Opens the folder holding a photo in the system file manager.
+#[tauri::command]
+pub async fn reveal(desktop: Shared<'_>, id: String) -> CommandResult<()> {
+    let desktop = desktop.inner().clone();
+    blocking(move || {
+        let row = library(&desktop)?
+            .photo_by_id(&id)?
+            .ok_or_else(|| CommandError::new("invalid", format!("no photo has id \"{id}\"")))?;
+        let path = PathBuf::from(&row.path);
+        let folder = path.parent().unwrap_or(&path).to_path_buf();
+        let opener = if cfg!(target_os = "macos") { "open" } else if cfg!(windows) { "explorer" } else { "xdg-open" };
+        std::process::Command::new(opener)
+            .arg(&folder)
+            .spawn()
+            .map(|_| ())
+            .map_err(|e| CommandError::new("failed", format!("cannot open \"{}\": {e}", folder.display())))
+    })
+    .await
+}

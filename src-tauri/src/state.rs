@@ -1,0 +1,60 @@
+//! The desktop app's shared state: the library once its model is loaded, the model's state
+//! for the welcome screen, and the controls of the background indexing job.
+
+use iris_core::{Library, Progress};
+use serde::Serialize;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, RwLock};
+
+/// What the welcome screen shows about the model.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelState {
+    /// "loading", "downloading", "ready" or "unavailable".
+    pub state: &'static str,
+    pub name: String,
+    pub message: Option<String>,
+    /// Fraction downloaded, while downloading.
+    pub progress: Option<f32>,
+}
+
+/// Controls of the running index job.
+#[derive(Default)]
+pub struct IndexControl {
+    pub running: AtomicBool,
+    pub cancel: AtomicBool,
+    pub pause: AtomicBool,
+    pub progress: Mutex<Option<Progress>>,
+}
+
+/// Everything the commands share.
+pub struct Desktop {
+    pub library_dir: PathBuf,
+    pub library: RwLock<Option<Arc<Library>>>,
+    pub model: Mutex<ModelState>,
+    pub index: Arc<IndexControl>,
+    /// Folders given on the command line, added once the library is open.
+    pub pending_roots: Mutex<Vec<PathBuf>>,
+}
+
+impl Desktop {
+    pub fn new(library_dir: PathBuf, model_name: String) -> Self {
+        Self {
+            library_dir,
+            library: RwLock::new(None),
+            model: Mutex::new(ModelState {
+                state: "loading",
+                name: model_name,
+                message: None,
+                progress: None,
+            }),
+            index: Arc::new(IndexControl::default()),
+            pending_roots: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The library, once the model is loaded.
+    pub fn library(&self) -> Option<Arc<Library>> {
+        self.library.read().ok().and_then(|l| l.clone())
+    }
+}

@@ -1,0 +1,82 @@
+// The backend bridge: typed wrappers over Tauri's invoke/listen, dialogs and window drops.
+// The only module that imports @tauri-apps/*. Outside Tauri (a plain browser) every command
+// rejects with {code: "backend_unavailable"} and every subscription is a no-op.
+import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import { getCurrentWebview } from '@tauri-apps/api/webview';
+import { open } from '@tauri-apps/plugin-dialog';
+import { toAppError } from './lib/errors';
+import type { AppError, AppState, Failure, Hit, IndexDone, ModelState, Progress, SearchQuery } from './lib/types';
+
+export type * from './lib/types';
+export type { UnlistenFn };
+
+export const BACKEND_UNAVAILABLE: AppError = {
+  code: 'backend_unavailable',
+  message: 'Backend unavailable: this page is running outside the Iris app.',
+};
+
+/** True inside the Tauri webview (the IPC bridge is injected as window.__TAURI_INTERNALS__). */
+export function backendAvailable(): boolean {
+  return typeof window !== 'undefined' && '__TAURI_INTERNALS__' in window;
+}
+
+/** Invokes a command; rejects with an AppError ({code, message}) whatever went wrong. */
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  if (!backendAvailable()) throw BACKEND_UNAVAILABLE;
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw toAppError(e);
+  }
+}
+
+export const api = {
+  appState: () => call<AppState>('app_state'),
+  addRoots: (paths: string[]) => call<AppState>('add_roots', { paths }),
+  reindex: () => call<null>('reindex'),
+  pauseIndexing: () => call<null>('pause_indexing'),
+  resumeIndexing: () => call<null>('resume_indexing'),
+  cancelIndexing: () => call<null>('cancel_indexing'),
+  useModelFolder: (path: string) => call<AppState>('use_model_folder', { path }),
+  useDemoModel: () => call<AppState>('use_demo_model'),
+  search: (query: SearchQuery) => call<Hit[]>('search', { query }),
+  failures: () => call<Failure[]>('failures'),
+  reveal: (id: string) => call<null>('reveal', { id }),
+};
+
+/** Native folder picker; returns the chosen folders (empty when cancelled). */
+export async function pickFolders(multiple: boolean, title: string): Promise<string[]> {
+  if (!backendAvailable()) throw BACKEND_UNAVAILABLE;
+  try {
+    const picked = await open({ directory: true, multiple, title });
+    if (picked === null || picked === undefined) return [];
+    return Array.isArray(picked) ? picked : [picked];
+  } catch (e) {
+    throw toAppError(e);
+  }
+}
+
+async function on<T>(event: string, cb: (payload: T) => void): Promise<UnlistenFn> {
+  if (!backendAvailable()) return () => {};
+  return listen<T>(event, (e) => cb(e.payload));
+}
+
+export const events = {
+  indexProgress: (cb: (p: Progress) => void) => on<Progress>('index-progress', cb),
+  indexDone: (cb: (d: IndexDone) => void) => on<IndexDone>('index-done', cb),
+  indexError: (cb: (e: AppError) => void) => on<AppError>('index-error', cb),
+  modelState: (cb: (m: ModelState) => void) => on<ModelState>('model-state', cb),
+};
+
+export type DropEvent = { type: 'enter' | 'over' | 'leave' } | { type: 'drop'; paths: string[] };
+
+/** Files dragged onto the window (Tauri's webview drag-drop event, with native paths). */
+export async function onFileDrop(cb: (e: DropEvent) => void): Promise<UnlistenFn> {
+  if (!backendAvailable()) return () => {};
+  return getCurrentWebview().onDragDropEvent((event) => {
+    const p = event.payload;
+    if (p.type === 'drop') cb({ type: 'drop', paths: p.paths });
+    else cb({ type: p.type });
+  });
+}

@@ -1,0 +1,313 @@
+// App state and actions (Svelte 5 runes): library state, query, results, selection, errors.
+import { api, backendAvailable, events, onFileDrop, pickFolders, type UnlistenFn } from './api';
+import { debounce } from './lib/debounce';
+import { toAppError } from './lib/errors';
+import { applyCutoff, histogram } from './lib/histogram';
+import { bytesToBase64, baseName, isAcceptedPasteType, partitionDrop } from './lib/media';
+import { addExtra, buildQuery, DEFAULT_K, extraKey, hasPositive, type ExtraChip } from './lib/query';
+import { sortHits, type SortMode } from './lib/sort';
+import type { AppError, AppState, Failure, Hit, IndexDone } from './lib/types';
+
+export interface Banner extends AppError {
+  id: number;
+}
+
+const SEARCH_DEBOUNCE_MS = 250;
+const HISTOGRAM_BINS = 30;
+
+export class Store {
+  app = $state<AppState | null>(null);
+  /** True once the first app_state call has finished (either way). */
+  loaded = $state(false);
+  errors = $state<Banner[]>([]);
+
+  text = $state('');
+  extras = $state<ExtraChip[]>([]);
+  imageWeight = $state(1);
+  k = $state(DEFAULT_K);
+  query = $derived(buildQuery(this.text, this.extras, { imageWeight: this.imageWeight, k: this.k }));
+
+  /** Results of the last completed search, in backend order. */
+  hits = $state.raw<Hit[]>([]);
+  /** Changes with every new result set (the gallery scrolls back to the top). */
+  resultsVersion = $state(0);
+  searching = $state(false);
+  /** The query that produced `hits` had something to search for. */
+  searched = $state(false);
+  sort = $state<SortMode>('relevance');
+  /** Minimum score shown; null shows everything. */
+  cutoff = $state<number | null>(null);
+  hist = $derived(histogram(this.hits.map((h) => h.score), HISTOGRAM_BINS));
+  sorted = $derived(sortHits(this.hits, this.sort));
+  visible = $derived(applyCutoff(this.sorted, this.cutoff));
+
+  selectedId = $state<string | null>(null);
+  selectedIndex = $derived(this.selectedId === null ? -1 : this.visible.findIndex((h) => h.id === this.selectedId));
+  viewerOpen = $state(false);
+
+  view = $state<'results' | 'problems'>('results');
+  failures = $state.raw<Failure[] | null>(null);
+  dropActive = $state(false);
+  lastRun = $state<IndexDone | null>(null);
+
+  #seq = 0;
+  #nextBannerId = 1;
+  #lastRefresh = 0;
+  #unlisten: UnlistenFn[] = [];
+  #debounced = debounce(() => void this.runSearch(), SEARCH_DEBOUNCE_MS);
+
+  // ---- lifecycle ----------------------------------------------------------------------------
+
+  async init(): Promise<void> {
+    if (!backendAvailable()) this.report({ code: 'backend_unavailable', message: 'Backend unavailable: this page is running outside the Iris app.' });
+    const subs = await Promise.allSettled([
+      events.indexProgress((p) => {
+        if (this.app) this.app.indexing = p;
+        if (Date.now() - this.#lastRefresh > 3000) void this.refresh();
+      }),
+      events.indexDone((d) => {
+        this.lastRun = d;
+        void this.refresh();
+        if (this.view === 'problems') void this.loadFailures();
+        if (hasPositive(this.query)) void this.runSearch(true);
+      }),
+      events.indexError((e) => this.report(e)),
+      events.modelState((m) => {
+        const wasReady = this.app?.model.state === 'ready';
+        if (this.app) this.app.model = m;
+        if (!wasReady && m.state === 'ready' && hasPositive(this.query)) void this.runSearch(true);
+      }),
+      onFileDrop((e) => {
+        if (e.type === 'drop') {
+          this.dropActive = false;
+          this.dropPaths(e.paths);
+        } else {
+          this.dropActive = e.type !== 'leave';
+        }
+      }),
+    ]);
+    for (const s of subs) {
+      if (s.status === 'fulfilled') this.#unlisten.push(s.value);
+      else this.report(s.reason);
+    }
+    if (backendAvailable()) await this.refresh();
+    this.loaded = true;
+  }
+
+  destroy(): void {
+    this.#debounced.cancel();
+    for (const u of this.#unlisten) u();
+    this.#unlisten = [];
+  }
+
+  // ---- errors -------------------------------------------------------------------------------
+
+  report(e: unknown): void {
+    const err = toAppError(e);
+    if (this.errors.some((b) => b.code === err.code && b.message === err.message)) return;
+    this.errors = [...this.errors, { ...err, id: this.#nextBannerId++ }].slice(-5);
+  }
+
+  dismiss(id: number): void {
+    this.errors = this.errors.filter((b) => b.id !== id);
+  }
+
+  /** Runs a command, reporting its error; resolves to undefined on failure. */
+  async #try<T>(f: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await f();
+    } catch (e) {
+      this.report(e);
+      return undefined;
+    }
+  }
+
+  // ---- library ------------------------------------------------------------------------------
+
+  /** Reloads app_state; `quiet` (background polling) does not report failures. */
+  async refresh(quiet = false): Promise<void> {
+    this.#lastRefresh = Date.now();
+    const s = quiet ? await api.appState().catch(() => undefined) : await this.#try(() => api.appState());
+    if (s) this.app = s;
+  }
+
+  async addFolders(): Promise<void> {
+    const paths = await this.#try(() => pickFolders(true, 'Add photo folders'));
+    if (!paths || paths.length === 0) return;
+    const s = await this.#try(() => api.addRoots(paths));
+    if (s) this.app = s;
+  }
+
+  async chooseModelFolder(): Promise<void> {
+    const paths = await this.#try(() => pickFolders(false, 'Choose a CLIP model folder'));
+    if (!paths || paths.length === 0) return;
+    const s = await this.#try(() => api.useModelFolder(paths[0]));
+    if (s) this.app = s;
+  }
+
+  async useDemoModel(): Promise<void> {
+    const s = await this.#try(() => api.useDemoModel());
+    if (s) this.app = s;
+  }
+
+  async reindex(): Promise<void> {
+    await this.#try(() => api.reindex());
+    await this.refresh();
+  }
+
+  async setPaused(paused: boolean): Promise<void> {
+    const ok = await this.#try(() => (paused ? api.pauseIndexing() : api.resumeIndexing()));
+    if (ok !== undefined && this.app) this.app.paused = paused;
+    await this.refresh();
+  }
+
+  async cancelIndexing(): Promise<void> {
+    await this.#try(() => api.cancelIndexing());
+    await this.refresh();
+  }
+
+  async showProblems(): Promise<void> {
+    this.view = 'problems';
+    this.viewerOpen = false;
+    await this.loadFailures();
+  }
+
+  async loadFailures(): Promise<void> {
+    const f = await this.#try(() => api.failures());
+    if (f) this.failures = f;
+  }
+
+  // ---- query --------------------------------------------------------------------------------
+
+  /** The search box changed: search once typing pauses. */
+  setText(text: string): void {
+    this.text = text;
+    this.#debounced();
+  }
+
+  /** Enter in the search box: search now. */
+  searchNow(): void {
+    this.#debounced.cancel();
+    void this.runSearch();
+  }
+
+  /** Replaces the search text (chip removal) and searches at once. */
+  replaceText(text: string): void {
+    this.text = text;
+    this.searchNow();
+  }
+
+  addChip(chip: ExtraChip): void {
+    this.extras = addExtra(this.extras, chip);
+    this.searchNow();
+  }
+
+  removeChip(chip: ExtraChip): void {
+    const key = extraKey(chip);
+    this.extras = this.extras.filter((e) => extraKey(e) !== key);
+    this.searchNow();
+  }
+
+  setImageWeight(w: number): void {
+    this.imageWeight = w;
+    this.#debounced();
+  }
+
+  setK(k: number): void {
+    this.k = k;
+    this.searchNow();
+  }
+
+  findSimilar(hit: Hit): void {
+    this.view = 'results';
+    this.viewerOpen = false;
+    this.addChip({ kind: 'like', id: hit.id, name: hit.name });
+  }
+
+  /**
+   * What a file drop does (also window.__irisDropPaths): image files become query chips;
+   * anything else is reported.
+   */
+  dropPaths(paths: readonly string[]): void {
+    const { images, others } = partitionDrop(paths);
+    if (others.length > 0) {
+      const names = others.map(baseName).join(', ');
+      this.report({ code: 'not_an_image', message: `Only image files can be used as a search query (not: ${names}). Use “Add folder” to add photo folders.` });
+    }
+    if (images.length === 0) return;
+    let extras = this.extras;
+    for (const path of images) extras = addExtra(extras, { kind: 'file', path, name: baseName(path) });
+    this.extras = extras;
+    this.view = 'results';
+    this.searchNow();
+  }
+
+  /** A paste event: the first PNG/JPEG image on the clipboard becomes a query chip. */
+  async pasteFrom(data: DataTransfer | null): Promise<boolean> {
+    if (!data) return false;
+    const item = Array.from(data.items).find((i) => i.kind === 'file' && i.type.startsWith('image/'));
+    if (!item) return false;
+    if (!isAcceptedPasteType(item.type)) {
+      this.report({ code: 'unsupported_image', message: `Pasted images must be PNG or JPEG (got ${item.type}).` });
+      return true;
+    }
+    const file = item.getAsFile();
+    if (!file) return false;
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const data64 = bytesToBase64(bytes);
+    this.addChip({ kind: 'pasted', data: data64, mime: item.type, key: `${Date.now()}-${bytes.length}` });
+    return true;
+  }
+
+  async runSearch(keepSelection = false): Promise<void> {
+    const q = this.query;
+    const seq = ++this.#seq;
+    if (!hasPositive(q)) {
+      this.hits = [];
+      this.searched = false;
+      this.searching = false;
+      this.cutoff = null;
+      this.resultsVersion++;
+      return;
+    }
+    this.searching = true;
+    try {
+      const hits = await api.search(q);
+      if (seq !== this.#seq) return; // a newer search has started
+      this.hits = hits;
+      this.searched = true;
+      this.cutoff = null;
+      if (!keepSelection) {
+        this.selectedId = null;
+        this.resultsVersion++;
+      }
+    } catch (e) {
+      if (seq === this.#seq) this.report(e);
+    } finally {
+      if (seq === this.#seq) this.searching = false;
+    }
+  }
+
+  // ---- selection & viewer -------------------------------------------------------------------
+
+  select(index: number): void {
+    const h = this.visible[index];
+    this.selectedId = h ? h.id : null;
+  }
+
+  open(index: number): void {
+    if (!this.visible[index]) return;
+    this.select(index);
+    this.viewerOpen = true;
+  }
+
+  closeViewer(): void {
+    this.viewerOpen = false;
+  }
+
+  async reveal(hit: Hit): Promise<void> {
+    await this.#try(() => api.reveal(hit.id));
+  }
+}
+
+export const store = new Store();

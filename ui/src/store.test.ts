@@ -1,0 +1,101 @@
+// Tests for the app store's actions against a mocked backend (drops, search sequencing, cut-off).
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Hit, SearchQuery } from './lib/types';
+
+const search = vi.fn<(q: SearchQuery) => Promise<Hit[]>>();
+vi.mock('./api', () => ({
+  api: { search: (q: SearchQuery) => search(q), appState: vi.fn(), reveal: vi.fn() },
+  backendAvailable: () => false,
+  events: {},
+  onFileDrop: vi.fn(),
+  pickFolders: vi.fn(),
+}));
+
+const { Store } = await import('./store.svelte');
+
+function hit(id: string, score: number, taken: number | null = null): Hit {
+  return { id, path: '/p/' + id + '.jpg', name: id + '.jpg', score, width: 3, height: 2, taken, camera: null, format: 'JPEG', size: 1, online: true };
+}
+
+describe('Store', () => {
+  beforeEach(() => {
+    search.mockReset();
+  });
+
+  it('does not call the backend for an empty or negatives-only query', async () => {
+    const s = new Store();
+    s.text = '-people';
+    await s.runSearch();
+    expect(search).not.toHaveBeenCalled();
+    expect(s.hits).toEqual([]);
+    expect(s.searched).toBe(false);
+  });
+
+  it('drops: image files become chips and are searched together with the text', async () => {
+    search.mockResolvedValue([hit('a', 0.3)]);
+    const s = new Store();
+    s.text = 'at night';
+    s.dropPaths(['/x/dog.JPG', '/x/folder', '/x/dog.JPG']);
+    await vi.waitFor(() => expect(search).toHaveBeenCalledTimes(1));
+    const q = search.mock.calls[0][0];
+    expect(q.text).toBe('at night');
+    expect(q.images).toEqual(['/x/dog.JPG']);
+    expect(s.extras).toEqual([{ kind: 'file', path: '/x/dog.JPG', name: 'dog.JPG' }]);
+    expect(s.errors.map((e) => e.code)).toEqual(['not_an_image']);
+  });
+
+  it('ignores a slower, older search response', async () => {
+    let resolveFirst!: (h: Hit[]) => void;
+    search.mockImplementationOnce(() => new Promise((r) => (resolveFirst = r)));
+    search.mockImplementationOnce(() => Promise.resolve([hit('new', 0.5)]));
+    const s = new Store();
+    s.text = 'first';
+    const first = s.runSearch();
+    s.text = 'second';
+    await s.runSearch();
+    resolveFirst([hit('old', 0.9)]);
+    await first;
+    expect(s.hits.map((h) => h.id)).toEqual(['new']);
+    expect(s.searching).toBe(false);
+  });
+
+  it('reports a rejected search as a banner and keeps going', async () => {
+    search.mockRejectedValue({ code: 'model_unavailable', message: 'Model not loaded' });
+    const s = new Store();
+    s.text = 'cat';
+    await s.runSearch();
+    await s.runSearch();
+    expect(s.errors.length).toBe(1);
+    expect(s.errors[0].message).toBe('Model not loaded');
+    s.dismiss(s.errors[0].id);
+    expect(s.errors).toEqual([]);
+  });
+
+  it('sorts, cuts off and keeps the selection by id', async () => {
+    search.mockResolvedValue([hit('a', 0.1, 300), hit('b', 0.3, null), hit('c', 0.2, 500)]);
+    const s = new Store();
+    s.text = 'x';
+    await s.runSearch();
+    expect(s.visible.map((h) => h.id)).toEqual(['b', 'c', 'a']);
+    s.select(1);
+    expect(s.selectedId).toBe('c');
+    s.sort = 'date';
+    expect(s.visible.map((h) => h.id)).toEqual(['c', 'a', 'b']);
+    expect(s.selectedIndex).toBe(0);
+    s.cutoff = 0.15;
+    expect(s.visible.map((h) => h.id)).toEqual(['c', 'b']);
+    s.cutoff = 0.25;
+    expect(s.selectedIndex).toBe(-1);
+    expect(s.hist.counts.reduce((a, b) => a + b, 0)).toBe(3);
+  });
+
+  it('find similar adds a like chip once', async () => {
+    search.mockResolvedValue([]);
+    const s = new Store();
+    s.findSimilar(hit('q', 1));
+    s.findSimilar(hit('q', 1));
+    await vi.waitFor(() => expect(search).toHaveBeenCalled());
+    expect(s.extras).toEqual([{ kind: 'like', id: 'q', name: 'q.jpg' }]);
+    expect(search.mock.calls.at(-1)![0].like).toEqual(['q']);
+  });
+});
