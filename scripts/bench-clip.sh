@@ -32,7 +32,7 @@ for i in range(64):
     Image.fromarray(photo_like(1024, 768, 100 + i)).save(f"{sys.argv[1]}/img{i:03d}.jpg", quality=90)
 PY
 fi
-cargo build --release -q -p iris-clip --example bench
+cargo build --release -q --all-targets
 bench=$CARGO_TARGET_DIR/release/examples/bench
 
 for round in $(seq "$rounds"); do

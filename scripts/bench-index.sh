@@ -33,7 +33,8 @@ for i in range(int(sys.argv[2])):
     Image.fromarray(img).save(f"{sys.argv[1]}/photo_{i:04d}.jpg", quality=90)
 PY
 fi
-cargo build --release -q -p iris-cli
+# Same targets as the tests, so the dependencies built for them are reused as they are.
+cargo build --release -q --all-targets
 lib=$(mktemp -d)
 /usr/bin/time -f "%M" -o "$lib.rss" "$CARGO_TARGET_DIR/release/iris" --threads 2 --model "$model" \
   --library "$lib" --json index --workers 2 "$photos" > "$lib.json"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test of the project: the Rust workspace (unit, parity and end-to-end tests),
-# built with the release profile so that tests and runs share one set of compiled
-# dependencies in $CARGO_TARGET_DIR (default ~/.cache/iris/target). Ends with a summary.
+# Runs every test of the project: the Rust workspace's default members (unit, parity and
+# end-to-end tests of the library and the CLI), built with the release profile so that tests
+# and runs share one set of compiled dependencies in $CARGO_TARGET_DIR (default
+# ~/.cache/iris/target). Ends with a summary line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/iris/target}

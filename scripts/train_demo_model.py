@@ -104,6 +104,19 @@ def fix_articles(text):
     return re.sub(r"\ban (?=[^aeiou])", "a ", text)
 
 
+def shape_negatives(caption, rng):
+    """The caption with one of its shapes replaced by each other shape: the image side must
+    tell a red circle from a red square, star, heart... (colour and size come much easier)."""
+    words = caption.split(" ")
+    shapes = [i for i, w in enumerate(words) if w in SHAPES]
+    i = rng.choice(shapes)
+    out = []
+    for s in SHAPES:
+        if s != words[i]:
+            out.append(fix_articles(" ".join(words[:i] + [s] + words[i + 1:])))
+    return out
+
+
 def perturb(caption, rng):
     """A caption that differs from `caption` in one fact: colour, shape, size, relation,
     background, or which object has which colour or shape."""
@@ -188,6 +201,56 @@ def build_model(args):
     return CLIPModel._from_config(cfg, attn_implementation="eager")
 
 
+def pca_patch_init(model, pixels, args, samples=4000, eps=0.1):
+    """Sets the patch embedding to the whitened principal components of training patches.
+
+    A ViT trained from scratch spends most of its first thousand steps finding useful patch
+    filters; starting from the data's principal components (edge and colour detectors, as a
+    whitening layer) more than doubles how fast it learns shapes. Only the initial value of a
+    standard weight changes: the architecture stays CLIP's."""
+    gen = torch.Generator().manual_seed(args.seed + 1)
+    p, hidden = args.patch, args.vision_hidden
+    with torch.no_grad():
+        x = normalise(pixels[torch.randint(0, len(pixels), (samples,), generator=gen).numpy()])
+        patches = x.unfold(2, p, p).unfold(3, p, p).permute(0, 2, 3, 1, 4, 5).reshape(-1, 3 * p * p)
+        patches = patches[torch.randperm(len(patches), generator=gen)[:50000]]
+        patches = patches - patches.mean(0)
+        _, s, v = torch.linalg.svd(patches, full_matrices=False)
+        k = min(hidden, v.shape[0])
+        weight = torch.zeros(hidden, 3 * p * p)
+        weight[:k] = v[:k] / (s[:k, None] / len(patches) ** 0.5 + eps)
+        model.vision_model.embeddings.patch_embedding.weight.copy_(weight.reshape(hidden, 3, p, p))
+
+
+def mimetic_init(model, args, qk=(0.7, 0.7), vo=(0.4, 0.4)):
+    """Mimetic initialisation of the vision tower's attention (Trockman & Kolter, 2023) with
+    2-D sinusoidal position embeddings: W_q^T W_k starts near a multiple of the identity and
+    W_v^T W_o^T near minus one, as in trained ViTs, so that each patch first attends to
+    patches like itself and near itself, much as a convolution would. Initial values only."""
+    gen = torch.Generator().manual_seed(args.seed + 2)
+    d = args.vision_hidden
+    eye = torch.eye(d)
+    with torch.no_grad():
+        for layer in model.vision_model.encoder.layers:
+            attn = layer.self_attn
+            u, s, vt = torch.linalg.svd(qk[0] * torch.randn(d, d, generator=gen) / d ** 0.5 + qk[1] * eye)
+            attn.q_proj.weight.copy_((u * s.sqrt()).T)
+            attn.k_proj.weight.copy_((vt.T * s.sqrt()).T)
+            u, s, vt = torch.linalg.svd(vo[0] * torch.randn(d, d, generator=gen) / d ** 0.5 - vo[1] * eye)
+            attn.v_proj.weight.copy_((u * s.sqrt()).T)
+            attn.out_proj.weight.copy_((s.sqrt()[:, None] * vt).T)
+        grid = args.image_size // args.patch
+        ys, xs = torch.meshgrid(torch.arange(grid), torch.arange(grid), indexing="ij")
+        q = d // 4
+        freqs = 1.0 / 10000 ** (torch.arange(q) / q)
+        pos = torch.zeros(grid * grid + 1, d)  # row 0: the class token
+        for k, c in enumerate([xs.reshape(-1), ys.reshape(-1)]):
+            angle = c[:, None].float() * freqs[None]
+            pos[1:, 2 * k * q:(2 * k + 1) * q] = angle.sin()
+            pos[1:, (2 * k + 1) * q:(2 * k + 2) * q] = angle.cos()
+        model.vision_model.embeddings.position_embedding.weight.copy_(pos)
+
+
 def embed_texts(model, tokens, texts, batch=512):
     out = []
     with torch.no_grad():
@@ -229,7 +292,10 @@ def train(model, pixels, captions, tokens, args, monitor=None):
         idx = order[pos:pos + b]
         pos += b
         texts = [rng.choice(captions[i]) for i in idx]
-        texts += [perturb(t, rng) for t in texts]
+        negatives = [perturb(t, rng) for t in texts]
+        if args.shape_negatives:
+            negatives += [n for t in texts for n in shape_negatives(t, rng)]
+        texts += negatives
         # positive[t, i]: text t is true of image i (several images may share a caption).
         positive = torch.tensor([[t in sets[i] for i in idx] for t in texts])
         ids, mask = tokens(texts)
@@ -364,6 +430,9 @@ def main():
     ap.add_argument("--logit-scale-init", type=float, default=2.6592)
     ap.add_argument("--scale-lr-mult", type=float, default=10.0)
     ap.add_argument("--eval-every", type=int, default=0, help="evaluate on the held-out set every N steps (monitoring)")
+    ap.add_argument("--shape-negatives", type=int, default=1, help="add every other shape as a negative caption (0/1)")
+    ap.add_argument("--pca-init", type=int, default=1, help="initialise the patch embedding from the data's principal components (0/1)")
+    ap.add_argument("--mimetic-init", type=int, default=1, help="mimetic attention and sinusoidal position initialisation (0/1)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
@@ -383,6 +452,10 @@ def main():
 
     model = build_model(args)
     tokens = Tokens(CLIPTokenizerFast(tokenizer_file=str(TOKENIZER)), 77)
+    if args.pca_init:
+        pca_patch_init(model, pixels, args)
+    if args.mimetic_init:
+        mimetic_init(model, args)
     log(f"{sum(p.numel() for p in model.parameters())} parameters")
     t1 = time.time()
     monitor = lambda m: {k: v for k, v in evaluate_model(m, tokens, eval_pixels, eval_scenes, eval_captions).items()

@@ -44,17 +44,27 @@ pub fn load_model(app: AppHandle, desktop: Arc<Desktop>, spec: String) {
         let mut report = |done: u64, total: u64| {
             if last.elapsed() > Duration::from_millis(200) || done == total {
                 last = Instant::now();
-                let fraction = if total > 0 { done as f32 / total as f32 } else { 0.0 };
+                let fraction = if total > 0 {
+                    done as f32 / total as f32
+                } else {
+                    0.0
+                };
                 set_model(&app, &desktop, state("downloading", None, Some(fraction)));
             }
         };
         let opened = iris_clip::resolve_with(&spec, DownloadProgress::Callback(&mut report))
             .and_then(|files| Clip::load(&files))
             .map_err(|e| e.to_string())
-            .and_then(|clip| Library::open(&desktop.library_dir, clip, &name).map_err(|e| e.to_string()));
+            .and_then(|clip| {
+                Library::open(&desktop.library_dir, clip, &name).map_err(|e| e.to_string())
+            });
         match opened {
             Ok(library) => {
-                let pending: Vec<_> = desktop.pending_roots.lock().map(|mut p| p.drain(..).collect()).unwrap_or_default();
+                let pending: Vec<_> = desktop
+                    .pending_roots
+                    .lock()
+                    .map(|mut p| p.drain(..).collect())
+                    .unwrap_or_default();
                 if let Err(e) = library.add_roots(&pending) {
                     let _ = app.emit("index-error", crate::error::CommandError::from(e));
                 }
@@ -66,7 +76,11 @@ pub fn load_model(app: AppHandle, desktop: Arc<Desktop>, spec: String) {
             }
             Err(message) => {
                 let hint = "; choose a model folder, or use the demo model (works offline)";
-                set_model(&app, &desktop, state("unavailable", Some(format!("{message}{hint}")), None));
+                set_model(
+                    &app,
+                    &desktop,
+                    state("unavailable", Some(format!("{message}{hint}")), None),
+                );
             }
         }
     });
@@ -74,7 +88,9 @@ pub fn load_model(app: AppHandle, desktop: Arc<Desktop>, spec: String) {
 
 /// Starts indexing all roots in the background, unless a run is already going.
 pub fn start_index(app: AppHandle, desktop: Arc<Desktop>) {
-    let Some(library) = desktop.library() else { return };
+    let Some(library) = desktop.library() else {
+        return;
+    };
     let control = desktop.index.clone();
     if control.running.swap(true, Ordering::SeqCst) {
         return;

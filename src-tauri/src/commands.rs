@@ -15,7 +15,9 @@ use tauri::{AppHandle, State};
 type Shared<'a> = State<'a, Arc<Desktop>>;
 
 /// Runs blocking library work on the blocking pool.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> CommandResult<T> + Send + 'static) -> CommandResult<T> {
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> CommandResult<T> + Send + 'static,
+) -> CommandResult<T> {
     tauri::async_runtime::spawn_blocking(f)
         .await
         .map_err(|e| CommandError::new("failed", e.to_string()))?
@@ -39,7 +41,11 @@ pub struct AppState {
 }
 
 fn app_state_now(desktop: &Desktop) -> CommandResult<AppState> {
-    let model = desktop.model.lock().map(|m| m.clone()).map_err(|e| CommandError::new("failed", e.to_string()))?;
+    let model = desktop
+        .model
+        .lock()
+        .map(|m| m.clone())
+        .map_err(|e| CommandError::new("failed", e.to_string()))?;
     let status = match desktop.library() {
         Some(library) => Some(library.status()?),
         None => None,
@@ -52,7 +58,12 @@ fn app_state_now(desktop: &Desktop) -> CommandResult<AppState> {
         photos: status.as_ref().map_or(0, |s| s.photos),
         failed: status.as_ref().map_or(0, |s| s.failed),
         offline: status.as_ref().map_or(0, |s| s.offline),
-        indexing: control.progress.lock().ok().and_then(|p| *p).filter(|_| control.running.load(Ordering::SeqCst)),
+        indexing: control
+            .progress
+            .lock()
+            .ok()
+            .and_then(|p| *p)
+            .filter(|_| control.running.load(Ordering::SeqCst)),
         paused: control.pause.load(Ordering::SeqCst),
     })
 }
@@ -64,7 +75,11 @@ pub async fn app_state(desktop: Shared<'_>) -> CommandResult<AppState> {
 }
 
 #[tauri::command]
-pub async fn add_roots(app: AppHandle, desktop: Shared<'_>, paths: Vec<PathBuf>) -> CommandResult<AppState> {
+pub async fn add_roots(
+    app: AppHandle,
+    desktop: Shared<'_>,
+    paths: Vec<PathBuf>,
+) -> CommandResult<AppState> {
     let desktop = desktop.inner().clone();
     blocking(move || {
         library(&desktop)?.add_roots(&paths)?;
@@ -95,7 +110,11 @@ pub fn cancel_indexing(desktop: Shared<'_>) {
 }
 
 #[tauri::command]
-pub async fn use_model_folder(app: AppHandle, desktop: Shared<'_>, path: String) -> CommandResult<AppState> {
+pub async fn use_model_folder(
+    app: AppHandle,
+    desktop: Shared<'_>,
+    path: String,
+) -> CommandResult<AppState> {
     let desktop = desktop.inner().clone();
     load_model(app, desktop.clone(), path);
     blocking(move || app_state_now(&desktop)).await
@@ -143,7 +162,9 @@ pub async fn search(desktop: Shared<'_>, query: SearchQuery) -> CommandResult<Ve
             .iter()
             .map(|b| base64::engine::general_purpose::STANDARD.decode(b))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| CommandError::new("invalid", format!("pasted image is not base64: {e}")))?;
+            .map_err(|e| {
+                CommandError::new("invalid", format!("pasted image is not base64: {e}"))
+            })?;
         let q = Query {
             text: query.text.filter(|t| !t.trim().is_empty()),
             negatives: query.negatives,
@@ -185,12 +206,23 @@ pub async fn reveal(desktop: Shared<'_>, id: String) -> CommandResult<()> {
             .ok_or_else(|| CommandError::new("invalid", format!("no photo has id \"{id}\"")))?;
         let path = PathBuf::from(&row.path);
         let folder = path.parent().unwrap_or(&path).to_path_buf();
-        let opener = if cfg!(target_os = "macos") { "open" } else if cfg!(windows) { "explorer" } else { "xdg-open" };
+        let opener = if cfg!(target_os = "macos") {
+            "open"
+        } else if cfg!(windows) {
+            "explorer"
+        } else {
+            "xdg-open"
+        };
         std::process::Command::new(opener)
             .arg(&folder)
             .spawn()
             .map(|_| ())
-            .map_err(|e| CommandError::new("failed", format!("cannot open \"{}\": {e}", folder.display())))
+            .map_err(|e| {
+                CommandError::new(
+                    "failed",
+                    format!("cannot open \"{}\": {e}", folder.display()),
+                )
+            })
     })
     .await
 }

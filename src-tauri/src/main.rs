@@ -31,9 +31,18 @@ struct Args {
 
 /// Serves `iris://localhost/thumb/<id>` and `/photo/<id>`; anything else is a 404 with no body.
 fn asset_response(desktop: &Desktop, path: &str) -> Response<Vec<u8>> {
-    let not_found = || Response::builder().status(404).body(Vec::new()).unwrap_or_default();
-    let Some(library) = desktop.library() else { return not_found() };
-    let Some(asset) = iris_core::assets::resolve(&library, path) else { return not_found() };
+    let not_found = || {
+        Response::builder()
+            .status(404)
+            .body(Vec::new())
+            .unwrap_or_default()
+    };
+    let Some(library) = desktop.library() else {
+        return not_found();
+    };
+    let Some(asset) = iris_core::assets::resolve(&library, path) else {
+        return not_found();
+    };
     match std::fs::read(&asset.file) {
         Ok(bytes) => Response::builder()
             .status(200)
@@ -48,7 +57,10 @@ fn asset_response(desktop: &Desktop, path: &str) -> Response<Vec<u8>> {
 fn main() {
     let args = Args::parse();
     let library_dir = args.library.unwrap_or_else(iris_core::default_library_dir);
-    let desktop = Arc::new(Desktop::new(library_dir, background::model_name(&args.model)));
+    let desktop = Arc::new(Desktop::new(
+        library_dir,
+        background::model_name(&args.model),
+    ));
     let (model, folders) = (args.model, args.folders);
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())

@@ -26,12 +26,23 @@ pub struct EvalArgs {
 }
 
 pub fn demo(cli: &Cli, args: &DemoArgs) -> Result<()> {
-    let samples = iris_demo::generate(&args.dir, args.count, args.seed)
-        .with_context(|| format!("cannot write the demo library into \"{}\"", args.dir.display()))?;
+    let samples = iris_demo::generate(&args.dir, args.count, args.seed).with_context(|| {
+        format!(
+            "cannot write the demo library into \"{}\"",
+            args.dir.display()
+        )
+    })?;
     if cli.json {
-        println!("{}", serde_json::json!({"images": samples.len(), "captions": args.dir.join("captions.jsonl")}));
+        println!(
+            "{}",
+            serde_json::json!({"images": samples.len(), "captions": args.dir.join("captions.jsonl")})
+        );
     } else {
-        println!("wrote {} images and captions.jsonl to {}", samples.len(), args.dir.display());
+        println!(
+            "wrote {} images and captions.jsonl to {}",
+            samples.len(),
+            args.dir.display()
+        );
     }
     Ok(())
 }
@@ -43,9 +54,19 @@ pub fn eval(cli: &Cli, args: &EvalArgs) -> Result<()> {
         println!("{}", serde_json::to_string(&report)?);
         return Ok(());
     }
-    println!("{} images, {} captions", data.images.len(), data.captions.len());
-    for (name, r) in [("text to image", report.text_to_image), ("image to text", report.image_to_text)] {
-        println!("{name}: R@1 {:.3}  R@5 {:.3}  R@10 {:.3}  MRR {:.3}", r.r1, r.r5, r.r10, r.mrr);
+    println!(
+        "{} images, {} captions",
+        data.images.len(),
+        data.captions.len()
+    );
+    for (name, r) in [
+        ("text to image", report.text_to_image),
+        ("image to text", report.image_to_text),
+    ] {
+        println!(
+            "{name}: R@1 {:.3}  R@5 {:.3}  R@10 {:.3}  MRR {:.3}",
+            r.r1, r.r5, r.r10, r.mrr
+        );
     }
     Ok(())
 }

@@ -60,7 +60,10 @@ fn model_name(spec: &str) -> String {
 }
 
 fn open(cli: &Cli) -> Result<Library> {
-    let dir = cli.library.clone().unwrap_or_else(iris_core::default_library_dir);
+    let dir = cli
+        .library
+        .clone()
+        .unwrap_or_else(iris_core::default_library_dir);
     let clip = load_model(&cli.model)?;
     Ok(Library::open(&dir, clip, &model_name(&cli.model))?)
 }
@@ -75,7 +78,10 @@ pub fn index(cli: &Cli, args: &IndexArgs) -> Result<()> {
     if !args.folders.is_empty() {
         library.add_roots(&args.folders)?;
     } else if library.roots()?.is_empty() {
-        return Err(UsageError("no roots yet: give a folder to index, e.g. `iris index ~/Pictures`".into()).into());
+        return Err(UsageError(
+            "no roots yet: give a folder to index, e.g. `iris index ~/Pictures`".into(),
+        )
+        .into());
     }
     let bar = (!cli.json && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(0);
@@ -85,13 +91,17 @@ pub fn index(cli: &Cli, args: &IndexArgs) -> Result<()> {
         );
         bar
     });
-    let workers = args.workers.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let workers = args
+        .workers
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
     let cancel = AtomicBool::new(false);
     let report = library.index(workers, &cancel, &mut |p| {
         if let Some(bar) = &bar {
             bar.set_length(p.total as u64);
             bar.set_position(p.done as u64);
-            let eta = p.eta_seconds.map_or(String::new(), |s| format!(", {s:.0} s left"));
+            let eta = p
+                .eta_seconds
+                .map_or(String::new(), |s| format!(", {s:.0} s left"));
             bar.set_message(format!("{:.1} photos/s{eta}", p.rate));
         }
     })?;
@@ -110,9 +120,16 @@ pub fn index(cli: &Cli, args: &IndexArgs) -> Result<()> {
 }
 
 pub fn search(cli: &Cli, args: &SearchArgs) -> Result<()> {
-    let mut query = args.text.as_deref().map(Query::from_text).unwrap_or_default();
+    let mut query = args
+        .text
+        .as_deref()
+        .map(Query::from_text)
+        .unwrap_or_default();
     if query.text.is_none() && args.images.is_empty() && args.like.is_empty() {
-        return Err(UsageError("nothing to search for: give TEXT, --image PATH or --like ID".into()).into());
+        return Err(UsageError(
+            "nothing to search for: give TEXT, --image PATH or --like ID".into(),
+        )
+        .into());
     }
     query.images = args.images.clone();
     query.like = args.like.clone();
@@ -120,7 +137,10 @@ pub fn search(cli: &Cli, args: &SearchArgs) -> Result<()> {
     query.text_weight = args.text_weight;
     query.image_weight = args.image_weight;
     query.filter.folder = args.folder.as_ref().map(|f| {
-        std::path::absolute(f).unwrap_or_else(|_| f.clone()).to_string_lossy().into_owned()
+        std::path::absolute(f)
+            .unwrap_or_else(|_| f.clone())
+            .to_string_lossy()
+            .into_owned()
     });
     query.filter.formats = args.format.clone();
     let hits = open(cli)?.search(&query)?;
@@ -139,7 +159,10 @@ pub fn status(cli: &Cli) -> Result<()> {
     if cli.json {
         return print_json(&status);
     }
-    println!("{} photos, {} failed, {} offline", status.photos, status.failed, status.offline);
+    println!(
+        "{} photos, {} failed, {} offline",
+        status.photos, status.failed, status.offline
+    );
     for root in status.roots {
         let state = if root.online { "online" } else { "offline" };
         println!("  {}  {} photos, {state}", root.path, root.photos);

@@ -18,13 +18,20 @@ fn fixture_image() -> PathBuf {
 
 fn iris(library: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_iris"));
-    cmd.arg("--model").arg(tiny_model()).arg("--library").arg(library);
+    cmd.arg("--model")
+        .arg(tiny_model())
+        .arg("--library")
+        .arg(library);
     cmd.env_remove("IRIS_MODEL").env_remove("IRIS_LIBRARY");
     cmd
 }
 
 fn json(out: &Output) -> Value {
-    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -32,7 +39,11 @@ fn write_photos(dir: &Path, count: u32) {
     std::fs::create_dir_all(dir).unwrap();
     for i in 0..count {
         let img = RgbImage::from_fn(160, 120, |x, y| {
-            Rgb([(x * (i + 1) % 256) as u8, (y * 3 + i) as u8, ((x + y + i * 7) % 256) as u8])
+            Rgb([
+                (x * (i + 1) % 256) as u8,
+                (y * 3 + i) as u8,
+                ((x + y + i * 7) % 256) as u8,
+            ])
         });
         img.save(dir.join(format!("p{i:04}.jpg"))).unwrap();
     }
@@ -49,10 +60,18 @@ fn embed_prints_unit_vectors_keyed_exactly_as_given() {
         .unwrap();
     let v = json(&out);
     let texts = v["texts"].as_object().unwrap();
-    assert_eq!(texts.keys().collect::<HashSet<_>>(), HashSet::from([&"A Dog!".to_string(), &String::new()]));
+    assert_eq!(
+        texts.keys().collect::<HashSet<_>>(),
+        HashSet::from([&"A Dog!".to_string(), &String::new()])
+    );
     let key = image.display().to_string();
     for vector in [&v["images"][&key], &texts["A Dog!"]] {
-        let norm: f64 = vector.as_array().unwrap().iter().map(|x| x.as_f64().unwrap().powi(2)).sum();
+        let norm: f64 = vector
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap().powi(2))
+            .sum();
         assert!((norm.sqrt() - 1.0).abs() < 1e-4, "{norm}");
     }
 }
@@ -60,7 +79,10 @@ fn embed_prints_unit_vectors_keyed_exactly_as_given() {
 #[test]
 fn usage_errors_exit_2_and_failures_exit_1_quoting_the_value() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = iris(tmp.path()).args(["embed", "--bogus"]).output().unwrap();
+    let out = iris(tmp.path())
+        .args(["embed", "--bogus"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let out = iris(tmp.path()).arg("search").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
@@ -71,7 +93,10 @@ fn usage_errors_exit_2_and_failures_exit_1_quoting_the_value() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("\"/no/such/model\""), "{err}");
-    let out = iris(tmp.path()).args(["embed", "--image", "/no/such.jpg"]).output().unwrap();
+    let out = iris(tmp.path())
+        .args(["embed", "--image", "/no/such.jpg"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such.jpg"));
 }
@@ -90,7 +115,10 @@ fn a_missing_default_model_fails_fast_offline_and_says_what_to_do() {
     assert_eq!(out.status.code(), Some(1));
     assert!(started.elapsed() < Duration::from_secs(10));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("openai/clip-vit-base-patch32") && err.contains("--model"), "{err}");
+    assert!(
+        err.contains("openai/clip-vit-base-patch32") && err.contains("--model"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -100,25 +128,68 @@ fn index_search_status_and_failures_speak_json() {
     write_photos(&photos, 5);
     std::fs::write(photos.join("broken.jpg"), b"not a jpeg").unwrap();
     let lib = tmp.path().join("lib");
-    let report = json(&iris(&lib).args(["--json", "index"]).arg(&photos).output().unwrap());
-    for key in ["scanned", "embedded", "unchanged", "moved", "removed", "failed", "offline", "seconds"] {
+    let report = json(
+        &iris(&lib)
+            .args(["--json", "index"])
+            .arg(&photos)
+            .output()
+            .unwrap(),
+    );
+    for key in [
+        "scanned",
+        "embedded",
+        "unchanged",
+        "moved",
+        "removed",
+        "failed",
+        "offline",
+        "seconds",
+    ] {
         assert!(report.get(key).is_some(), "missing {key}: {report}");
     }
-    assert_eq!((report["scanned"].as_u64(), report["embedded"].as_u64(), report["failed"].as_u64()), (Some(6), Some(5), Some(1)));
+    assert_eq!(
+        (
+            report["scanned"].as_u64(),
+            report["embedded"].as_u64(),
+            report["failed"].as_u64()
+        ),
+        (Some(6), Some(5), Some(1))
+    );
     let query = photos.join("p0002.jpg");
-    let hits = json(&iris(&lib).args(["--json", "search", "-k", "3", "--image"]).arg(&query).output().unwrap());
+    let hits = json(
+        &iris(&lib)
+            .args(["--json", "search", "-k", "3", "--image"])
+            .arg(&query)
+            .output()
+            .unwrap(),
+    );
     let hits = hits.as_array().unwrap();
     assert_eq!(hits.len(), 3);
     assert_eq!(hits[0]["path"], query.display().to_string());
     assert!(hits[0]["score"].as_f64().unwrap() >= 0.99);
     let id = hits[0]["id"].as_str().unwrap();
-    let like = json(&iris(&lib).args(["--json", "search", "-k", "1", "--like", id]).output().unwrap());
+    let like = json(
+        &iris(&lib)
+            .args(["--json", "search", "-k", "1", "--like", id])
+            .output()
+            .unwrap(),
+    );
     assert_eq!(like[0]["id"], id);
     let status = json(&iris(&lib).args(["--json", "status"]).output().unwrap());
-    assert_eq!((status["photos"].as_u64(), status["failed"].as_u64(), status["offline"].as_u64()), (Some(5), Some(1), Some(0)));
+    assert_eq!(
+        (
+            status["photos"].as_u64(),
+            status["failed"].as_u64(),
+            status["offline"].as_u64()
+        ),
+        (Some(5), Some(1), Some(0))
+    );
     assert_eq!(status["roots"].as_array().unwrap().len(), 1);
     let failures = json(&iris(&lib).args(["--json", "failures"]).output().unwrap());
-    assert!(failures[0]["path"].as_str().unwrap().ends_with("broken.jpg"));
+    assert!(failures[0]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("broken.jpg"));
     assert!(!failures[0]["reason"].as_str().unwrap().is_empty());
 }
 
@@ -133,7 +204,11 @@ fn an_index_killed_mid_way_resumes_without_duplicates() {
     let mut lib = tmp.path().join("lib");
     for attempt in 0..6 {
         lib = tmp.path().join(format!("lib{attempt}"));
-        let mut child = iris(&lib).args(["--json", "index"]).arg(&photos).spawn().unwrap();
+        let mut child = iris(&lib)
+            .args(["--json", "index"])
+            .arg(&photos)
+            .spawn()
+            .unwrap();
         std::thread::sleep(delay);
         if child.try_wait().unwrap().is_some() {
             delay /= 2; // finished before the kill: try again, sooner
@@ -152,10 +227,18 @@ fn an_index_killed_mid_way_resumes_without_duplicates() {
     assert!(killed_with_rows, "could not kill the index run mid-way");
     let report = json(&iris(&lib).args(["--json", "index"]).output().unwrap());
     assert_eq!(report["scanned"].as_u64(), Some(count as u64));
-    assert!(report["unchanged"].as_u64().unwrap() > 0, "the resumed run reused committed rows: {report}");
+    assert!(
+        report["unchanged"].as_u64().unwrap() > 0,
+        "the resumed run reused committed rows: {report}"
+    );
     let status = json(&iris(&lib).args(["--json", "status"]).output().unwrap());
     assert_eq!(status["photos"].as_u64(), Some(count as u64));
-    let library = iris_core::Library::open(&lib, iris_clip::Clip::load_dir(&tiny_model()).unwrap(), "tiny-clip").unwrap();
+    let library = iris_core::Library::open(
+        &lib,
+        iris_clip::Clip::load_dir(&tiny_model()).unwrap(),
+        "tiny-clip",
+    )
+    .unwrap();
     let rows = library.rows().unwrap();
     let paths: HashSet<_> = rows.iter().map(|r| r.path.clone()).collect();
     assert_eq!(rows.len(), count as usize);

@@ -34,7 +34,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut times: Vec<f64> = (0..21)
         .map(|_| {
             let t = Instant::now();
-            clip.embed_texts(&query).map(|_| t.elapsed().as_secs_f64() * 1e3)
+            clip.embed_texts(&query)
+                .map(|_| t.elapsed().as_secs_f64() * 1e3)
         })
         .collect::<Result<_, _>>()?;
     times.sort_by(f64::total_cmp);

@@ -93,13 +93,19 @@ mod tests {
                 for i in 0..s.seq {
                     let n = if s.causal { i + 1 } else { s.seq };
                     let logits: Vec<f64> = (0..n)
-                        .map(|j| (0..s.head_dim).map(|d| (get(b, i, 0, h, d) * get(b, j, 1, h, d)) as f64).sum())
+                        .map(|j| {
+                            (0..s.head_dim)
+                                .map(|d| (get(b, i, 0, h, d) * get(b, j, 1, h, d)) as f64)
+                                .sum()
+                        })
                         .collect();
                     let max = logits.iter().cloned().fold(f64::MIN, f64::max);
                     let exps: Vec<f64> = logits.iter().map(|l| (l - max).exp()).collect();
                     let total: f64 = exps.iter().sum();
                     for d in 0..s.head_dim {
-                        let v: f64 = (0..n).map(|j| exps[j] / total * get(b, j, 2, h, d) as f64).sum();
+                        let v: f64 = (0..n)
+                            .map(|j| exps[j] / total * get(b, j, 2, h, d) as f64)
+                            .sum();
                         out[(b * s.seq + i) * hidden + h * s.head_dim + d] = v as f32;
                     }
                 }
@@ -111,12 +117,24 @@ mod tests {
     #[test]
     fn matches_the_textbook_formula() {
         for causal in [false, true] {
-            let s = Shape { batch: 3, seq: 7, heads: 2, head_dim: 11, causal };
+            let s = Shape {
+                batch: 3,
+                seq: 7,
+                heads: 2,
+                head_dim: 11,
+                causal,
+            };
             let n = s.batch * s.seq * 3 * s.heads * s.head_dim;
-            let qkv: Vec<f32> = (0..n).map(|i| ((i * 7919 % 101) as f32 / 50.0) - 1.0).collect();
+            let qkv: Vec<f32> = (0..n)
+                .map(|i| ((i * 7919 % 101) as f32 / 50.0) - 1.0)
+                .collect();
             let got = attend(&qkv, s);
             let want = naive(&qkv, s);
-            let max = got.iter().zip(&want).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
+            let max = got
+                .iter()
+                .zip(&want)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0f32, f32::max);
             assert!(max < 1e-5, "causal={causal}: max difference {max}");
         }
     }

@@ -236,11 +236,17 @@ mod tests {
         let e = parse(r#"{"text_config": {"hidden_size": "big"}, "vision_config": {}}"#)
             .unwrap_err()
             .to_string();
-        assert!(e.contains("`text_config.hidden_size`") && e.contains("\"big\""), "{e}");
+        assert!(
+            e.contains("`text_config.hidden_size`") && e.contains("\"big\""),
+            "{e}"
+        );
         let e = parse(r#"{"text_config": {}, "vision_config": {"patch_size": 30}}"#)
             .unwrap_err()
             .to_string();
-        assert!(e.contains("`vision_config.patch_size` (30) must divide image_size (224)"), "{e}");
+        assert!(
+            e.contains("`vision_config.patch_size` (30) must divide image_size (224)"),
+            "{e}"
+        );
         let e = parse(r#"{"text_config": {"num_attention_heads": 7}, "vision_config": {}}"#)
             .unwrap_err()
             .to_string();
@@ -249,6 +255,9 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("unsupported value \"relu\""), "{e}");
-        assert!(parse("[1]").unwrap_err().to_string().contains("json object"));
+        assert!(parse("[1]")
+            .unwrap_err()
+            .to_string()
+            .contains("json object"));
     }
 }

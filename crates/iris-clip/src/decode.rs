@@ -65,7 +65,9 @@ fn decode_jpeg(bytes: &[u8], min_short_side: Option<u32>) -> Result<Option<RgbIm
     }
     let (w, h) = (header.width as u64, header.height as u64);
     if w == 0 || h == 0 || w * h > MAX_PIXELS || w.max(h) > MAX_SIDE as u64 {
-        return Err(format!("{w}x{h} pixels is beyond the limit of {MAX_PIXELS} pixels"));
+        return Err(format!(
+            "{w}x{h} pixels is beyond the limit of {MAX_PIXELS} pixels"
+        ));
     }
     let mut factor = ScalingFactor::ONE;
     if let Some(min) = min_short_side {
@@ -116,9 +118,18 @@ mod tests {
     fn large_jpegs_decode_at_a_reduced_scale_when_allowed() {
         let bytes = jpeg(2000, 1000);
         let p = Path::new("x.jpg");
-        assert_eq!(decode_bytes(&bytes, p, None).unwrap().dimensions(), (2000, 1000));
-        assert_eq!(decode_bytes(&bytes, p, Some(224)).unwrap().dimensions(), (500, 250));
-        assert_eq!(decode_bytes(&bytes, p, Some(600)).unwrap().dimensions(), (2000, 1000));
+        assert_eq!(
+            decode_bytes(&bytes, p, None).unwrap().dimensions(),
+            (2000, 1000)
+        );
+        assert_eq!(
+            decode_bytes(&bytes, p, Some(224)).unwrap().dimensions(),
+            (500, 250)
+        );
+        assert_eq!(
+            decode_bytes(&bytes, p, Some(600)).unwrap().dimensions(),
+            (2000, 1000)
+        );
     }
 
     #[test]
@@ -126,7 +137,9 @@ mod tests {
         let p = Path::new("bad.jpg");
         let e = decode_bytes(b"", p, None).unwrap_err().to_string();
         assert_eq!(e, "cannot decode image bad.jpg: the file is empty");
-        let e = decode_bytes(b"hello, I am text", p, None).unwrap_err().to_string();
+        let e = decode_bytes(b"hello, I am text", p, None)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("not a supported image format"), "{e}");
         let full = jpeg(64, 64);
         for cut in [3, 20, full.len() / 2, full.len() - 2] {

@@ -77,7 +77,11 @@ fn hub_reachable() -> bool {
         .next()
         .unwrap_or_default()
         .to_string();
-    let port = if endpoint.starts_with("http://") { 80 } else { 443 };
+    let port = if endpoint.starts_with("http://") {
+        80
+    } else {
+        443
+    };
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let ok = (host.as_str(), port)
@@ -159,7 +163,9 @@ pub fn resolve_with(spec: &str, mut progress: DownloadProgress) -> Result<ModelF
     let api = hf_hub::api::sync::ApiBuilder::from_env()
         .with_progress(matches!(progress, DownloadProgress::Terminal))
         .build()
-        .map_err(|e| ClipError::Unavailable(format!("cannot start the download of \"{spec}\": {e}")))?;
+        .map_err(|e| {
+            ClipError::Unavailable(format!("cannot start the download of \"{spec}\": {e}"))
+        })?;
     let repo = api.model(spec.to_string());
     let paths = MODEL_FILES
         .iter()

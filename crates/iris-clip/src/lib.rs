@@ -15,7 +15,7 @@
 //! Pieces: [`config`] (config.json), [`preprocess`] and [`resample`] (CLIPImageProcessor,
 //! Pillow-exact), [`tokenizer`], the encoder and towers (private), [`hub`] (finding files).
 
-pub mod attention;
+mod attention;
 pub mod config;
 pub mod decode;
 mod epilogue;
@@ -28,9 +28,9 @@ pub mod tokenizer;
 mod towers;
 mod transformer;
 
+pub use decode::{decode_bytes, decode_file};
 pub use error::{ClipError, Result};
 pub use hub::{resolve, resolve_with, DownloadProgress, ModelFiles, DEFAULT_MODEL};
-pub use decode::{decode_bytes, decode_file};
 pub use model::{Clip, IMAGE_BATCH, TEXT_BATCH};
 
 /// Sets the number of CPU threads used by the matrix kernels and parallel ops. Call it before

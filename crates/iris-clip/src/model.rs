@@ -101,7 +101,10 @@ impl Clip {
                 .map(|t| self.tokenizer.encode(t.as_ref()))
                 .collect::<Result<Vec<_>>>()?;
             let seq = ids.iter().map(Vec::len).max().unwrap_or(1).max(1);
-            let pool: Vec<usize> = ids.iter().map(|i| self.tokenizer.pool_position(i)).collect();
+            let pool: Vec<usize> = ids
+                .iter()
+                .map(|i| self.tokenizer.pool_position(i))
+                .collect();
             let mut flat = Vec::with_capacity(seq * ids.len());
             for row in &ids {
                 flat.extend_from_slice(row);

@@ -140,7 +140,10 @@ impl Coefficients {
 
     fn of(&self, out: usize) -> (usize, &[i32]) {
         let (start, len) = self.bounds[out];
-        (start, &self.weights[out * self.ksize..out * self.ksize + len])
+        (
+            start,
+            &self.weights[out * self.ksize..out * self.ksize + len],
+        )
     }
 }
 
@@ -233,14 +236,19 @@ mod tests {
             for x in 0..o {
                 let (_, k) = c.of(x);
                 let sum: i32 = k.iter().sum();
-                assert!((sum - (1 << PRECISION_BITS)).abs() < 64, "{i}->{o} at {x}: {sum}");
+                assert!(
+                    (sum - (1 << PRECISION_BITS)).abs() < 64,
+                    "{i}->{o} at {x}: {sum}"
+                );
             }
         }
     }
 
     #[test]
     fn flat_image_stays_flat_and_window_matches_full() {
-        let img = RgbImage::from_fn(97, 61, |x, y| image::Rgb([(x * 2) as u8, (y * 3) as u8, 200]));
+        let img = RgbImage::from_fn(97, 61, |x, y| {
+            image::Rgb([(x * 2) as u8, (y * 3) as u8, 200])
+        });
         let full = resize_window(&img, (40, 30), 0..40, 0..30, Filter::Bicubic);
         let part = resize_window(&img, (40, 30), 5..25, 3..13, Filter::Bicubic);
         for r in 0..10 {

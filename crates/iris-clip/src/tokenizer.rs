@@ -46,9 +46,10 @@ impl ClipTokenizer {
 
     /// Token ids of one text, start and end tokens included.
     pub fn encode(&self, text: &str) -> Result<Vec<u32>> {
-        let encoding = self.inner.encode(text, true).map_err(|e| {
-            ClipError::model(&self.path, format!("cannot tokenize {text:?}: {e}"))
-        })?;
+        let encoding = self
+            .inner
+            .encode(text, true)
+            .map_err(|e| ClipError::model(&self.path, format!("cannot tokenize {text:?}: {e}")))?;
         Ok(encoding.get_ids().to_vec())
     }
 

@@ -43,7 +43,10 @@ impl TextTower {
         let seq = ids.len() / batch;
         let ids = Tensor::from_slice(ids, ids.len(), device)?;
         let tokens = self.token_embedding.index_select(&ids, 0)?;
-        let positions = self.position_embedding.narrow(0, 0, seq)?.repeat((batch, 1))?;
+        let positions = self
+            .position_embedding
+            .narrow(0, 0, seq)?
+            .repeat((batch, 1))?;
         let x = (tokens + positions)?;
         let x = self.encoder.forward(&x, batch, true)?;
         let rows: Vec<u32> = pool

@@ -178,7 +178,9 @@ impl Layer {
     }
 
     fn forward(&self, x: &Tensor, batch: usize, causal: bool) -> Result<Tensor> {
-        let attended = self.attention.forward(&x.apply(&self.norm1)?, batch, causal)?;
+        let attended = self
+            .attention
+            .forward(&x.apply(&self.norm1)?, batch, causal)?;
         let x = (x + attended)?;
         let h = x.apply(&self.norm2)?.apply(&self.fc1)?;
         let h = match self.activation {

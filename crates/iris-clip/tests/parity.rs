@@ -81,7 +81,12 @@ fn preprocessed_pixels_are_within_0_02_of_the_reference() {
             worst = (max, name.to_string());
         }
     }
-    assert!(worst.0 <= 0.02, "worst pixel difference {} in {}", worst.0, worst.1);
+    assert!(
+        worst.0 <= 0.02,
+        "worst pixel difference {} in {}",
+        worst.0,
+        worst.1
+    );
 }
 
 #[test]

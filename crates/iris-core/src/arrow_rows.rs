@@ -39,16 +39,20 @@ pub(crate) fn vector_field(name: &str, dim: usize) -> Field {
 
 /// Rows to a batch of `schema` (the full table schema, whatever vector columns it holds;
 /// only `vector_column` is filled, other models' columns are null).
-pub(crate) fn to_batch(rows: &[PhotoRow], schema: &SchemaRef, vector_column: &str) -> Result<RecordBatch> {
+pub(crate) fn to_batch(
+    rows: &[PhotoRow],
+    schema: &SchemaRef,
+    vector_column: &str,
+) -> Result<RecordBatch> {
     let strings = |f: &dyn Fn(&PhotoRow) -> Option<&str>| -> ArrayRef {
         Arc::new(rows.iter().map(f).collect::<StringArray>())
     };
     let mut columns: Vec<ArrayRef> = Vec::with_capacity(schema.fields().len());
     for field in schema.fields() {
         let column: ArrayRef = match field.name().as_str() {
-            "path" => strings(&|r| Some(&r.path)),
-            "root" => strings(&|r| Some(&r.root)),
-            "id" => strings(&|r| Some(&r.id)),
+            "path" => strings(&|r| Some(r.path.as_str())),
+            "root" => strings(&|r| Some(r.root.as_str())),
+            "id" => strings(&|r| Some(r.id.as_str())),
             "size" => Arc::new(rows.iter().map(|r| r.size).collect::<UInt64Array>()),
             "mtime_ns" => Arc::new(rows.iter().map(|r| r.mtime_ns).collect::<Int64Array>()),
             "width" => Arc::new(rows.iter().map(|r| r.width).collect::<UInt32Array>()),

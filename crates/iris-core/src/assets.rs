@@ -15,7 +15,9 @@ pub struct Asset {
 }
 
 fn is_catalog_id(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 fn mime_of(format: Option<&str>) -> &'static str {
@@ -41,11 +43,17 @@ pub fn resolve(library: &Library, url_path: &str) -> Option<Asset> {
     match kind {
         "thumb" => {
             let file = thumbnail_path(&library.thumbnails_dir(), &row.id);
-            file.is_file().then_some(Asset { file, mime: "image/jpeg" })
+            file.is_file().then_some(Asset {
+                file,
+                mime: "image/jpeg",
+            })
         }
         "photo" => {
             let file = PathBuf::from(&row.path);
-            file.is_file().then(|| Asset { file, mime: mime_of(row.format.as_deref()) })
+            file.is_file().then(|| Asset {
+                file,
+                mime: mime_of(row.format.as_deref()),
+            })
         }
         _ => None,
     }

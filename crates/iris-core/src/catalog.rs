@@ -90,7 +90,9 @@ impl Catalog {
         let reader = RecordBatchIterator::new(vec![Ok(batch)], self.schema.clone());
         self.runtime.block_on(async {
             let mut merge = self.table.merge_insert(&["path"]);
-            merge.when_matched_update_all(None).when_not_matched_insert_all();
+            merge
+                .when_matched_update_all(None)
+                .when_not_matched_insert_all();
             merge.execute(Box::new(reader)).await?;
             Ok(())
         })
@@ -101,14 +103,19 @@ impl Catalog {
         for chunk in paths.chunks(500) {
             let list: Vec<String> = chunk.iter().map(|p| sql_string(p)).collect();
             let predicate = format!("path IN ({})", list.join(", "));
-            self.runtime.block_on(self.table.delete(predicate.as_str()))?;
+            self.runtime
+                .block_on(self.table.delete(predicate.as_str()))?;
         }
         Ok(())
     }
 
     /// Sets the status of every row under `root` that has status `from`.
     pub fn set_root_status(&self, root: &str, from: Status, to: Status) -> Result<usize> {
-        let filter = format!("root = {} AND status = '{}'", sql_string(root), from.as_str());
+        let filter = format!(
+            "root = {} AND status = '{}'",
+            sql_string(root),
+            from.as_str()
+        );
         self.runtime.block_on(async {
             let n = self.table.count_rows(Some(filter.clone())).await?;
             if n > 0 {
@@ -136,9 +143,16 @@ impl Catalog {
     }
 
     /// Rows matching `filter`, without vectors unless `with_vectors`, at most `limit`.
-    pub fn rows(&self, filter: Option<&str>, with_vectors: bool, limit: usize) -> Result<Vec<PhotoRow>> {
+    pub fn rows(
+        &self,
+        filter: Option<&str>,
+        with_vectors: bool,
+        limit: usize,
+    ) -> Result<Vec<PhotoRow>> {
         let mut columns: Vec<&str> = LIGHT_COLUMNS.to_vec();
-        columns.extend(["width", "height", "format", "taken", "camera", "thumb", "reason"]);
+        columns.extend([
+            "width", "height", "format", "taken", "camera", "thumb", "reason",
+        ]);
         if with_vectors {
             columns.push(&self.vector_column);
         }
@@ -163,7 +177,10 @@ impl Catalog {
             .iter()
             .map(|c| (c.to_string(), c.to_string()))
             .collect();
-        columns.push(("embedded".into(), format!("{} IS NOT NULL", self.vector_column)));
+        columns.push((
+            "embedded".into(),
+            format!("{} IS NOT NULL", self.vector_column),
+        ));
         let batches = self.runtime.block_on(async {
             self.table
                 .query()
@@ -176,10 +193,15 @@ impl Catalog {
         })?;
         let mut out = Vec::with_capacity(n);
         for batch in &batches {
-            let flags = batch
-                .column_by_name("embedded")
-                .and_then(|c| c.as_any().downcast_ref::<arrow_array::BooleanArray>().cloned());
-            for (i, row) in from_batch(batch, &self.vector_column).into_iter().enumerate() {
+            let flags = batch.column_by_name("embedded").and_then(|c| {
+                c.as_any()
+                    .downcast_ref::<arrow_array::BooleanArray>()
+                    .cloned()
+            });
+            for (i, row) in from_batch(batch, &self.vector_column)
+                .into_iter()
+                .enumerate()
+            {
                 out.push((row, flags.as_ref().is_some_and(|f| f.value(i))));
             }
         }
@@ -209,7 +231,11 @@ impl Catalog {
         let mut out = Vec::new();
         for batch in &batches {
             let rows = from_batch(batch, &self.vector_column);
-            out.extend(rows.into_iter().zip(distances(batch)).map(|(r, d)| (r, 1.0 - d)));
+            out.extend(
+                rows.into_iter()
+                    .zip(distances(batch))
+                    .map(|(r, d)| (r, 1.0 - d)),
+            );
         }
         out.sort_by(|a, b| b.1.total_cmp(&a.1));
         Ok(out)

@@ -45,10 +45,13 @@ pub fn read_pairs(file: &Path) -> Result<Dataset> {
     let mut images: BTreeMap<PathBuf, usize> = BTreeMap::new();
     let mut captions: BTreeMap<String, usize> = BTreeMap::new();
     let mut relevant = BTreeSet::new();
-    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
-        let pair: Pair = serde_json::from_str(line).map_err(|e| {
-            CoreError::Invalid(format!("{} line {}: {e}", file.display(), n + 1))
-        })?;
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let pair: Pair = serde_json::from_str(line)
+            .map_err(|e| CoreError::Invalid(format!("{} line {}: {e}", file.display(), n + 1)))?;
         let path = base.join(&pair.image);
         let next = images.len();
         let i = *images.entry(path).or_insert(next);
@@ -57,7 +60,10 @@ pub fn read_pairs(file: &Path) -> Result<Dataset> {
         relevant.insert((i, c));
     }
     if relevant.is_empty() {
-        return Err(CoreError::Invalid(format!("{} holds no pairs", file.display())));
+        return Err(CoreError::Invalid(format!(
+            "{} holds no pairs",
+            file.display()
+        )));
     }
     let mut image_list = vec![PathBuf::new(); images.len()];
     for (p, i) in images {
@@ -80,7 +86,11 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
 
 /// Rank (1-based) of the first relevant candidate when `candidates` are sorted by similarity
 /// to `query`, best first; ties count against the relevant item.
-fn first_relevant_rank(query: &[f32], candidates: &[Vec<f32>], is_relevant: impl Fn(usize) -> bool) -> usize {
+fn first_relevant_rank(
+    query: &[f32],
+    candidates: &[Vec<f32>],
+    is_relevant: impl Fn(usize) -> bool,
+) -> usize {
     let best = (0..candidates.len())
         .filter(|&c| is_relevant(c))
         .map(|c| dot(query, &candidates[c]))
@@ -102,12 +112,24 @@ fn summarize(ranks: &[usize]) -> Retrieval {
 }
 
 /// Retrieval figures of precomputed, L2-normalised embeddings.
-pub fn evaluate_embeddings(image_vectors: &[Vec<f32>], text_vectors: &[Vec<f32>], relevant: &BTreeSet<(usize, usize)>) -> EvalReport {
+pub fn evaluate_embeddings(
+    image_vectors: &[Vec<f32>],
+    text_vectors: &[Vec<f32>],
+    relevant: &BTreeSet<(usize, usize)>,
+) -> EvalReport {
     let t2i: Vec<usize> = (0..text_vectors.len())
-        .map(|c| first_relevant_rank(&text_vectors[c], image_vectors, |i| relevant.contains(&(i, c))))
+        .map(|c| {
+            first_relevant_rank(&text_vectors[c], image_vectors, |i| {
+                relevant.contains(&(i, c))
+            })
+        })
         .collect();
     let i2t: Vec<usize> = (0..image_vectors.len())
-        .map(|i| first_relevant_rank(&image_vectors[i], text_vectors, |c| relevant.contains(&(i, c))))
+        .map(|i| {
+            first_relevant_rank(&image_vectors[i], text_vectors, |c| {
+                relevant.contains(&(i, c))
+            })
+        })
         .collect();
     EvalReport {
         text_to_image: summarize(&t2i),

@@ -60,9 +60,21 @@ pub struct Progress {
 /// What a worker made of one file.
 enum Outcome {
     /// The content is already in the catalog under `source`.
-    Known { entry: FileEntry, id: String, source: String },
-    Decoded { entry: FileEntry, id: String, decoded: Decoded },
-    Failed { entry: FileEntry, id: String, reason: String },
+    Known {
+        entry: FileEntry,
+        id: String,
+        source: String,
+    },
+    Decoded {
+        entry: FileEntry,
+        id: String,
+        decoded: Decoded,
+    },
+    Failed {
+        entry: FileEntry,
+        id: String,
+        reason: String,
+    },
     /// The file disappeared before it could be read.
     Vanished,
 }
@@ -80,12 +92,20 @@ impl Job<'_> {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Outcome::Vanished,
             Err(e) => {
                 let reason = format!("cannot read the file: {e}").to_lowercase();
-                return Outcome::Failed { entry, id: String::new(), reason };
+                return Outcome::Failed {
+                    entry,
+                    id: String::new(),
+                    reason,
+                };
             }
         };
         let id = photo::content_id(&bytes);
         if let Some(source) = self.known.get(&id) {
-            return Outcome::Known { entry, id, source: source.clone() };
+            return Outcome::Known {
+                entry,
+                id,
+                source: source.clone(),
+            };
         }
         match photo::decode(&bytes, &entry, self.preprocessor, self.thumbs, &id) {
             Ok(decoded) => Outcome::Decoded { entry, id, decoded },
@@ -122,7 +142,9 @@ impl Writer<'_> {
                 .map(|r| (r.path.clone(), r))
                 .collect();
             for (entry, id, source) in self.known.drain(..) {
-                let Some(template) = found.get(&source) else { continue };
+                let Some(template) = found.get(&source) else {
+                    continue;
+                };
                 let mut row = template.clone();
                 row.path = path_string(&entry.path);
                 row.root = (self.root_of)(&entry.path);
@@ -189,11 +211,13 @@ pub fn run(
     let seen: HashSet<String> = files.iter().map(|f| path_string(&f.path)).collect();
     let mut to_read = Vec::new();
     for f in files {
-        let same = existing.get(&path_string(&f.path)).is_some_and(|(row, embedded)| {
-            row.size == f.size
-                && row.mtime_ns == f.mtime_ns
-                && (row.status == Status::Failed || *embedded)
-        });
+        let same = existing
+            .get(&path_string(&f.path))
+            .is_some_and(|(row, embedded)| {
+                row.size == f.size
+                    && row.mtime_ns == f.mtime_ns
+                    && (row.status == Status::Failed || *embedded)
+            });
         if same {
             report.unchanged += 1;
         } else {
@@ -210,7 +234,9 @@ pub fn run(
     let mut known: HashMap<String, String> = HashMap::new();
     for (row, embedded) in existing.values() {
         if *embedded && row.status != Status::Failed {
-            let entry = known.entry(row.id.clone()).or_insert_with(|| row.path.clone());
+            let entry = known
+                .entry(row.id.clone())
+                .or_insert_with(|| row.path.clone());
             if vanished_set.contains(&row.path) {
                 *entry = row.path.clone();
             }
@@ -245,12 +271,19 @@ pub fn run(
         drop((work_rx, done_tx));
         let mut pending: Vec<(FileEntry, String, Decoded)> = Vec::new();
         let mut processed = 0usize;
-        let encode = |pending: &mut Vec<(FileEntry, String, Decoded)>, writer: &mut Writer| -> Result<usize> {
-            let pixels: Vec<Vec<f32>> = pending.iter_mut().map(|(_, _, d)| std::mem::take(&mut d.pixels)).collect();
+        let encode = |pending: &mut Vec<(FileEntry, String, Decoded)>,
+                      writer: &mut Writer|
+         -> Result<usize> {
+            let pixels: Vec<Vec<f32>> = pending
+                .iter_mut()
+                .map(|(_, _, d)| std::mem::take(&mut d.pixels))
+                .collect();
             let vectors = clip.embed_pixels(&pixels)?;
             let n = pending.len();
             for ((entry, id, d), v) in pending.drain(..).zip(vectors) {
-                writer.rows.push(ok_row(&entry, (writer.root_of)(&entry.path), id, d, v));
+                writer
+                    .rows
+                    .push(ok_row(&entry, (writer.root_of)(&entry.path), id, d, v));
             }
             Ok(n)
         };
@@ -272,7 +305,14 @@ pub fn run(
                 Outcome::Failed { entry, id, reason } => {
                     report.failed += 1;
                     let root = root_of(&entry.path);
-                    writer.rows.push(PhotoRow::failed(path_string(&entry.path), root, id, entry.size, entry.mtime_ns, reason));
+                    writer.rows.push(PhotoRow::failed(
+                        path_string(&entry.path),
+                        root,
+                        id,
+                        entry.size,
+                        entry.mtime_ns,
+                        reason,
+                    ));
                 }
                 Outcome::Decoded { entry, id, decoded } => {
                     pending.push((entry, id, decoded));

@@ -22,6 +22,8 @@ pub mod search;
 
 pub use error::{CoreError, Result};
 pub use index::{IndexReport, Progress};
-pub use library::{default_library_dir, vector_column_name, Failure, Library, LibraryStatus, RootStatus};
+pub use library::{
+    default_library_dir, vector_column_name, Failure, Library, LibraryStatus, RootStatus,
+};
 pub use row::{PhotoRow, Status};
 pub use search::{Filter, Hit, Query};

@@ -23,7 +23,13 @@ pub fn default_library_dir() -> PathBuf {
 pub fn vector_column_name(model_name: &str, dim: usize) -> String {
     let mut name: String = model_name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
         .collect();
     name.truncate(60);
     format!("vec_{name}_{dim}")
@@ -116,16 +122,31 @@ impl Library {
             }
         }
         let tmp = self.roots_file().with_extension("tmp");
-        let json = serde_json::to_string_pretty(&roots).map_err(|e| CoreError::Invalid(e.to_string()))?;
+        let json =
+            serde_json::to_string_pretty(&roots).map_err(|e| CoreError::Invalid(e.to_string()))?;
         std::fs::write(&tmp, json).map_err(|e| CoreError::io(&tmp, e))?;
-        std::fs::rename(&tmp, self.roots_file()).map_err(|e| CoreError::io(self.roots_file(), e))?;
+        std::fs::rename(&tmp, self.roots_file())
+            .map_err(|e| CoreError::io(self.roots_file(), e))?;
         Ok(roots)
     }
 
     /// Indexes every registered root; see [`index::run`].
-    pub fn index(&self, workers: usize, cancel: &AtomicBool, progress: &mut dyn FnMut(Progress)) -> Result<IndexReport> {
+    pub fn index(
+        &self,
+        workers: usize,
+        cancel: &AtomicBool,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<IndexReport> {
         let roots = self.roots()?;
-        index::run(&self.catalog, &self.clip, &roots, &self.thumbnails_dir(), workers, cancel, progress)
+        index::run(
+            &self.catalog,
+            &self.clip,
+            &roots,
+            &self.thumbnails_dir(),
+            workers,
+            cancel,
+            progress,
+        )
     }
 
     /// Searches; see [`search::search`].
@@ -143,7 +164,11 @@ impl Library {
                 "root = {} AND status != 'failed'",
                 crate::catalog::sql_string(&path)
             ))?;
-            roots.push(RootStatus { photos, online: root.is_dir(), path });
+            roots.push(RootStatus {
+                photos,
+                online: root.is_dir(),
+                path,
+            });
         }
         Ok(LibraryStatus {
             photos: count(format!("status != '{}'", Status::Failed.as_str()))?,
@@ -171,7 +196,10 @@ impl Library {
 
     /// The row of an indexed (not failed) photo by content id, with a present file preferred.
     pub fn photo_by_id(&self, id: &str) -> Result<Option<crate::row::PhotoRow>> {
-        let filter = format!("id = {} AND status != 'failed'", crate::catalog::sql_string(id));
+        let filter = format!(
+            "id = {} AND status != 'failed'",
+            crate::catalog::sql_string(id)
+        );
         let rows = self.catalog.rows(Some(&filter), false, 16)?;
         let present = rows.iter().position(|r| Path::new(&r.path).is_file());
         Ok(present.map_or_else(|| rows.into_iter().next(), |i| rows.into_iter().nth(i)))

@@ -39,7 +39,9 @@ pub fn content_id(bytes: &[u8]) -> String {
 
 /// Where the thumbnail of a content hash lives.
 pub fn thumbnail_path(thumbs: &Path, id: &str) -> PathBuf {
-    thumbs.join(&id[..2.min(id.len())]).join(format!("{id}.jpg"))
+    thumbs
+        .join(&id[..2.min(id.len())])
+        .join(format!("{id}.jpg"))
 }
 
 fn format_name(bytes: &[u8]) -> String {
@@ -80,7 +82,10 @@ fn read_exif(bytes: &[u8]) -> Exif {
     }
     let taken = field(exif::Tag::DateTimeOriginal).or_else(|| field(exif::Tag::DateTime));
     if let Some(exif::Value::Ascii(parts)) = taken.map(|f| &f.value) {
-        if let Some(dt) = parts.first().and_then(|a| exif::DateTime::from_ascii(a).ok()) {
+        if let Some(dt) = parts
+            .first()
+            .and_then(|a| exif::DateTime::from_ascii(a).ok())
+        {
             let days = days_from_civil(dt.year as i64, dt.month as i64, dt.day as i64);
             out.taken = Some(
                 days * 86_400 + dt.hour as i64 * 3600 + dt.minute as i64 * 60 + dt.second as i64,
@@ -91,7 +96,12 @@ fn read_exif(bytes: &[u8]) -> Exif {
         field(tag).and_then(|f| match &f.value {
             exif::Value::Ascii(parts) => parts
                 .first()
-                .map(|p| String::from_utf8_lossy(p).trim_matches(char::from(0)).trim().to_string())
+                .map(|p| {
+                    String::from_utf8_lossy(p)
+                        .trim_matches(char::from(0))
+                        .trim()
+                        .to_string()
+                })
                 .filter(|s| !s.is_empty()),
             _ => None,
         })
@@ -123,7 +133,10 @@ fn write_thumbnail(img: &RgbImage, path: &Path) -> std::io::Result<()> {
     let (w, h) = img.dimensions();
     let scale = THUMBNAIL_EDGE as f32 / w.max(h) as f32;
     let thumb = if scale < 1.0 {
-        let (tw, th) = (((w as f32 * scale).round() as u32).max(1), ((h as f32 * scale).round() as u32).max(1));
+        let (tw, th) = (
+            ((w as f32 * scale).round() as u32).max(1),
+            ((h as f32 * scale).round() as u32).max(1),
+        );
         imageops::resize(img, tw, th, imageops::FilterType::Triangle)
     } else {
         img.clone()
@@ -140,14 +153,25 @@ fn write_thumbnail(img: &RgbImage, path: &Path) -> std::io::Result<()> {
     std::fs::rename(tmp, path)
 }
 
-fn decode_inner(bytes: &[u8], entry: &FileEntry, pre: &Preprocessor, thumbs: &Path, id: &str) -> Result<Decoded, String> {
+fn decode_inner(
+    bytes: &[u8],
+    entry: &FileEntry,
+    pre: &Preprocessor,
+    thumbs: &Path,
+    id: &str,
+) -> Result<Decoded, String> {
     let exif = read_exif(bytes);
     // Enough resolution for the model input and for the thumbnail.
     let target = pre.shortest_edge.unwrap_or(224).max(THUMBNAIL_EDGE * 3 / 4) as u32;
-    let img = iris_clip::decode_bytes(bytes, &entry.path, Some(target)).map_err(|e| e.to_string())?;
+    let img =
+        iris_clip::decode_bytes(bytes, &entry.path, Some(target)).map_err(|e| e.to_string())?;
     let (full_w, full_h) = full_size(bytes).unwrap_or(img.dimensions());
     let img = orient(img, exif.orientation);
-    let (width, height) = if (5..=8).contains(&exif.orientation) { (full_h, full_w) } else { (full_w, full_h) };
+    let (width, height) = if (5..=8).contains(&exif.orientation) {
+        (full_h, full_w)
+    } else {
+        (full_w, full_h)
+    };
     let thumb_path = thumbnail_path(thumbs, id);
     let thumbnail = thumb_path.is_file() || write_thumbnail(&img, &thumb_path).is_ok();
     Ok(Decoded {
@@ -173,8 +197,16 @@ fn full_size(bytes: &[u8]) -> Option<(u32, u32)> {
 }
 
 /// Decodes a photo for the model; any failure, panics included, becomes a reason.
-pub fn decode(bytes: &[u8], entry: &FileEntry, pre: &Preprocessor, thumbs: &Path, id: &str) -> Result<Decoded, String> {
-    match catch_unwind(AssertUnwindSafe(|| decode_inner(bytes, entry, pre, thumbs, id))) {
+pub fn decode(
+    bytes: &[u8],
+    entry: &FileEntry,
+    pre: &Preprocessor,
+    thumbs: &Path,
+    id: &str,
+) -> Result<Decoded, String> {
+    match catch_unwind(AssertUnwindSafe(|| {
+        decode_inner(bytes, entry, pre, thumbs, id)
+    })) {
         Ok(result) => result,
         Err(panic) => {
             let what = panic

@@ -61,7 +61,14 @@ pub struct PhotoRow {
 
 impl PhotoRow {
     /// A row for a file that could not be read or decoded.
-    pub fn failed(path: String, root: String, id: String, size: u64, mtime_ns: i64, reason: String) -> Self {
+    pub fn failed(
+        path: String,
+        root: String,
+        id: String,
+        size: u64,
+        mtime_ns: i64,
+        reason: String,
+    ) -> Self {
         Self {
             path,
             root,

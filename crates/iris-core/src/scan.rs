@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 use walkdir::WalkDir;
 
-const IMAGE_EXTENSIONS: [&str; 9] = ["jpg", "jpeg", "jpe", "png", "webp", "gif", "bmp", "tif", "tiff"];
+const IMAGE_EXTENSIONS: [&str; 9] = [
+    "jpg", "jpeg", "jpe", "png", "webp", "gif", "bmp", "tif", "tiff",
+];
 
 /// A file found by the walk.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,7 +62,10 @@ pub fn walk(root: &Path) -> Walk {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| root.to_path_buf());
+                let path = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| root.to_path_buf());
                 out.problems.push((path, e.to_string().to_lowercase()));
                 continue;
             }
@@ -75,8 +80,12 @@ pub fn walk(root: &Path) -> Walk {
                 mtime_ns: mtime_ns(&meta),
             }),
             // Vanished between listing and stat: it is simply not there.
-            Err(e) if e.io_error().is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) => {}
-            Err(e) => out.problems.push((entry.path().to_path_buf(), e.to_string().to_lowercase())),
+            Err(e)
+                if e.io_error()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) => {}
+            Err(e) => out
+                .problems
+                .push((entry.path().to_path_buf(), e.to_string().to_lowercase())),
         }
     }
     out
@@ -91,7 +100,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         std::fs::create_dir_all(d.join("a/.hidden")).unwrap();
-        for f in ["a/x.JPG", "a/y.png", "a/noext", "a/._x.jpg", "a/.z.jpg", "a/.hidden/w.jpg", "a/notes.txt"] {
+        for f in [
+            "a/x.JPG",
+            "a/y.png",
+            "a/noext",
+            "a/._x.jpg",
+            "a/.z.jpg",
+            "a/.hidden/w.jpg",
+            "a/notes.txt",
+        ] {
             std::fs::write(d.join(f), b"data").unwrap();
         }
         #[cfg(unix)]
@@ -104,6 +121,10 @@ mod tests {
             .collect();
         assert_eq!(names, ["a/noext", "a/x.JPG", "a/y.png"]);
         #[cfg(unix)]
-        assert!(walk.problems.iter().any(|(_, why)| why.contains("loop")), "{:?}", walk.problems);
+        assert!(
+            walk.problems.iter().any(|(_, why)| why.contains("loop")),
+            "{:?}",
+            walk.problems
+        );
     }
 }

@@ -159,7 +159,11 @@ pub fn query_vector(catalog: &Catalog, clip: &Clip, q: &Query) -> Result<Vec<f32
         add_scaled(&mut acc, &v, q.image_weight);
     }
     for id in &q.like {
-        let filter = format!("id = {} AND {} IS NOT NULL", sql_string(id), catalog.vector_column());
+        let filter = format!(
+            "id = {} AND {} IS NOT NULL",
+            sql_string(id),
+            catalog.vector_column()
+        );
         let row = catalog.rows(Some(&filter), true, 1)?.into_iter().next();
         let v = row
             .and_then(|r| r.vector)

@@ -27,7 +27,11 @@ pub fn picture(seed: u32, w: u32, h: u32) -> RgbImage {
         s ^= s << 5;
         s
     };
-    let (r, g, b) = ((next() % 256) as u8, (next() % 256) as u8, (next() % 256) as u8);
+    let (r, g, b) = (
+        (next() % 256) as u8,
+        (next() % 256) as u8,
+        (next() % 256) as u8,
+    );
     let period = 4 + next() % 20;
     let (cx, cy, rad) = (next() % w, next() % h, 5 + next() % (w.min(h) / 2));
     RgbImage::from_fn(w, h, |x, y| {

@@ -18,19 +18,30 @@ fn moves_and_renames_re_embed_nothing_and_deleted_files_leave() {
     assert_eq!((first.scanned, first.embedded, first.failed), (6, 6, 0));
     let before: Vec<_> = library.rows().unwrap();
     let id_of = |p: &std::path::Path| {
-        before.iter().find(|r| r.path == p.to_string_lossy()).unwrap().id.clone()
+        before
+            .iter()
+            .find(|r| r.path == p.to_string_lossy())
+            .unwrap()
+            .id
+            .clone()
     };
     let (renamed_id, moved_id) = (id_of(&paths[0]), id_of(&paths[1]));
 
     let again = index(&library);
-    assert_eq!((again.embedded, again.unchanged, again.moved, again.removed), (0, 6, 0, 0));
+    assert_eq!(
+        (again.embedded, again.unchanged, again.moved, again.removed),
+        (0, 6, 0, 0)
+    );
 
     std::fs::rename(&paths[0], photos.join("renamed.jpg")).unwrap();
     std::fs::create_dir_all(photos.join("sub")).unwrap();
     std::fs::rename(&paths[1], photos.join("sub/moved.jpg")).unwrap();
     std::fs::remove_file(&paths[2]).unwrap();
     let after = index(&library);
-    assert_eq!((after.embedded, after.moved, after.removed, after.unchanged), (0, 2, 1, 3));
+    assert_eq!(
+        (after.embedded, after.moved, after.removed, after.unchanged),
+        (0, 2, 1, 3)
+    );
 
     let rows = library.rows().unwrap();
     assert_eq!(rows.len(), 5);
@@ -41,9 +52,16 @@ fn moves_and_renames_re_embed_nothing_and_deleted_files_leave() {
     assert_eq!(find("sub/moved.jpg").id, moved_id);
     // The moved photo kept its embedding: "more like this" on its id finds it at the new path.
     let hits = library
-        .search(&Query { like: vec![moved_id], k: 1, ..Query::default() })
+        .search(&Query {
+            like: vec![moved_id],
+            k: 1,
+            ..Query::default()
+        })
         .unwrap();
-    assert!(hits[0].path.ends_with("sub/moved.jpg") && hits[0].score > 0.999, "{hits:?}");
+    assert!(
+        hits[0].path.ends_with("sub/moved.jpg") && hits[0].score > 0.999,
+        "{hits:?}"
+    );
 }
 
 #[test]
@@ -60,7 +78,11 @@ fn changed_content_is_re_embedded_and_copies_reuse_the_embedding() {
     assert_eq!((report.embedded, report.moved, report.scanned), (1, 0, 4));
     // Identical copies collapse into one search result.
     let hits = library
-        .search(&Query { images: vec![paths[1].clone()], k: 10, ..Query::default() })
+        .search(&Query {
+            images: vec![paths[1].clone()],
+            k: 10,
+            ..Query::default()
+        })
         .unwrap();
     let ids: HashSet<_> = hits.iter().map(|h| h.id.clone()).collect();
     assert_eq!(ids.len(), hits.len());
@@ -83,28 +105,55 @@ fn a_missing_root_goes_offline_keeps_its_rows_and_comes_back() {
     assert_eq!((report.offline, report.removed, report.embedded), (4, 0, 0));
     let status = library.status().unwrap();
     assert_eq!((status.photos, status.offline), (6, 4));
-    assert!(!status.roots.iter().find(|r| r.path.ends_with("drive")).unwrap().online);
+    assert!(
+        !status
+            .roots
+            .iter()
+            .find(|r| r.path.ends_with("drive"))
+            .unwrap()
+            .online
+    );
     let hits = library
-        .search(&Query { text: Some("a photo".into()), k: 10, ..Query::default() })
+        .search(&Query {
+            text: Some("a photo".into()),
+            k: 10,
+            ..Query::default()
+        })
         .unwrap();
     assert_eq!(hits.len(), 6, "offline photos are still found");
     assert_eq!(hits.iter().filter(|h| !h.online).count(), 4);
 
     std::fs::rename(tmp.path().join("unplugged"), &drive).unwrap();
     let back = index(&library);
-    assert_eq!((back.offline, back.embedded, back.removed, back.unchanged), (0, 0, 0, 6));
-    assert!(library.rows().unwrap().iter().all(|r| r.status == Status::Ok));
+    assert_eq!(
+        (back.offline, back.embedded, back.removed, back.unchanged),
+        (0, 0, 0, 6)
+    );
+    assert!(library
+        .rows()
+        .unwrap()
+        .iter()
+        .all(|r| r.status == Status::Ok));
 }
 
+/// A PNG whose header claims 100000 x 100000 pixels, with a token IDAT and IEND so that
+/// decoders get past the header to their size checks.
 fn png_bomb() -> Vec<u8> {
-    let mut ihdr = b"IHDR".to_vec();
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+        out.extend((data.len() as u32).to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend(data);
+        out.extend(&body);
+        out.extend(crc32fast::hash(&body).to_be_bytes());
+    }
+    let mut ihdr = Vec::new();
     ihdr.extend(100_000u32.to_be_bytes());
     ihdr.extend(100_000u32.to_be_bytes());
     ihdr.extend([8, 2, 0, 0, 0]);
     let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    out.extend(13u32.to_be_bytes());
-    out.extend(&ihdr);
-    out.extend(crc32fast::hash(&ihdr).to_be_bytes());
+    chunk(&mut out, b"IHDR", &ihdr);
+    chunk(&mut out, b"IDAT", &[0x78, 0x9c, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01]);
+    chunk(&mut out, b"IEND", &[]);
     out
 }
 
@@ -116,12 +165,23 @@ fn bad_files_become_failed_rows_with_reasons_and_the_rest_is_indexed() {
     let good = std::fs::read(photos.join("photo_040.jpg")).unwrap();
     let mut bad = vec![
         ("empty.jpg", Vec::new()),
-        ("random.jpg", (0..5000u32).map(|i| (i.wrapping_mul(7919) >> 3) as u8).collect()),
+        (
+            "random.jpg",
+            (0..5000u32)
+                .map(|i| (i.wrapping_mul(7919) >> 3) as u8)
+                .collect(),
+        ),
         ("text.png", b"this is not an image\n".to_vec()),
         ("bomb.png", png_bomb()),
     ];
-    for (i, cut) in [2usize, 10, 100, 400, good.len() / 2, good.len() - 10].iter().enumerate() {
-        bad.push((["t0.jpg", "t1.jpg", "t2.jpg", "t3.jpg", "t4.jpg", "t5.jpg"][i], good[..*cut].to_vec()));
+    for (i, cut) in [2usize, 10, 100, 400, good.len() / 2, good.len() - 10]
+        .iter()
+        .enumerate()
+    {
+        bad.push((
+            ["t0.jpg", "t1.jpg", "t2.jpg", "t3.jpg", "t4.jpg", "t5.jpg"][i],
+            good[..*cut].to_vec(),
+        ));
     }
     for (name, bytes) in &bad {
         std::fs::write(photos.join(name), bytes).unwrap();
@@ -136,12 +196,30 @@ fn bad_files_become_failed_rows_with_reasons_and_the_rest_is_indexed() {
     for f in &failures {
         assert!(!f.reason.is_empty(), "{f:?}");
     }
-    let reason = |name: &str| failures.iter().find(|f| f.path.ends_with(name)).unwrap().reason.clone();
-    assert!(reason("empty.jpg").contains("empty"), "{}", reason("empty.jpg"));
-    assert!(reason("bomb.png").to_lowercase().contains("limit"), "{}", reason("bomb.png"));
+    let reason = |name: &str| {
+        failures
+            .iter()
+            .find(|f| f.path.ends_with(name))
+            .unwrap()
+            .reason
+            .clone()
+    };
+    assert!(
+        reason("empty.jpg").contains("empty"),
+        "{}",
+        reason("empty.jpg")
+    );
+    assert!(
+        reason("bomb.png").to_lowercase().contains("limit"),
+        "{}",
+        reason("bomb.png")
+    );
     // Failed files are not read again while unchanged.
     let again = index(&library);
-    assert_eq!((again.failed, again.embedded, again.unchanged), (0, 0, 3 + bad.len()));
+    assert_eq!(
+        (again.failed, again.embedded, again.unchanged),
+        (0, 0, 3 + bad.len())
+    );
     assert_eq!(library.status().unwrap().failed, bad.len());
 }
 
@@ -155,7 +233,11 @@ fn an_indexed_photo_finds_itself_first() {
     index(&library);
     for p in &paths {
         let hits = library
-            .search(&Query { images: vec![p.clone()], k: 3, ..Query::default() })
+            .search(&Query {
+                images: vec![p.clone()],
+                k: 3,
+                ..Query::default()
+            })
             .unwrap();
         assert_eq!(hits[0].path, p.to_string_lossy());
         assert!(hits[0].score >= 0.99, "{}", hits[0].score);
@@ -176,11 +258,23 @@ fn negative_terms_and_weights_rank_by_the_combined_similarity() {
     library.add_roots(&[photos]).unwrap();
     index(&library);
     let clip = library.clip();
-    let texts = clip.embed_texts(&["a striped picture", "a round disc"]).unwrap();
+    let texts = clip
+        .embed_texts(&["a striped picture", "a round disc"])
+        .unwrap();
     let photo_vectors = clip.embed_image_files(&paths).unwrap();
-    let vector_of = |path: &str| &photo_vectors[paths.iter().position(|p| p.to_string_lossy() == path).unwrap()];
+    let vector_of = |path: &str| {
+        &photo_vectors[paths
+            .iter()
+            .position(|p| p.to_string_lossy() == path)
+            .unwrap()]
+    };
 
-    let plain = library.search(&Query { k: 12, ..Query::from_text("a striped picture") }).unwrap();
+    let plain = library
+        .search(&Query {
+            k: 12,
+            ..Query::from_text("a striped picture")
+        })
+        .unwrap();
     let negative = library
         .search(&Query {
             negatives: vec!["a round disc".into()],
@@ -190,7 +284,9 @@ fn negative_terms_and_weights_rank_by_the_combined_similarity() {
         .unwrap();
     // The plain ranking follows the cosine with the text.
     for w in plain.windows(2) {
-        assert!(dot(vector_of(&w[0].path), &texts[0]) >= dot(vector_of(&w[1].path), &texts[0]) - 1e-5);
+        assert!(
+            dot(vector_of(&w[0].path), &texts[0]) >= dot(vector_of(&w[1].path), &texts[0]) - 1e-5
+        );
     }
     // With the negative term, the ranking follows cos(text) - 0.5 cos(negative).
     let combined = |p: &str| dot(vector_of(p), &texts[0]) - 0.5 * dot(vector_of(p), &texts[1]);
@@ -198,7 +294,11 @@ fn negative_terms_and_weights_rank_by_the_combined_similarity() {
         assert!(combined(&w[0].path) >= combined(&w[1].path) - 1e-5, "{w:?}");
     }
     let order = |hits: &[iris_core::Hit]| hits.iter().map(|h| h.path.clone()).collect::<Vec<_>>();
-    assert_ne!(order(&plain), order(&negative), "the negative term changes the ranking");
+    assert_ne!(
+        order(&plain),
+        order(&negative),
+        "the negative term changes the ranking"
+    );
 
     // Text and image together, weighted: the ranking follows the weighted sum.
     let q = Query {
@@ -210,7 +310,8 @@ fn negative_terms_and_weights_rank_by_the_combined_similarity() {
         ..Query::default()
     };
     let mixed = library.search(&q).unwrap();
-    let weighted = |p: &str| dot(vector_of(p), &texts[0]) + 2.0 * dot(vector_of(p), &photo_vectors[3]);
+    let weighted =
+        |p: &str| dot(vector_of(p), &texts[0]) + 2.0 * dot(vector_of(p), &photo_vectors[3]);
     for w in mixed.windows(2) {
         assert!(weighted(&w[0].path) >= weighted(&w[1].path) - 1e-4);
     }
@@ -223,16 +324,24 @@ fn filters_restrict_by_folder_and_format() {
     let photos = tmp.path().join("photos");
     write_photos(&photos.join("a"), 3, 70);
     write_photos(&photos.join("b"), 3, 80);
-    common::picture(90, 64, 64).save(photos.join("b/pic.png")).unwrap();
+    common::picture(90, 64, 64)
+        .save(photos.join("b/pic.png"))
+        .unwrap();
     let library = open_library(&tmp.path().join("lib"));
     library.add_roots(&[photos.clone()]).unwrap();
     index(&library);
-    let mut q = Query { k: 20, ..Query::from_text("anything") };
+    let mut q = Query {
+        k: 20,
+        ..Query::from_text("anything")
+    };
     q.filter.folder = Some(photos.join("a").to_string_lossy().into_owned());
     let hits = library.search(&q).unwrap();
     assert_eq!(hits.len(), 3);
     assert!(hits.iter().all(|h| h.path.contains("/a/")));
-    let mut q = Query { k: 20, ..Query::from_text("anything") };
+    let mut q = Query {
+        k: 20,
+        ..Query::from_text("anything")
+    };
     q.filter.formats = vec!["png".into()];
     let hits = library.search(&q).unwrap();
     assert_eq!(hits.len(), 1);
@@ -248,7 +357,12 @@ fn asset_urls_resolve_only_catalog_ids() {
     let library = open_library(&tmp.path().join("lib"));
     library.add_roots(&[photos.clone()]).unwrap();
     index(&library);
-    let row = library.rows().unwrap().into_iter().find(|r| r.path == paths[0].to_string_lossy()).unwrap();
+    let row = library
+        .rows()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.path == paths[0].to_string_lossy())
+        .unwrap();
     let photo = iris_core::assets::resolve(&library, &format!("/photo/{}", row.id)).unwrap();
     assert_eq!((photo.file, photo.mime), (paths[0].clone(), "image/jpeg"));
     let thumb = iris_core::assets::resolve(&library, &format!("/thumb/{}", row.id)).unwrap();
@@ -284,12 +398,20 @@ fn a_cancelled_run_keeps_its_commits_and_the_next_run_completes() {
             cancel.store(true, std::sync::atomic::Ordering::SeqCst);
         }
     });
-    assert!(matches!(result, Err(iris_core::CoreError::Cancelled)), "{result:?}");
+    assert!(
+        matches!(result, Err(iris_core::CoreError::Cancelled)),
+        "{result:?}"
+    );
     let kept = library.row_count().unwrap();
     assert!(kept > 0 && kept < 120, "{kept} rows kept");
     let report = index(&library);
     assert_eq!(report.unchanged, kept);
     assert_eq!(report.embedded, 120 - kept);
-    let paths: HashSet<_> = library.rows().unwrap().into_iter().map(|r| r.path).collect();
+    let paths: HashSet<_> = library
+        .rows()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.path)
+        .collect();
     assert_eq!(paths.len(), 120);
 }

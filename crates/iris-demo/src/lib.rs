@@ -56,9 +56,20 @@ struct CaptionLine<'a> {
 #[derive(Serialize)]
 struct SceneLine<'a> {
     image: &'a str,
-    objects: &'a [Object],
+    objects: Vec<ObjectLine>,
     relation: Option<Relation>,
     background: Background,
+}
+
+/// An object in scenes.jsonl: what it is and where (fractions of the side, `y` down).
+#[derive(Serialize)]
+struct ObjectLine {
+    #[serde(flatten)]
+    object: Object,
+    x: f32,
+    y: f32,
+    radius: f32,
+    angle: f32,
 }
 
 /// File name of image `index`.
@@ -76,7 +87,8 @@ pub fn sample_image(seed: u64, index: usize, side: u32) -> (image::RgbImage, Sce
 
 /// Writes `count` PNG images of [`IMAGE_SIDE`] pixels into `dir` (created if needed), with
 /// `dir/captions.jsonl` (one `{"image": FILE, "caption": TEXT}` line per caption, `FILE`
-/// relative to `dir`) and `dir/scenes.jsonl` (the objects of each image).
+/// relative to `dir`) and `dir/scenes.jsonl` (per image: its objects with their shape, colour,
+/// size, centre `x`, `y`, `radius` and `angle`; the relation and the background).
 pub fn generate(dir: &Path, count: usize, seed: u64) -> io::Result<Vec<Sample>> {
     generate_sized(dir, count, seed, IMAGE_SIDE)
 }
@@ -105,7 +117,17 @@ pub fn generate_sized(dir: &Path, count: usize, seed: u64, side: u32) -> io::Res
         let objects = scene.object_kinds();
         let line = SceneLine {
             image: &name,
-            objects: &objects,
+            objects: scene
+                .objects
+                .iter()
+                .map(|p| ObjectLine {
+                    object: p.object,
+                    x: p.centre.0,
+                    y: p.centre.1,
+                    radius: p.radius,
+                    angle: p.angle,
+                })
+                .collect(),
             relation: scene.relation,
             background: scene.background,
         };
