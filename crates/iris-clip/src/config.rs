@@ -134,7 +134,7 @@ impl Fields<'_> {
             activation: self.activation()?,
             layer_norm_eps: self.f64("layer_norm_eps", 1e-5)?,
         };
-        if tower.hidden_size % tower.num_attention_heads != 0 {
+        if !tower.hidden_size.is_multiple_of(tower.num_attention_heads) {
             return Err(self.err(
                 "num_attention_heads",
                 format!(
@@ -187,7 +187,7 @@ impl ClipConfig {
             patch_size: v.usize("patch_size", 32)?,
             num_channels: v.usize("num_channels", 3)?,
         };
-        if vision.image_size % vision.patch_size != 0 {
+        if !vision.image_size.is_multiple_of(vision.patch_size) {
             return Err(v.err(
                 "patch_size",
                 format!(

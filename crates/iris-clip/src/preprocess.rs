@@ -50,7 +50,7 @@ fn triple(obj: &serde_json::Map<String, Value>, key: &str, default: [f32; 3]) ->
 }
 
 const CLIP_MEAN: [f32; 3] = [0.481_454_66, 0.457_827_5, 0.408_210_73];
-const CLIP_STD: [f32; 3] = [0.268_629_54, 0.261_302_58, 0.275_777_11];
+const CLIP_STD: [f32; 3] = [0.268_629_55, 0.261_302_6, 0.275_777_1];
 
 impl Preprocessor {
     /// Reads preprocessor_config.json; `image_size` (from config.json) is the default size.
