@@ -156,25 +156,20 @@ def perturb(caption, rng):
 
 
 class Tokens:
-    """Token ids of captions (cached), padded with the end token as CLIP does."""
+    """Token ids of captions (cached), padded with the end token as the app does: the text
+    tower is causal and pools at the first end token, so what follows it never matters."""
 
     def __init__(self, tokenizer, context):
         self.tokenizer, self.context, self.cache = tokenizer, context, {}
+        self.eos = tokenizer.convert_tokens_to_ids("<|endoftext|>")
 
     def __call__(self, texts):
         missing = [t for t in dict.fromkeys(texts) if t not in self.cache]
         if missing:
             ids = self.tokenizer(missing, truncation=True, max_length=self.context)["input_ids"]
-            self.cache.update(zip(missing, ids))
-        rows = [self.cache[t] for t in texts]
-        width = max(len(r) for r in rows)
-        eos = self.tokenizer.convert_tokens_to_ids("<|endoftext|>")
-        ids = torch.full((len(rows), width), eos, dtype=torch.long)
-        mask = torch.zeros((len(rows), width), dtype=torch.long)
-        for i, r in enumerate(rows):
-            ids[i, :len(r)] = torch.tensor(r)
-            mask[i, :len(r)] = 1
-        return ids, mask
+            self.cache.update((t, torch.tensor(i)) for t, i in zip(missing, ids))
+        return torch.nn.utils.rnn.pad_sequence([self.cache[t] for t in texts], batch_first=True,
+                                               padding_value=self.eos)
 
 
 # --------------------------------------------------------------------------------------- model
@@ -255,8 +250,7 @@ def embed_texts(model, tokens, texts, batch=512):
     out = []
     with torch.no_grad():
         for i in range(0, len(texts), batch):
-            ids, mask = tokens(texts[i:i + batch])
-            out.append(features(model.get_text_features(input_ids=ids, attention_mask=mask)))
+            out.append(features(model.get_text_features(input_ids=tokens(texts[i:i + batch]))))
     return torch.nn.functional.normalize(torch.cat(out), dim=-1)
 
 
@@ -279,7 +273,12 @@ def train(model, pixels, captions, tokens, args, monitor=None):
                              {"params": rest, "weight_decay": 0.0, "mult": 1.0},
                              {"params": [model.logit_scale], "weight_decay": 0.0, "mult": args.scale_lr_mult}],
                             lr=args.lr, betas=(0.9, 0.98))
-    sets = [set(c) for c in captions]
+    # Caption ids: captions_of[i] lists the ids of every caption true of image i.
+    vocab = {}
+    width = max(map(len, captions))
+    captions_of = torch.full((len(captions), width), -1, dtype=torch.long)
+    for i, c in enumerate(captions):
+        captions_of[i, :len(c)] = torch.tensor([vocab.setdefault(t, len(vocab)) for t in c])
     n, b = len(captions), args.batch
     order, pos, start = [], 0, time.time()
     model.train()
@@ -291,21 +290,32 @@ def train(model, pixels, captions, tokens, args, monitor=None):
             order, pos = torch.randperm(n, generator=gen).tolist(), 0
         idx = order[pos:pos + b]
         pos += b
-        texts = [rng.choice(captions[i]) for i in idx]
-        negatives = [perturb(t, rng) for t in texts]
+        # One caption per image, plus hard negatives: each caption with one fact changed, and
+        # with its shape replaced by every other shape. Each distinct text is encoded once.
+        sampled = [rng.choice(captions[i]) for i in idx]
+        negatives = [perturb(t, rng) for t in sampled]
         if args.shape_negatives:
-            negatives += [n for t in texts for n in shape_negatives(t, rng)]
-        texts += negatives
-        # positive[t, i]: text t is true of image i (several images may share a caption).
-        positive = torch.tensor([[t in sets[i] for i in idx] for t in texts])
-        ids, mask = tokens(texts)
+            negatives += [x for t in sampled for x in shape_negatives(t, rng)]
+        texts = list(dict.fromkeys(sampled + negatives))
+        row = {t: k for k, t in enumerate(texts)}
+        own = torch.tensor([row[t] for t in sampled])
+        text_ids = torch.tensor([vocab.get(t, -2) for t in texts])
+        # true[t, i]: text t is true of image i.
+        true = (text_ids[:, None, None] == captions_of[idx][None]).any(-1)
         img = torch.nn.functional.normalize(features(model.get_image_features(pixel_values=normalise(pixels[idx]))), dim=-1)
-        txt = torch.nn.functional.normalize(features(model.get_text_features(input_ids=ids, attention_mask=mask)), dim=-1)
+        txt = torch.nn.functional.normalize(features(model.get_text_features(input_ids=tokens(texts))), dim=-1)
         logits = model.logit_scale.exp().clamp(max=100) * txt @ img.T
-        masked = logits.masked_fill(~positive, float("-inf"))
-        rows = positive.any(1)
-        t2i = (logits[rows].logsumexp(1) - masked[rows].logsumexp(1)).mean()
-        i2t = (logits.logsumexp(0) - masked.logsumexp(0)).mean()
+        # Symmetric contrastive loss, each image's target its sampled caption and each
+        # caption's its image. Other true pairs are neither targets nor negatives: a generic
+        # caption matching several images must not excuse a specific one ("red circle on
+        # stripes" must rank its image above red circles on noise).
+        target = torch.zeros_like(true)
+        target[own, torch.arange(b)] = True
+        allowed = ~true | target
+        diag = logits[own, torch.arange(b)]
+        t2i_allowed = ~true[own] | torch.eye(b, dtype=torch.bool)
+        t2i = (logits[own].masked_fill(~t2i_allowed, float("-inf")).logsumexp(1) - diag).mean()
+        i2t = (logits.masked_fill(~allowed, float("-inf")).logsumexp(0) - diag).mean()
         loss = (t2i + i2t) / 2
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -410,7 +420,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=ROOT / "assets/demo-model")
     ap.add_argument("--data", type=Path, default=Path.home() / ".cache/iris/demo-data")
-    ap.add_argument("--train-count", type=int, default=20000)
+    ap.add_argument("--train-count", type=int, default=40000)
     ap.add_argument("--train-seed", type=int, default=1)
     ap.add_argument("--eval-count", type=int, default=1000)
     ap.add_argument("--eval-seed", type=int, default=2)

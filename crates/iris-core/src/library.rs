@@ -201,8 +201,8 @@ impl Library {
             crate::catalog::sql_string(id)
         );
         let rows = self.catalog.rows(Some(&filter), false, 16)?;
-        let present = rows.iter().position(|r| Path::new(&r.path).is_file());
-        Ok(present.map_or_else(|| rows.into_iter().next(), |i| rows.into_iter().nth(i)))
+        let present = rows.iter().position(|r| Path::new(&r.path).is_file()).unwrap_or(0);
+        Ok(rows.into_iter().nth(present))
     }
 
     /// Number of rows (all states), for tests and diagnostics.

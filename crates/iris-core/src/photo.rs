@@ -162,7 +162,7 @@ fn decode_inner(
 ) -> Result<Decoded, String> {
     let exif = read_exif(bytes);
     // Enough resolution for the model input and for the thumbnail.
-    let target = pre.shortest_edge.unwrap_or(224).max(THUMBNAIL_EDGE * 3 / 4) as u32;
+    let target = (pre.shortest_edge.unwrap_or(224) as u32).max(THUMBNAIL_EDGE * 3 / 4);
     let img =
         iris_clip::decode_bytes(bytes, &entry.path, Some(target)).map_err(|e| e.to_string())?;
     let (full_w, full_h) = full_size(bytes).unwrap_or(img.dimensions());
