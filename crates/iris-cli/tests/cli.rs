@@ -9,11 +9,11 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 fn tiny_model() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../iris-clip/tests/fixtures/tiny-clip")
+    manifest_dir().join("../iris-clip/tests/fixtures/tiny-clip")
 }
 
 fn fixture_image() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../iris-clip/tests/fixtures/images/tiny.png")
+    manifest_dir().join("../iris-clip/tests/fixtures/images/tiny.png")
 }
 
 fn iris(library: &Path) -> Command {
@@ -243,4 +243,10 @@ fn an_index_killed_mid_way_resumes_without_duplicates() {
     let paths: HashSet<_> = rows.iter().map(|r| r.path.clone()).collect();
     assert_eq!(rows.len(), count as usize);
     assert_eq!(paths.len(), count as usize, "no duplicate rows");
+}
+
+/// The package folder, read when the test runs (not when it was compiled), so that a test
+/// binary reused from a build in another checkout still finds this checkout's fixtures.
+fn manifest_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("tests run under cargo"))
 }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 fn fixtures() -> PathBuf {
     match std::env::var_os("IRIS_PARITY_DIR") {
         Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"),
+        None => manifest_dir().join("tests/fixtures"),
     }
 }
 
@@ -134,4 +134,10 @@ fn a_text_embedding_does_not_depend_on_its_batch() {
         .map(|(a, b)| (a - b).abs())
         .fold(0f32, f32::max);
     assert!(max < 1e-5, "max difference {max}");
+}
+
+/// The package folder, read when the test runs (not when it was compiled), so that a test
+/// binary reused from a build in another checkout still finds this checkout's fixtures.
+fn manifest_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("tests run under cargo"))
 }

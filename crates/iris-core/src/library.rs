@@ -201,7 +201,10 @@ impl Library {
             crate::catalog::sql_string(id)
         );
         let rows = self.catalog.rows(Some(&filter), false, 16)?;
-        let present = rows.iter().position(|r| Path::new(&r.path).is_file()).unwrap_or(0);
+        let present = rows
+            .iter()
+            .position(|r| Path::new(&r.path).is_file())
+            .unwrap_or(0);
         Ok(rows.into_iter().nth(present))
     }
 

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 pub fn tiny_model_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../iris-clip/tests/fixtures/tiny-clip")
+    manifest_dir().join("../iris-clip/tests/fixtures/tiny-clip")
 }
 
 pub fn open_library(dir: &Path) -> Library {
@@ -63,4 +63,10 @@ pub fn index(library: &Library) -> iris_core::IndexReport {
     library
         .index(2, &AtomicBool::new(false), &mut |_| {})
         .unwrap()
+}
+
+/// The package folder, read when the test runs (not when it was compiled), so that a test
+/// binary reused from a build in another checkout still finds this checkout's fixtures.
+fn manifest_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("tests run under cargo"))
 }
