@@ -1,24 +1,33 @@
 #!/usr/bin/env bash
-# Runs Iris on a default that works without setup or network: builds the `iris` CLI, writes a
-# demo library of synthetic captioned photos (once), indexes it with the demo model that is
-# built into the binary, runs a few searches and prints the retrieval figures. Any arguments
-# are passed to a final `iris` call instead (e.g. `scripts/run.sh search "a green heart"`).
+# Runs Iris, the desktop app, on a default that works without setup or network: builds the
+# front end and the binaries, writes a demo library of synthetic captioned photos (once) and
+# opens the window on it with the demo model built into the binary. Arguments are passed to
+# the app instead (e.g. `scripts/run.sh --model openai/clip-vit-base-patch32 ~/Pictures`).
+# Without a display (no $DISPLAY or $WAYLAND_DISPLAY) it shows the same library through the
+# `iris` CLI: index, a few searches and the retrieval figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/iris/target}
+(cd ui && { [ -d node_modules ] || npm install --no-audit --no-fund --loglevel=error; } && npm run build --silent)
 # Same targets as the tests, so the dependencies built for them are reused as they are.
 cargo build --release -q --all-targets
-iris=$CARGO_TARGET_DIR/release/iris
+bin=$CARGO_TARGET_DIR/release
 demo=${IRIS_DEMO_DIR:-$HOME/.cache/iris/demo-library}
-export IRIS_MODEL=${IRIS_MODEL:-demo} IRIS_LIBRARY=${IRIS_LIBRARY:-$demo/library}
-[ -f "$demo/photos/captions.jsonl" ] || "$iris" demo "$demo/photos" --count 300 --seed 1
-"$iris" index "$demo/photos"
-if [ $# -gt 0 ]; then
-  exec "$iris" "$@"
+[ -f "$demo/photos/captions.jsonl" ] || "$bin/iris" demo "$demo/photos" --count 300 --seed 1
+
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  if [ $# -gt 0 ]; then
+    exec "$bin/iris-desktop" "$@"
+  fi
+  exec "$bin/iris-desktop" --model "${IRIS_MODEL:-demo}" --library "${IRIS_LIBRARY:-$demo/library}" "$demo/photos"
 fi
+
+echo "no display: showing the demo library through the iris CLI instead of the window"
+export IRIS_MODEL=${IRIS_MODEL:-demo} IRIS_LIBRARY=${IRIS_LIBRARY:-$demo/library}
+"$bin/iris" index "$demo/photos"
 for query in "a red circle" "a large blue square" "a yellow star -small" "a heart -red"; do
   echo "== iris search \"$query\""
-  "$iris" search "$query" -k 5
+  "$bin/iris" search "$query" -k 5
 done
 echo "== iris eval (the demo model on this library's captions)"
-"$iris" eval "$demo/photos/captions.jsonl"
+"$bin/iris" eval "$demo/photos/captions.jsonl"

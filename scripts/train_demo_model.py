@@ -12,7 +12,7 @@ to OUT/metrics.json.
 
 Usage (from the repository root, with torch and transformers installed):
     python scripts/train_demo_model.py [--out assets/demo-model] [--data ~/.cache/iris/demo-data]
-        [--train-count 20000] [--eval-count 1000] [--steps 1000] [--reuse-data]
+        [--train-count 40000] [--eval-count 1000] [--steps 5000] [--reuse-data]
 
 Everything is seeded: the same versions of torch and transformers on the same kind of CPU give
 the same weights.
@@ -302,8 +302,12 @@ def train(model, pixels, captions, tokens, args, monitor=None):
         text_ids = torch.tensor([vocab.get(t, -2) for t in texts])
         # true[t, i]: text t is true of image i.
         true = (text_ids[:, None, None] == captions_of[idx][None]).any(-1)
-        img = torch.nn.functional.normalize(features(model.get_image_features(pixel_values=normalise(pixels[idx]))), dim=-1)
-        txt = torch.nn.functional.normalize(features(model.get_text_features(input_ids=tokens(texts))), dim=-1)
+        # bfloat16 matmuls (about 1.7x faster on CPUs with AVX512-BF16), float32 weights.
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bool(args.bf16)):
+            img = features(model.get_image_features(pixel_values=normalise(pixels[idx])))
+            txt = features(model.get_text_features(input_ids=tokens(texts)))
+        img = torch.nn.functional.normalize(img.float(), dim=-1)
+        txt = torch.nn.functional.normalize(txt.float(), dim=-1)
         logits = model.logit_scale.exp().clamp(max=100) * txt @ img.T
         # Symmetric contrastive loss, each image's target its sampled caption and each
         # caption's its image. Other true pairs are neither targets nor negatives: a generic
@@ -432,7 +436,7 @@ def main():
     ap.add_argument("--text-hidden", type=int, default=32)
     ap.add_argument("--text-layers", type=int, default=2)
     ap.add_argument("--projection", type=int, default=64)
-    ap.add_argument("--steps", type=int, default=1000)
+    ap.add_argument("--steps", type=int, default=5000)
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--warmup", type=int, default=100)
@@ -443,6 +447,7 @@ def main():
     ap.add_argument("--shape-negatives", type=int, default=1, help="add every other shape as a negative caption (0/1)")
     ap.add_argument("--pca-init", type=int, default=1, help="initialise the patch embedding from the data's principal components (0/1)")
     ap.add_argument("--mimetic-init", type=int, default=1, help="mimetic attention and sinusoidal position initialisation (0/1)")
+    ap.add_argument("--bf16", type=int, default=1, help="train with bfloat16 autocast (0/1)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()

@@ -19,5 +19,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',
+    // Generous: the first test of a file pays for transforming its imports, slow on a busy
+    // 2-core machine.
+    testTimeout: 30000,
   },
 });

@@ -1,7 +1,7 @@
 //! Work that runs off the UI thread and reports through events: loading the model (with
 //! download progress) and the indexing job (progress, pause, cancel).
 
-use crate::state::{Desktop, ModelState};
+use crate::state::{Desktop, IndexControl, ModelState};
 use iris_clip::{Clip, DownloadProgress};
 use iris_core::Library;
 use std::sync::atomic::Ordering;
@@ -16,23 +16,10 @@ fn set_model(app: &AppHandle, desktop: &Desktop, model: ModelState) {
     }
 }
 
-/// A model's name in the catalog: the repo id, or a local folder's name.
-pub fn model_name(spec: &str) -> String {
-    let path = std::path::Path::new(spec);
-    if path.is_dir() {
-        path.canonicalize()
-            .ok()
-            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .unwrap_or_else(|| spec.to_string())
-    } else {
-        spec.to_string()
-    }
-}
-
 /// Loads the model named by `spec` and opens the library with it, then indexes the roots.
 pub fn load_model(app: AppHandle, desktop: Arc<Desktop>, spec: String) {
     std::thread::spawn(move || {
-        let name = model_name(&spec);
+        let name = iris_core::model_name(&spec);
         let state = |state, message: Option<String>, progress| ModelState {
             state,
             name: name.clone(),
@@ -75,54 +62,64 @@ pub fn load_model(app: AppHandle, desktop: Arc<Desktop>, spec: String) {
                 start_index(app.clone(), desktop.clone());
             }
             Err(message) => {
-                let hint = "; choose a model folder, or use the demo model (works offline)";
+                // The engine's message ends with command-line advice; the window has buttons.
+                let reason = message.split("; ").next().unwrap_or(&message);
+                let hint = ". Choose a model folder, or use the demo model (works offline, knows only coloured shapes).";
                 set_model(
                     &app,
                     &desktop,
-                    state("unavailable", Some(format!("{message}{hint}")), None),
+                    state("unavailable", Some(format!("{reason}{hint}")), None),
                 );
             }
         }
     });
 }
 
-/// Starts indexing all roots in the background, unless a run is already going.
+/// Starts indexing all roots in the background; if a run is going, it scans again when done.
 pub fn start_index(app: AppHandle, desktop: Arc<Desktop>) {
     let Some(library) = desktop.library() else {
         return;
     };
     let control = desktop.index.clone();
+    control.again.store(true, Ordering::SeqCst);
     if control.running.swap(true, Ordering::SeqCst) {
         return;
     }
-    control.cancel.store(false, Ordering::SeqCst);
-    control.pause.store(false, Ordering::SeqCst);
     std::thread::spawn(move || {
-        let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let mut last = Instant::now();
-        let result = library.index(workers, &control.cancel, &mut |p| {
-            if let Ok(mut slot) = control.progress.lock() {
-                *slot = Some(p);
-            }
-            if last.elapsed() > Duration::from_millis(100) || p.done == p.total {
-                last = Instant::now();
-                let _ = app.emit("index-progress", p);
-            }
-            while control.pause.load(Ordering::SeqCst) && !control.cancel.load(Ordering::SeqCst) {
-                std::thread::sleep(Duration::from_millis(100));
-            }
-        });
-        if let Ok(mut slot) = control.progress.lock() {
-            *slot = None;
+        while control.again.swap(false, Ordering::SeqCst) {
+            control.cancel.store(false, Ordering::SeqCst);
+            control.pause.store(false, Ordering::SeqCst);
+            run_index(&app, &library, &control);
         }
         control.running.store(false, Ordering::SeqCst);
-        match result {
-            Ok(report) => {
-                let _ = app.emit("index-done", report);
-            }
-            Err(e) => {
-                let _ = app.emit("index-error", crate::error::CommandError::from(e));
-            }
+    });
+}
+
+/// One indexing run with progress events, honouring pause and cancel.
+fn run_index(app: &AppHandle, library: &Library, control: &IndexControl) {
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut last = Instant::now();
+    let result = library.index(workers, &control.cancel, &mut |p| {
+        if let Ok(mut slot) = control.progress.lock() {
+            *slot = Some(p);
+        }
+        if last.elapsed() > Duration::from_millis(100) || p.done == p.total {
+            last = Instant::now();
+            let _ = app.emit("index-progress", p);
+        }
+        while control.pause.load(Ordering::SeqCst) && !control.cancel.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(100));
         }
     });
+    if let Ok(mut slot) = control.progress.lock() {
+        *slot = None;
+    }
+    match result {
+        Ok(report) => {
+            let _ = app.emit("index-done", report);
+        }
+        Err(e) => {
+            let _ = app.emit("index-error", crate::error::CommandError::from(e));
+        }
+    }
 }

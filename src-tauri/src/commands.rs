@@ -153,30 +153,36 @@ pub struct UiHit {
     name: String,
 }
 
+/// The engine's query for a UI search: blank text ignored, pasted images decoded, at most
+/// 10,000 results (200 when unsaid).
+fn to_query(query: SearchQuery) -> CommandResult<Query> {
+    let image_bytes = query
+        .image_data
+        .iter()
+        .map(|b| base64::engine::general_purpose::STANDARD.decode(b))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| CommandError::new("invalid", format!("pasted image is not base64: {e}")))?;
+    Ok(Query {
+        text: query.text.filter(|t| !t.trim().is_empty()),
+        negatives: query.negatives,
+        images: query.images,
+        image_bytes,
+        like: query.like,
+        text_weight: query.text_weight.unwrap_or(1.0),
+        image_weight: query.image_weight.unwrap_or(1.0),
+        k: query.k.unwrap_or(200).min(MAX_RESULTS),
+        ..Query::default()
+    })
+}
+
+/// The most results one search returns.
+const MAX_RESULTS: usize = 10_000;
+
 #[tauri::command]
 pub async fn search(desktop: Shared<'_>, query: SearchQuery) -> CommandResult<Vec<UiHit>> {
     let desktop = desktop.inner().clone();
     blocking(move || {
-        let image_bytes = query
-            .image_data
-            .iter()
-            .map(|b| base64::engine::general_purpose::STANDARD.decode(b))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| {
-                CommandError::new("invalid", format!("pasted image is not base64: {e}"))
-            })?;
-        let q = Query {
-            text: query.text.filter(|t| !t.trim().is_empty()),
-            negatives: query.negatives,
-            images: query.images,
-            image_bytes,
-            like: query.like,
-            text_weight: query.text_weight.unwrap_or(1.0),
-            image_weight: query.image_weight.unwrap_or(1.0),
-            k: query.k.unwrap_or(200).min(10_000),
-            ..Query::default()
-        };
-        let hits = library(&desktop)?.search(&q)?;
+        let hits = library(&desktop)?.search(&to_query(query)?)?;
         Ok(hits
             .into_iter()
             .map(|hit| UiHit {
@@ -225,4 +231,54 @@ pub async fn reveal(desktop: Shared<'_>, id: String) -> CommandResult<()> {
             })
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(json: serde_json::Value) -> SearchQuery {
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn a_ui_query_becomes_an_engine_query() {
+        let q = to_query(query(serde_json::json!({
+            "text": "beach", "negatives": ["people"], "like": ["ab"],
+            "image_data": ["aGVsbG8="], "image_weight": 2.0, "k": 50
+        })))
+        .unwrap();
+        assert_eq!(q.text.as_deref(), Some("beach"));
+        assert_eq!(q.negatives, ["people"]);
+        assert_eq!(q.like, ["ab"]);
+        assert_eq!(q.image_bytes, [b"hello".to_vec()]);
+        assert_eq!((q.text_weight, q.image_weight, q.k), (1.0, 2.0, 50));
+    }
+
+    #[test]
+    fn blank_text_is_no_text_and_k_is_bounded() {
+        let q = to_query(query(serde_json::json!({"text": "  ", "k": 1_000_000}))).unwrap();
+        assert_eq!(q.text, None);
+        assert_eq!(q.k, MAX_RESULTS);
+        assert_eq!(to_query(query(serde_json::json!({}))).unwrap().k, 200);
+    }
+
+    #[test]
+    fn a_pasted_image_that_is_not_base64_is_an_invalid_query() {
+        let e = to_query(query(serde_json::json!({"image_data": ["not base64!"]}))).unwrap_err();
+        assert_eq!(e.code, "invalid");
+        assert!(e.message.contains("base64"), "{}", e.message);
+    }
+
+    #[test]
+    fn app_state_before_the_model_loads_is_empty_and_loading() {
+        let tmp = tempfile::tempdir().unwrap();
+        let desktop = Desktop::new(tmp.path().to_path_buf(), "demo".into());
+        let state = app_state_now(&desktop).unwrap();
+        assert_eq!(state.model.state, "loading");
+        assert_eq!((state.photos, state.roots.len()), (0, 0));
+        assert!(state.indexing.is_none());
+        let e = library(&desktop).err().unwrap();
+        assert_eq!(e.code, "model-not-ready");
+    }
 }

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// An error for the UI. Codes: "model-not-ready", "invalid", "failed".
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct CommandError {
     pub code: &'static str,
     pub message: String,

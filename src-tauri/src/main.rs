@@ -1,19 +1,19 @@
 //! Iris desktop: a Tauri window over iris-core. Commands live in [`commands`], background work
 //! (model loading, indexing) in [`background`]; photos and thumbnails reach the webview only
-//! through the `iris://` protocol, by catalog id ([`iris_core::assets`]).
+//! through the `iris://` protocol, by catalog id ([`protocol`]).
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod background;
 mod commands;
 mod error;
+mod protocol;
 mod state;
 
 use clap::Parser;
 use state::Desktop;
 use std::path::PathBuf;
 use std::sync::Arc;
-use tauri::http::Response;
 use tauri::Manager;
 
 #[derive(Parser)]
@@ -29,37 +29,17 @@ struct Args {
     folders: Vec<PathBuf>,
 }
 
-/// Serves `iris://localhost/thumb/<id>` and `/photo/<id>`; anything else is a 404 with no body.
-fn asset_response(desktop: &Desktop, path: &str) -> Response<Vec<u8>> {
-    let not_found = || {
-        Response::builder()
-            .status(404)
-            .body(Vec::new())
-            .unwrap_or_default()
-    };
-    let Some(library) = desktop.library() else {
-        return not_found();
-    };
-    let Some(asset) = iris_core::assets::resolve(&library, path) else {
-        return not_found();
-    };
-    match std::fs::read(&asset.file) {
-        Ok(bytes) => Response::builder()
-            .status(200)
-            .header("Content-Type", asset.mime)
-            .header("Cache-Control", "max-age=3600")
-            .body(bytes)
-            .unwrap_or_else(|_| not_found()),
-        Err(_) => not_found(),
-    }
-}
+/// mimalloc instead of glibc's allocator: large activation buffers are reused rather than
+/// unmapped and faulted in again for every batch (about 10% of encoding time with glibc).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let args = Args::parse();
     let library_dir = args.library.unwrap_or_else(iris_core::default_library_dir);
     let desktop = Arc::new(Desktop::new(
         library_dir,
-        background::model_name(&args.model),
+        iris_core::model_name(&args.model),
     ));
     let (model, folders) = (args.model, args.folders);
     let result = tauri::Builder::default()
@@ -68,7 +48,9 @@ fn main() {
         .register_asynchronous_uri_scheme_protocol("iris", |ctx, request, responder| {
             let desktop = ctx.app_handle().state::<Arc<Desktop>>().inner().clone();
             let path = request.uri().path().to_string();
-            std::thread::spawn(move || responder.respond(asset_response(&desktop, &path)));
+            std::thread::spawn(move || {
+                responder.respond(protocol::asset_response(&desktop, &path))
+            });
         })
         .setup(move |app| {
             let desktop = app.state::<Arc<Desktop>>().inner().clone();

@@ -24,6 +24,9 @@ pub struct IndexControl {
     pub running: AtomicBool,
     pub cancel: AtomicBool,
     pub pause: AtomicBool,
+    /// Set when a run is asked for while one is going (e.g. a root added mid-run): the
+    /// running job scans again once it ends.
+    pub again: AtomicBool,
     pub progress: Mutex<Option<Progress>>,
 }
 

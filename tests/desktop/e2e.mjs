@@ -1,14 +1,15 @@
-// End-to-end test of the desktop app in a real window: Xvfb + tauri-driver + WebKitWebDriver.
-// Starts with an empty library and the demo model, adds a folder of demo photos (the same
-// command the folder picker's button sends), waits for indexing, searches by text, searches
-// by image exactly as a drop does, opens the viewer, and checks results and scores. Saves
-// screenshots under $IRIS_ARTIFACTS (default target dir/e2e). Prints a summary line.
+// End-to-end test of the desktop app in a real window (Xvfb + tauri-driver + WebKitWebDriver).
+// Starts with an empty library and the demo model, adds a folder of demo photos (the command
+// the folder picker's button sends; a native picker cannot be driven), waits for indexing,
+// types a query, searches by image exactly as a drop does, opens the viewer, and checks that
+// results, scores and thumbnails show. Screenshots go to $IRIS_ARTIFACTS. Prints a summary.
 //
 //   node tests/desktop/e2e.mjs APP_BINARY IRIS_CLI_BINARY
-import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import * as d from "./driver.mjs";
 
 const [app, cli] = process.argv.slice(2);
 const artifacts = process.env.IRIS_ARTIFACTS || join(tmpdir(), "iris-e2e");
@@ -17,7 +18,7 @@ const work = mkdtempSync(join(tmpdir(), "iris-e2e-"));
 const photos = join(work, "photos");
 const library = join(work, "library");
 const results = [];
-const children = [];
+const shot = (name) => d.screenshot(artifacts, name);
 
 function check(name, ok, detail = "") {
   results.push({ name, ok });
@@ -25,126 +26,94 @@ function check(name, ok, detail = "") {
   if (!ok) throw new Error(`${name} failed ${detail}`);
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function until(what, fn, timeoutMs = 60000) {
-  const end = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < end) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(300);
-  }
-  throw new Error(`timed out waiting for ${what} (${last})`);
-}
-
-const base = "http://127.0.0.1:4444";
-async function wd(method, path, body) {
-  const res = await fetch(base + path, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value)}`);
-  return json.value;
-}
-
-let session;
-const s = (path) => `/session/${session}${path}`;
-const ELEMENT = "element-6066-11e4-a23a-4b6d27d83e7a";
-const find = async (css) => (await wd("POST", s("/element"), { using: "css selector", value: css }))[ELEMENT];
-const findAll = async (css) =>
-  (await wd("POST", s("/elements"), { using: "css selector", value: css })).map((e) => e[ELEMENT]);
-const text = (el) => wd("GET", s(`/element/${el}/text`));
-const exec = (script, args = []) => wd("POST", s("/execute/sync"), { script, args });
-const execAsync = (script, args = []) => wd("POST", s("/execute/async"), { script, args });
-const invoke = (cmd, args = {}) =>
-  execAsync(
-    "const done = arguments[arguments.length - 1];" +
-      "window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then(done, e => done({error: e}));",
-    [cmd, args],
+/** Whether an image URL loads in the page (under its CSP). */
+const loads = (url) =>
+  d.execAsync(
+    "const done = arguments[arguments.length - 1]; const img = new Image();" +
+      "img.onload = () => done(img.naturalWidth > 0); img.onerror = () => done(false); img.src = arguments[0];",
+    [url],
   );
 
-async function screenshot(name) {
-  const png = await wd("GET", s("/screenshot"));
-  writeFileSync(join(artifacts, `${name}.png`), Buffer.from(png, "base64"));
-  try {
-    execFileSync("import", ["-window", "root", join(artifacts, `${name}-screen.png`)], {
-      env: { ...process.env, DISPLAY: ":99" },
-    });
-  } catch {
-    // imagemagick is optional; the WebDriver screenshot is the artifact that matters.
-  }
-}
+const scoresShown = async () => Promise.all((await d.findAll('[data-testid="score"]')).map(d.text));
 
 async function main() {
   execFileSync(cli, ["demo", photos, "--count", "48", "--seed", "7"]);
   const captions = readFileSync(join(photos, "captions.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
-  const redCircle = captions.find((c) => /^a (small |large )?red circle$/.test(c.caption));
+  const captionsOf = (name) => captions.filter((c) => c.image === name).map((c) => c.caption);
+  // A one-object photo and its plainest caption ("a red circle"): the text query and, as a
+  // file, the image query.
+  const plain = /^an? (red|orange|yellow|green|blue|purple|black|white) (circle|square|triangle|star|heart|cross)$/;
+  const target = captions.find((c) => plain.test(c.caption));
+  const query = target.caption;
 
-  children.push(spawn("Xvfb", [":99", "-screen", "0", "1400x900x24"], { stdio: "ignore" }));
-  await sleep(1000);
-  const env = { ...process.env, DISPLAY: ":99", IRIS_MODEL: "demo", IRIS_LIBRARY: library };
-  children.push(spawn("tauri-driver", ["--native-driver", "/usr/bin/WebKitWebDriver"], { env, stdio: "inherit" }));
-  await until("tauri-driver", async () => (await fetch(base + "/status")).ok, 20000);
+  // Offline with no cached model: the window opens, says so, and offers the demo model.
+  const emptyHub = join(work, "hf-home");
+  await d.startDriver({ IRIS_MODEL: "demo", IRIS_LIBRARY: library, HF_HOME: emptyHub, HF_HUB_OFFLINE: "1" });
+  await d.openApp(app, ["--model", "openai/clip-vit-base-patch32", "--library", join(work, "offline-library")]);
+  const offline = await d.until("model state", async () => {
+    const st = await d.invoke("app_state");
+    return st.model?.state === "unavailable" ? st.model : null;
+  });
+  await d.until("offer of the demo model", () => d.find('[data-testid="use-demo-model"]'));
+  const shown = await d.text(await d.find('[data-testid="model-state"]'));
+  check("offline, the window says the model is unavailable and offers the demo model", /not available/i.test(shown) && /demo/.test(offline.message), shown.replace(/\s+/g, " ").slice(0, 160));
+  await shot("0-offline");
+  await d.click(await d.find('[data-testid="use-demo-model"]'));
+  await d.until("demo model ready", async () => (await d.invoke("app_state")).model?.state === "ready");
+  check("the demo model loads from the offer", true);
+  await d.closeApp();
 
   const started = Date.now();
-  session = (await wd("POST", "/session", {
-    capabilities: { alwaysMatch: { "tauri:options": { application: app } } },
-  })).sessionId;
-  await until("welcome screen", () => find('[data-testid="welcome"]'));
-  const launchMs = Date.now() - started;
-  check("app starts empty on the welcome screen", true, `window interactive after ${launchMs} ms`);
-  await until("model ready", async () => (await invoke("app_state")).model?.state === "ready");
-  await screenshot("1-welcome");
+  await d.openApp(app);
+  await d.until("welcome screen", () => d.find('[data-testid="welcome"]'));
+  check("the app starts empty on the welcome screen", true, `interactive after ${Date.now() - started} ms`);
+  await d.until("model ready", async () => (await d.invoke("app_state")).model?.state === "ready");
+  await shot("1-welcome");
 
-  const state = await invoke("add_roots", { paths: [photos] });
-  check("add_roots accepted the folder", !state.error, JSON.stringify(state.error ?? ""));
-  const indexed = await until("indexing", async () => {
-    const st = await invoke("app_state");
+  const state = await d.invoke("add_roots", { paths: [photos] });
+  check("add_roots accepts the folder", !state.error, JSON.stringify(state.error ?? ""));
+  const indexed = await d.until("indexing", async () => {
+    const st = await d.invoke("app_state");
     return st.photos === 48 && !st.indexing ? st : null;
   }, 120000);
-  check("indexing finished", indexed.photos === 48, `${indexed.photos} photos`);
-  await screenshot("2-indexed");
+  check("indexing finishes with every photo", indexed.photos === 48, `${indexed.photos} photos, roots ${JSON.stringify(indexed.roots)}`);
+  await shot("2-indexed");
 
-  const input = await until("search box", () => find('[data-testid="search-input"]'));
-  await wd("POST", s(`/element/${input}/value`), { text: "a red circle" });
-  const tiles = await until("text results", async () => {
-    const t = await findAll('[data-testid="tile"]');
+  const input = await d.until("search box", () => d.find('[data-testid="search-input"]'));
+  await d.type(input, query);
+  const tiles = await d.until("text results", async () => {
+    const t = await d.findAll('[data-testid="tile"]');
     return t.length > 0 ? t : null;
   });
-  const scores = await Promise.all((await findAll('[data-testid="score"]')).map(text));
-  check("text query shows tiles with scores", tiles.length > 0 && scores.every((x) => /\d\.\d\d/.test(x)), `${tiles.length} tiles, top score ${scores[0]}`);
-  const hits = await invoke("search", { query: { text: "a red circle", k: 5 } });
-  const top = captions.filter((c) => c.image.endsWith(hits[0].name)).map((c) => c.caption).join(" | ");
-  check("the top text result is a red circle", /red circle/.test(top), top);
-  await screenshot("3-text-results");
+  const scores = await scoresShown();
+  check("a typed query shows tiles with scores", scores.length > 0 && scores.every((x) => /\d\.\d\d/.test(x)), `${tiles.length} tiles, top score ${scores[0]}`);
+  const firstId = await d.exec("return document.querySelector('[data-testid=\"tile\"]').dataset.id;");
+  const hits = await d.invoke("search", { query: { text: query, k: 5 } });
+  check("the gallery shows the engine's best result first", hits[0].id === firstId, hits[0].name);
+  check(`the top result for "${query}" is one`, captionsOf(hits[0].name).includes(query), captionsOf(hits[0].name).join(" | "));
+  await d.until("thumbnails", () => d.exec("const i = document.querySelector('[data-testid=\"tile\"] img'); return i && i.complete && i.naturalWidth > 0;"), 20000);
+  check("thumbnails load through the iris protocol", true);
+  check("the protocol refuses a path", !(await loads("iris://localhost/photo/..%2F..%2Fetc%2Fpasswd")) && !(await loads(`iris://localhost/photo/${photos}/000000.png`)));
+  await shot("3-text-results");
 
-  if (redCircle) {
-    // An image query on its own, as a drop from the file manager does it.
-    await wd("POST", s(`/element/${input}/clear`), {});
-    await exec("window.__irisDropPaths(arguments[0]);", [[join(photos, redCircle.image)]]);
-    await until("image chip", async () => (await findAll('[data-testid="chip"]')).length > 0);
-    const first = await until("image results", async () => {
-      const sc = await Promise.all((await findAll('[data-testid="score"]')).map(text));
-      return sc.length > 0 && parseFloat(sc[0]) >= 0.99 ? sc : null;
-    });
-    check("an image query (as a drop) finds the photo first", parseFloat(first[0]) >= 0.99, `top score ${first[0]}`);
-    await screenshot("4-image-results");
-  }
+  // The text goes the way a person removes it: the × on its chip.
+  await d.click(await d.find('[data-testid="chip"][data-kind="word"] button'));
+  await d.until("text removed", async () => (await d.findAll('[data-testid="chip"]')).length === 0);
+  await d.exec("window.__irisDropPaths(arguments[0]);", [[join(photos, target.image)]]);
+  await d.until("image chip", async () => (await d.findAll('[data-testid="chip"]')).length > 0);
+  const first = await d.until("image results", async () => {
+    const sc = await scoresShown();
+    return sc.length > 0 && parseFloat(sc[0]) >= 0.99 ? sc : null;
+  });
+  check("an image query (as a drop) finds that photo first", parseFloat(first[0]) >= 0.99, `top score ${first[0]}`);
+  await shot("4-image-results");
 
-  const firstTile = (await findAll('[data-testid="tile"]'))[0];
-  await wd("POST", s(`/element/${firstTile}/click`), {});
-  const viewer = await until("viewer", () => find('[data-testid="viewer"]'));
-  const viewerScore = await text(await find('[data-testid="viewer-score"]'));
-  check("the viewer opens with the score", Boolean(viewer) && /\d\.\d/.test(viewerScore), viewerScore);
-  await screenshot("5-viewer");
-  await wd("DELETE", s(""));
+  await d.click((await d.findAll('[data-testid="tile"]'))[0]);
+  const viewer = await d.until("viewer", () => d.find('[data-testid="viewer"]'));
+  const viewerScore = await d.text(await d.find('[data-testid="viewer-score"]'));
+  const viewerText = await d.text(viewer);
+  check("the viewer opens with the score and the path", /\d\.\d/.test(viewerScore) && viewerText.includes(target.image), viewerScore);
+  await shot("5-viewer");
 }
 
 let failed = false;
@@ -154,10 +123,10 @@ try {
   failed = true;
   console.log(`FAIL ${e.message}`);
   try {
-    if (session) await screenshot("failure");
+    await shot("failure");
   } catch {}
 } finally {
-  for (const c of children.reverse()) c.kill("SIGTERM");
+  await d.stopAll();
 }
 const passed = results.filter((r) => r.ok).length;
 console.log(`desktop e2e: ${passed} passed, ${failed ? 1 : 0} failed; screenshots in ${artifacts}`);

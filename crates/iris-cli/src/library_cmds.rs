@@ -7,7 +7,7 @@ use anyhow::Result;
 use clap::Args;
 use iris_core::{Library, Query};
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
 #[derive(Args)]
@@ -46,26 +46,17 @@ pub struct SearchArgs {
     format: Vec<String>,
 }
 
-/// A model's catalog name: the repo id, or a local folder's name.
-fn model_name(spec: &str) -> String {
-    let path = Path::new(spec);
-    if path.is_dir() {
-        path.canonicalize()
-            .ok()
-            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .unwrap_or_else(|| spec.to_string())
-    } else {
-        spec.to_string()
-    }
-}
-
 fn open(cli: &Cli) -> Result<Library> {
     let dir = cli
         .library
         .clone()
         .unwrap_or_else(iris_core::default_library_dir);
     let clip = load_model(&cli.model)?;
-    Ok(Library::open(&dir, clip, &model_name(&cli.model))?)
+    Ok(Library::open(
+        &dir,
+        clip,
+        &iris_core::model_name(&cli.model),
+    )?)
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<()> {

@@ -116,8 +116,12 @@ fn a_missing_default_model_fails_fast_offline_and_says_what_to_do() {
     assert!(started.elapsed() < Duration::from_secs(10));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("openai/clip-vit-base-patch32") && err.contains("--model"),
+        err.contains("openai/clip-vit-base-patch32") && err.contains("--model DIR"),
         "{err}"
+    );
+    assert!(
+        err.contains("--model demo"),
+        "the demo model is offered: {err}"
     );
 }
 

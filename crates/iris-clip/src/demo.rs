@@ -10,10 +10,22 @@ use std::path::{Path, PathBuf};
 pub const DEMO_MODEL: &str = "demo";
 
 const FILES: [(&str, &[u8]); 4] = [
-    (MODEL_FILES[0], include_bytes!("../../../assets/demo-model/config.json")),
-    (MODEL_FILES[1], include_bytes!("../../../assets/demo-model/tokenizer.json")),
-    (MODEL_FILES[2], include_bytes!("../../../assets/demo-model/preprocessor_config.json")),
-    (MODEL_FILES[3], include_bytes!("../../../assets/demo-model/model.safetensors")),
+    (
+        MODEL_FILES[0],
+        include_bytes!("../../../assets/demo-model/config.json"),
+    ),
+    (
+        MODEL_FILES[1],
+        include_bytes!("../../../assets/demo-model/tokenizer.json"),
+    ),
+    (
+        MODEL_FILES[2],
+        include_bytes!("../../../assets/demo-model/preprocessor_config.json"),
+    ),
+    (
+        MODEL_FILES[3],
+        include_bytes!("../../../assets/demo-model/model.safetensors"),
+    ),
 ];
 
 /// A folder name that changes whenever the embedded files do.

@@ -57,7 +57,8 @@ fn offline_hint(spec: &str, why: &str) -> ClipError {
     ClipError::Unavailable(format!(
         "model \"{spec}\" is not in the hugging face cache ({}) and {why}; \
          pass a local folder holding {} with --model DIR (or IRIS_MODEL=DIR), \
-         or copy the cache from a machine with network",
+         copy the cache from a machine with network, \
+         or use the small offline demo model with --model demo (it knows only coloured shapes)",
         hf_hub::Cache::from_env().path().display(),
         MODEL_FILES.join(", "),
     ))
@@ -127,7 +128,7 @@ impl hf_hub::api::Progress for Forward<'_, '_> {
     }
 }
 
-/// Resolves a model spec: an existing folder, or a Hugging Face repo id (downloaded with a
+/// Resolves a model spec: "demo", an existing folder, or a Hugging Face repo id (downloaded with a
 /// progress bar on the terminal when `progress`).
 pub fn resolve(spec: &str, progress: bool) -> Result<ModelFiles> {
     let mode = if progress {
@@ -138,8 +139,12 @@ pub fn resolve(spec: &str, progress: bool) -> Result<ModelFiles> {
     resolve_with(spec, mode)
 }
 
-/// Resolves a model spec, reporting any download as `progress` says.
+/// Resolves a model spec, reporting any download as `progress` says. The spec "demo" always
+/// means the built-in demo model (a folder named demo is `./demo`).
 pub fn resolve_with(spec: &str, mut progress: DownloadProgress) -> Result<ModelFiles> {
+    if spec == crate::demo::DEMO_MODEL {
+        return crate::demo::materialize();
+    }
     let path = Path::new(spec);
     if path.is_dir() {
         return Ok(ModelFiles::in_folder(path));

@@ -18,6 +18,7 @@
 mod attention;
 pub mod config;
 pub mod decode;
+mod demo;
 mod epilogue;
 mod error;
 pub mod hub;
@@ -29,6 +30,7 @@ mod towers;
 mod transformer;
 
 pub use decode::{decode_bytes, decode_file};
+pub use demo::DEMO_MODEL;
 pub use error::{ClipError, Result};
 pub use hub::{resolve, resolve_with, DownloadProgress, ModelFiles, DEFAULT_MODEL};
 pub use model::{Clip, IMAGE_BATCH, TEXT_BATCH};

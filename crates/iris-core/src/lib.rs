@@ -23,7 +23,8 @@ pub mod search;
 pub use error::{CoreError, Result};
 pub use index::{IndexReport, Progress};
 pub use library::{
-    default_library_dir, vector_column_name, Failure, Library, LibraryStatus, RootStatus,
+    default_library_dir, model_name, vector_column_name, Failure, Library, LibraryStatus,
+    RootStatus,
 };
 pub use row::{PhotoRow, Status};
 pub use search::{Filter, Hit, Query};

@@ -12,6 +12,19 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
+/// The name a model's vectors are stored under: "demo", a repo id as given, or a local
+/// folder's name (so that moving the folder keeps the column).
+pub fn model_name(spec: &str) -> String {
+    let path = Path::new(spec);
+    if spec == iris_clip::DEMO_MODEL || !path.is_dir() {
+        return spec.to_string();
+    }
+    path.canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| spec.to_string())
+}
+
 /// The default library folder: `<data dir>/iris` (e.g. ~/.local/share/iris).
 pub fn default_library_dir() -> PathBuf {
     dirs::data_dir()

@@ -1,6 +1,6 @@
 // Tests for search text parsing and SearchQuery building.
 import { describe, expect, it } from 'vitest';
-import { addExtra, buildQuery, hasPositive, isMixed, parseText, removeChipFromText, type ExtraChip } from './query';
+import { addExtra, buildQuery, hasPositive, isMixed, parseText, phraseChips, removeChipFromText, type ExtraChip } from './query';
 
 describe('parseText', () => {
   it('returns nothing for empty or blank text', () => {
@@ -113,5 +113,19 @@ describe('addExtra', () => {
     xs = addExtra(xs, { kind: 'like', id: '1', name: 'a' });
     xs = addExtra(xs, { kind: 'like', id: '2', name: 'b' });
     expect(xs.length).toBe(3);
+  });
+});
+
+describe('phraseChips', () => {
+  it('joins runs of positive words into one chip and keeps negatives apart', () => {
+    const text = 'kids on a beach -people at night';
+    const chips = phraseChips(parseText(text));
+    expect(chips.map((c) => [c.kind, c.text])).toEqual([
+      ['word', 'kids on a beach'],
+      ['not', 'people'],
+      ['word', 'at night'],
+    ]);
+    expect(removeChipFromText(text, chips[0])).toBe('-people at night');
+    expect(removeChipFromText(text, chips[2])).toBe('kids on a beach -people ');
   });
 });

@@ -59,6 +59,24 @@ export function parseText(text: string): TextChip[] {
   return chips;
 }
 
+/**
+ * The chips shown under the search box: each run of consecutive positive words becomes one
+ * phrase chip ("kids on a beach"), negatives stay one chip each. The words search together as
+ * one text, so one chip says so, and removing it removes the phrase.
+ */
+export function phraseChips(chips: TextChip[]): TextChip[] {
+  const out: TextChip[] = [];
+  for (const c of chips) {
+    const last = out[out.length - 1];
+    if (c.kind === 'word' && last?.kind === 'word') {
+      out[out.length - 1] = { kind: 'word', text: `${last.text} ${c.text}`, start: last.start, end: c.end };
+    } else {
+      out.push({ ...c });
+    }
+  }
+  return out;
+}
+
 /** Removes the chip's source text from the search text, tidying the whitespace around it. */
 export function removeChipFromText(text: string, chip: TextChip): string {
   const before = text.slice(0, chip.start).replace(/\s+$/, '');

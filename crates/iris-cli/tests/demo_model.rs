@@ -1,0 +1,273 @@
+//! The built-in demo model end to end through the `iris` binary: a demo library of a seed the
+//! model never saw is indexed with `--model demo`, then searched by text, by image and with a
+//! negative term, and `iris eval` measures it against the quality targets of the demo model's
+//! card (assets/demo-model/README.md).
+
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// Seeds never used in training (1) or in the training script's evaluation (2).
+const LIBRARY_SEED: &str = "7";
+const EVAL_SEED: &str = "8";
+
+/// (shape, colour) of each object of an image.
+type Objects = Vec<(String, String)>;
+
+fn iris() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_iris"));
+    cmd.env_remove("IRIS_MODEL").env_remove("IRIS_LIBRARY");
+    cmd.args(["--model", "demo", "--json"]);
+    cmd
+}
+
+fn run_json(cmd: &mut Command) -> Value {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The objects drawn in each image of a demo folder, by file name (from scenes.jsonl).
+fn scenes(dir: &Path) -> HashMap<String, Objects> {
+    std::fs::read_to_string(dir.join("scenes.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let v: Value = serde_json::from_str(line).unwrap();
+            let objects = v["objects"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| {
+                    let field = |k: &str| o[k].as_str().unwrap().to_string();
+                    (field("shape"), field("colour"))
+                })
+                .collect();
+            (v["image"].as_str().unwrap().to_string(), objects)
+        })
+        .collect()
+}
+
+/// A demo library of 300 images indexed with the demo model, made once for all tests.
+struct Indexed {
+    library: PathBuf,
+    scenes: HashMap<String, Objects>,
+}
+
+fn indexed() -> &'static Indexed {
+    static INDEXED: OnceLock<Indexed> = OnceLock::new();
+    INDEXED.get_or_init(|| {
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("demo-model-test");
+        let _ = std::fs::remove_dir_all(&root);
+        let (images, library) = (root.join("photos"), root.join("library"));
+        run_json(
+            iris()
+                .arg("demo")
+                .arg(&images)
+                .args(["--count", "300", "--seed", LIBRARY_SEED]),
+        );
+        let report = run_json(
+            iris()
+                .arg("--library")
+                .arg(&library)
+                .arg("index")
+                .arg(&images),
+        );
+        assert_eq!(report["embedded"], 300, "{report}");
+        Indexed {
+            scenes: scenes(&images),
+            library,
+        }
+    })
+}
+
+/// The objects of the top `k` results of a search.
+fn search(args: &[&str], k: usize) -> Vec<Objects> {
+    let lib = indexed();
+    let hits = run_json(
+        iris()
+            .arg("--library")
+            .arg(&lib.library)
+            .arg("search")
+            .args(args)
+            .args(["-k", &k.to_string()]),
+    );
+    let hits = hits.as_array().unwrap();
+    assert_eq!(hits.len(), k);
+    hits.iter()
+        .map(|h| {
+            let path = Path::new(h["path"].as_str().unwrap());
+            let name = path.file_name().unwrap().to_str().unwrap();
+            lib.scenes[name].clone()
+        })
+        .collect()
+}
+
+fn has(objects: &Objects, shape: &str, colour: Option<&str>) -> bool {
+    objects
+        .iter()
+        .any(|(s, c)| s == shape && colour.is_none_or(|colour| c == colour))
+}
+
+#[test]
+fn a_red_circle_puts_red_circles_on_top() {
+    let lib = indexed();
+    let available = lib
+        .scenes
+        .values()
+        .filter(|o| has(o, "circle", Some("red")))
+        .count();
+    assert!(available >= 3, "the library has {available} red circles");
+    let top = search(&["a red circle"], 3);
+    for (rank, objects) in top.iter().enumerate() {
+        assert!(
+            has(objects, "circle", Some("red")),
+            "result {rank} is {objects:?}"
+        );
+    }
+}
+
+#[test]
+fn an_image_of_a_blue_square_finds_blue_squares() {
+    // The query image comes from another seed: it is not in the library.
+    let (query, _, captions) = (0..)
+        .map(|i| iris_demo_sample(99, i))
+        .find(|(_, objects, _)| objects.len() == 1 && has(objects, "square", Some("blue")))
+        .unwrap();
+    assert!(captions.iter().any(|c| c.contains("blue square")));
+    let file = Path::new(env!("CARGO_TARGET_TMPDIR")).join("blue-square-query.png");
+    query.save(&file).unwrap();
+    let top = search(&["--image", file.to_str().unwrap()], 5);
+    let hits = top
+        .iter()
+        .filter(|o| has(o, "square", Some("blue")))
+        .count();
+    assert!(
+        has(&top[0], "square", Some("blue")),
+        "first is {:?}",
+        top[0]
+    );
+    assert!(hits >= 4, "{hits} of the top 5 are blue squares: {top:?}");
+}
+
+#[test]
+fn circle_minus_red_has_no_red_circles_in_its_top_10() {
+    let top = search(&["circle -red"], 10);
+    let circles = top.iter().filter(|o| has(o, "circle", None)).count();
+    for objects in &top {
+        assert!(!has(objects, "circle", Some("red")), "{top:?}");
+    }
+    assert!(circles >= 8, "only {circles} of the top 10 hold a circle");
+}
+
+/// A demo image of `seed`, with its objects and captions, rendered in memory.
+fn iris_demo_sample(seed: u64, index: usize) -> (image::RgbImage, Objects, Vec<String>) {
+    let (image, scene, captions) = iris_demo::sample_image(seed, index, iris_demo::IMAGE_SIDE);
+    let objects = scene
+        .objects
+        .iter()
+        .map(|p| {
+            (
+                p.object.shape.name().to_string(),
+                p.object.colour.name().to_string(),
+            )
+        })
+        .collect();
+    (image, objects, captions)
+}
+
+/// Writes the captions of the images whose object count is `count` as an eval file.
+fn eval_file(dir: &Path, scenes: &HashMap<String, Objects>, count: usize, name: &str) -> PathBuf {
+    let lines: String = std::fs::read_to_string(dir.join("captions.jsonl"))
+        .unwrap()
+        .lines()
+        .filter(|line| {
+            let v: Value = serde_json::from_str(line).unwrap();
+            scenes[v["image"].as_str().unwrap()].len() == count
+        })
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let file = dir.join(name);
+    std::fs::write(&file, lines).unwrap();
+    file
+}
+
+/// Quality targets of the demo model, on 1000 held-out images: captions of one-object images
+/// ranked against the one-object images, captions of two-object scenes against the two-object
+/// images, and "more like this" among the one-object images.
+#[test]
+fn eval_figures_meet_the_demo_models_targets() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("demo-model-eval");
+    let _ = std::fs::remove_dir_all(&dir);
+    run_json(
+        iris()
+            .arg("demo")
+            .arg(&dir)
+            .args(["--count", "1000", "--seed", EVAL_SEED]),
+    );
+    let scenes = scenes(&dir);
+
+    let single = run_json(
+        iris()
+            .arg("eval")
+            .arg(eval_file(&dir, &scenes, 1, "single.jsonl")),
+    );
+    let t2i = &single["text_to_image"];
+    assert!(t2i["r1"].as_f64().unwrap() >= 0.9, "one object: {single}");
+    assert!(t2i["r5"].as_f64().unwrap() >= 0.98, "one object: {single}");
+    let pairs = run_json(
+        iris()
+            .arg("eval")
+            .arg(eval_file(&dir, &scenes, 2, "pairs.jsonl")),
+    );
+    assert!(
+        pairs["text_to_image"]["r1"].as_f64().unwrap() >= 0.7,
+        "two objects: {pairs}"
+    );
+
+    // Image to image: the 5 nearest other one-object images share shape and colour.
+    let mut names: Vec<&String> = scenes.keys().filter(|n| scenes[*n].len() == 1).collect();
+    names.sort();
+    let mut embed = iris();
+    embed.arg("embed");
+    for name in &names {
+        embed.arg("--image").arg(dir.join(name));
+    }
+    let embedded = run_json(&mut embed);
+    let vectors: Vec<Vec<f64>> = names
+        .iter()
+        .map(|n| {
+            embedded["images"][dir.join(n).to_str().unwrap()]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_f64().unwrap())
+                .collect()
+        })
+        .collect();
+    let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
+    let mut precision = 0.0;
+    for (i, v) in vectors.iter().enumerate() {
+        let mut others: Vec<(f64, usize)> = (0..vectors.len())
+            .filter(|&j| j != i)
+            .map(|j| (dot(v, &vectors[j]), j))
+            .collect();
+        others.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let same = others[..5]
+            .iter()
+            .filter(|(_, j)| scenes[names[*j]] == scenes[names[i]])
+            .count();
+        precision += same as f64 / 5.0;
+    }
+    precision /= vectors.len() as f64;
+    assert!(
+        precision >= 0.95,
+        "image to image top-5 precision {precision:.4}"
+    );
+}

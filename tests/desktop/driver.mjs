@@ -1,0 +1,102 @@
+// Drives the desktop app over WebDriver: an Xvfb display, tauri-driver with WebKitWebDriver,
+// one session on the app binary, and small helpers (find, invoke a Tauri command, screenshot).
+// Used by e2e.mjs (the end-to-end test) and measure.mjs (launch, latency and memory figures).
+import { spawn, execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+export const DISPLAY = ":99";
+const base = "http://127.0.0.1:4444";
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+const children = [];
+let session;
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `fn` until it returns something truthy (errors count as not yet). */
+export async function until(what, fn, timeoutMs = 60000) {
+  const end = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < end) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what} (${last})`);
+}
+
+async function wd(method, path, body) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value)}`);
+  return json.value;
+}
+
+const s = (path) => `/session/${session}${path}`;
+
+/** Starts Xvfb and tauri-driver with `env` (IRIS_MODEL, IRIS_LIBRARY, ...). */
+export async function startDriver(env) {
+  children.push(spawn("Xvfb", [DISPLAY, "-screen", "0", "1400x900x24"], { stdio: "ignore" }));
+  await sleep(1000);
+  const full = { ...process.env, ...env, DISPLAY };
+  children.push(spawn("tauri-driver", ["--native-driver", "/usr/bin/WebKitWebDriver"], { env: full, stdio: "ignore" }));
+  await until("tauri-driver", async () => (await fetch(base + "/status")).ok, 20000);
+}
+
+/** Opens the app (a new process) in a WebDriver session, with extra command-line arguments. */
+export async function openApp(app, args = []) {
+  session = (await wd("POST", "/session", {
+    capabilities: { alwaysMatch: { "tauri:options": { application: app, args } } },
+  })).sessionId;
+}
+
+export async function closeApp() {
+  if (session) await wd("DELETE", s(""));
+  session = undefined;
+}
+
+/** Ends the session and every process started here. */
+export async function stopAll() {
+  try {
+    await closeApp();
+  } catch {}
+  for (const c of children.reverse()) c.kill("SIGTERM");
+}
+
+export const find = async (css) => (await wd("POST", s("/element"), { using: "css selector", value: css }))[ELEMENT];
+export const findAll = async (css) =>
+  (await wd("POST", s("/elements"), { using: "css selector", value: css })).map((e) => e[ELEMENT]);
+export const text = (el) => wd("GET", s(`/element/${el}/text`));
+export const click = (el) => wd("POST", s(`/element/${el}/click`), {});
+export const type = (el, value) => wd("POST", s(`/element/${el}/value`), { text: value });
+export const exec = (script, args = []) => wd("POST", s("/execute/sync"), { script, args });
+export const execAsync = (script, args = []) => wd("POST", s("/execute/async"), { script, args });
+
+/** Calls a Tauri command from the page; a rejected call resolves to {error}. */
+export const invoke = (cmd, args = {}) =>
+  execAsync(
+    "const done = arguments[arguments.length - 1];" +
+      "window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then(done, e => done({error: e}));",
+    [cmd, args],
+  );
+
+/** Saves the page (WebDriver) and the whole screen (imagemagick) as PNGs in `dir`. */
+export async function screenshot(dir, name) {
+  const png = await wd("GET", s("/screenshot"));
+  writeFileSync(join(dir, `${name}.png`), Buffer.from(png, "base64"));
+  try {
+    execFileSync("import", ["-window", "root", join(dir, `${name}-screen.png`)], {
+      env: { ...process.env, DISPLAY },
+    });
+  } catch {
+    // imagemagick is optional; the WebDriver screenshot is the artifact that matters.
+  }
+}

@@ -1,0 +1,95 @@
+// Figures of the desktop app on an existing library (see scripts/bench-desktop.sh): launch to
+// an interactive window, typed-query-to-gallery latency (in the page: from the input event to
+// the frame that shows the new first tile, debounce included), and the memory of the app's
+// processes (the Tauri process and its WebKit children: RSS, and PSS which shares pages fairly).
+//
+//   node tests/desktop/measure.mjs APP_BINARY LIBRARY_DIR MODEL
+import { readFileSync, readdirSync } from "node:fs";
+import * as d from "./driver.mjs";
+
+const [app, library, model] = process.argv.slice(2);
+const QUERIES = ["a red circle", "a blue square", "a green star", "a yellow heart", "a purple cross",
+  "a black triangle", "a white circle", "an orange star", "a small green square", "a large red heart", "a blue cross"];
+
+/** Types `q` into the search box from inside the page and resolves with the ms until the
+ * gallery shows a different first tile (or -1 after 10 s). */
+const typed = (q) =>
+  d.execAsync(
+    `const [q, done] = arguments;
+     const input = document.querySelector('[data-testid="search-input"]');
+     const before = document.querySelector('[data-testid="tile"]')?.dataset.id;
+     const t0 = performance.now();
+     input.value = q;
+     input.dispatchEvent(new Event('input', { bubbles: true }));
+     const poll = () => {
+       const tile = document.querySelector('[data-testid="tile"]');
+       if (tile && tile.dataset.id !== before) requestAnimationFrame(() => done(performance.now() - t0));
+       else if (performance.now() - t0 > 10000) done(-1);
+       else requestAnimationFrame(poll);
+     };
+     poll();`,
+    [q],
+  );
+
+function memoryOf(rootPid) {
+  const all = readdirSync("/proc").filter((p) => /^\d+$/.test(p));
+  const parent = (pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ")[1];
+    } catch {
+      return null;
+    }
+  };
+  const tree = new Set([String(rootPid)]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of all) if (!tree.has(p) && tree.has(parent(p))) tree.add(p), (grew = true);
+  }
+  let rss = 0, pss = 0;
+  for (const p of tree) {
+    try {
+      const roll = readFileSync(`/proc/${p}/smaps_rollup`, "utf8");
+      rss += Number(/^Rss:\s+(\d+)/m.exec(roll)[1]);
+      pss += Number(/^Pss:\s+(\d+)/m.exec(roll)[1]);
+    } catch {}
+  }
+  return { processes: tree.size, rssMiB: Math.round(rss / 1024), pssMiB: Math.round(pss / 1024) };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+try {
+  await d.startDriver({ IRIS_MODEL: model, IRIS_LIBRARY: library });
+  const started = Date.now();
+  await d.openApp(app);
+  await d.until("search box", () => d.find('[data-testid="search-input"]'));
+  const windowMs = Date.now() - started;
+  const st = await d.until("model ready", async () => {
+    const s = await d.invoke("app_state");
+    return s.model?.state === "ready" ? s : null;
+  });
+  const readyMs = Date.now() - started;
+  console.log(`launch: window interactive ${windowMs} ms, model loaded and library open ${readyMs} ms; ${st.photos} photos`);
+  await d.until("idle", async () => !(await d.invoke("app_state")).indexing, 600000);
+  const times = [];
+  for (const q of QUERIES) {
+    const ms = await typed(q);
+    const count = await d.exec("return document.querySelector('[data-testid=\"gallery\"]').dataset.count;");
+    console.log(`query "${q}": ${ms < 0 ? "no change" : ms.toFixed(0) + " ms"}, ${count} results`);
+    if (ms >= 0) times.push(ms);
+    await d.sleep(300);
+  }
+  console.log(`typed query to gallery: median ${median(times).toFixed(0)} ms, min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)} (${times.length} queries)`);
+  const pid = Number(readFileSync("/proc/self/stat", "utf8").split(" ")[0]);
+  const appPid = readdirSync("/proc").find((p) => {
+    try {
+      return readFileSync(`/proc/${p}/cmdline`, "utf8").startsWith(app) && Number(p) !== pid;
+    } catch {
+      return false;
+    }
+  });
+  const m = memoryOf(appPid);
+  console.log(`memory: ${m.processes} processes, RSS ${m.rssMiB} MiB, PSS ${m.pssMiB} MiB`);
+} finally {
+  await d.stopAll();
+}
