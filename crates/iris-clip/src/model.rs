@@ -7,10 +7,12 @@ use crate::hub::ModelFiles;
 use crate::preprocess::Preprocessor;
 use crate::tokenizer::ClipTokenizer;
 use crate::towers::{TextTower, VisionTower, DTYPE};
+use crate::transformer::WeightLayout;
 use candle_core::{Device, Tensor};
 use candle_nn::VarBuilder;
 use image::RgbImage;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// Images encoded per forward pass: large enough for efficient matmuls, small enough that
 /// activations stay in the tens of megabytes for ViT-B.
@@ -23,9 +25,23 @@ pub struct Clip {
     config: ClipConfig,
     tokenizer: ClipTokenizer,
     preprocessor: Preprocessor,
-    text: TextTower,
+    /// The text tower (with the contiguous weight copies fast queries need, about 250 MB for
+    /// ViT-B/32), loaded on the first text embedding: an indexing run never holds it.
+    text: OnceLock<TextTower>,
+    weights_file: PathBuf,
     vision: VisionTower,
     device: Device,
+}
+
+/// Maps a safetensors file; candle copies each tensor out as it is read, and the mapping goes
+/// when the returned builder is dropped.
+fn map_weights(file: &Path, device: &Device) -> candle_core::Result<VarBuilder<'static>> {
+    // SAFETY: the file is mapped read-only; like every mmap user we rely on nobody
+    // truncating a model file while it is loaded.
+    #[allow(unsafe_code)]
+    unsafe {
+        VarBuilder::from_mmaped_safetensors(&[file], DTYPE, device)
+    }
 }
 
 impl Clip {
@@ -53,18 +69,14 @@ impl Clip {
             return Err(ClipError::model(weights, "is missing"));
         }
         let wrap = |e: candle_core::Error| ClipError::model(weights, e.to_string());
-        // SAFETY: the file is mapped read-only; like every mmap user we rely on nobody
-        // truncating a model file while it is loaded.
-        #[allow(unsafe_code)]
-        let vb = unsafe { VarBuilder::from_mmaped_safetensors(&[weights], DTYPE, &device) }
-            .map_err(wrap)?;
-        let text = TextTower::load(&vb, &config.text, config.projection_dim).map_err(wrap)?;
+        let vb = map_weights(weights, &device).map_err(wrap)?;
         let vision = VisionTower::load(&vb, &config.vision, config.projection_dim).map_err(wrap)?;
         Ok(Self {
             config,
             tokenizer,
             preprocessor,
-            text,
+            text: OnceLock::new(),
+            weights_file: weights.clone(),
             vision,
             device,
         })
@@ -92,6 +104,21 @@ impl Clip {
         self.config.projection_dim
     }
 
+    /// The text tower, loaded on the first text embedding (an error there names the file and
+    /// the tensor like one at load would).
+    fn text_tower(&self) -> Result<&TextTower> {
+        if let Some(tower) = self.text.get() {
+            return Ok(tower);
+        }
+        let c = &self.config;
+        let wrap = |e: candle_core::Error| ClipError::model(&self.weights_file, e.to_string());
+        let vb = map_weights(&self.weights_file, &self.device).map_err(wrap)?;
+        let tower = TextTower::load(&vb, &c.text, c.projection_dim, WeightLayout::Contiguous)
+            .map_err(wrap)?;
+        // Two threads may both build it; one copy is kept.
+        Ok(self.text.get_or_init(|| tower))
+    }
+
     /// Embeds texts; each result is independent of the others in the batch.
     pub fn embed_texts<S: AsRef<str>>(&self, texts: &[S]) -> Result<Vec<Vec<f32>>> {
         let mut out = Vec::with_capacity(texts.len());
@@ -110,7 +137,7 @@ impl Clip {
                 flat.extend_from_slice(row);
                 flat.resize(flat.len() + seq - row.len(), self.tokenizer.pad_id());
             }
-            let vectors = self.text.forward(&flat, ids.len(), &pool)?;
+            let vectors = self.text_tower()?.forward(&flat, ids.len(), &pool)?;
             out.extend(vectors.to_vec2::<f32>()?);
         }
         Ok(out)

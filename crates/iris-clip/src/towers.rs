@@ -16,7 +16,14 @@ pub(crate) struct TextTower {
 }
 
 impl TextTower {
-    pub(crate) fn load(vb: &VarBuilder, c: &TextConfig, projection_dim: usize) -> Result<Self> {
+    /// Loads the text tower; `layout` View checks every shape without copying anything,
+    /// Contiguous makes the copies fast queries need.
+    pub(crate) fn load(
+        vb: &VarBuilder,
+        c: &TextConfig,
+        projection_dim: usize,
+        layout: WeightLayout,
+    ) -> Result<Self> {
         let h = c.tower.hidden_size;
         let m = vb.pp("text_model");
         let e = m.pp("embeddings");
@@ -25,13 +32,13 @@ impl TextTower {
             position_embedding: e
                 .pp("position_embedding")
                 .get((c.max_position_embeddings, h), "weight")?,
-            encoder: Encoder::load(m.pp("encoder"), &c.tower, WeightLayout::Contiguous)?,
+            encoder: Encoder::load(m.pp("encoder"), &c.tower, layout)?,
             final_norm: LayerNorm::load(&m.pp("final_layer_norm"), h, c.tower.layer_norm_eps)?,
             projection: Linear::load(
                 &vb.pp("text_projection"),
                 (projection_dim, h),
                 false,
-                WeightLayout::Contiguous,
+                layout,
             )?,
         })
     }
