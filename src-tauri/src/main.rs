@@ -29,11 +29,6 @@ struct Args {
     folders: Vec<PathBuf>,
 }
 
-/// mimalloc instead of glibc's allocator: large activation buffers are reused rather than
-/// unmapped and faulted in again for every batch (about 10% of encoding time with glibc).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
     let args = Args::parse();
     let library_dir = args.library.unwrap_or_else(iris_core::default_library_dir);
