@@ -266,6 +266,9 @@ fn eval_figures_meet_the_demo_models_targets() {
         precision += same as f64 / 5.0;
     }
     precision /= vectors.len() as f64;
+    eprintln!(
+        "one object: {single}\ntwo objects: {pairs}\nimage to image top-5 precision {precision:.4}"
+    );
     assert!(
         precision >= 0.95,
         "image to image top-5 precision {precision:.4}"
