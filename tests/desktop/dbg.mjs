@@ -4,8 +4,9 @@ try {
   await d.openApp(process.argv[2]);
   await d.until("ready", async () => (await d.invoke("app_state")).model?.state === "ready");
   await d.until("idle", async () => !(await d.invoke("app_state")).indexing, 600000);
-  await d.exec(`const inv = window.__TAURI_INTERNALS__.invoke; window.__log = [];
-    window.__TAURI_INTERNALS__.invoke = (c, a, o) => { const t0 = performance.now(); window.__log.push([c, 'start', t0]); return inv(c, a, o).then(r => { window.__log.push([c, 'end', performance.now()]); return r; }); };`);
+  await d.exec(`const f = window.fetch; window.__log = [];
+    window.fetch = (u, o) => { const c = String(u).split('/').pop(); window.__log.push([c, 'start', performance.now()]); return f(u, o).then(async r => { window.__log.push([c, 'resp', performance.now()]); return r; }); };
+    const obs = new MutationObserver(() => window.__log.push(['dom', 'mut', performance.now()])); obs.observe(document.querySelector('#app'), {subtree: true, childList: true, attributes: true});`);
   for (const q of ["a red circle", "a blue square", "a green star", "a yellow heart"]) {
     const r = await d.execAsync(`const [q, done] = arguments; window.__log = [];
      const input = document.querySelector('[data-testid="search-input"]');

@@ -11,6 +11,7 @@ use arrow_schema::{Schema, SchemaRef};
 use futures::TryStreamExt;
 use lancedb::query::{ExecutableQuery, QueryBase, Select};
 use lancedb::table::NewColumnTransform;
+use lancedb::table::{CompactionOptions, OptimizeAction};
 use lancedb::{DistanceType, Table};
 use std::path::Path;
 use std::sync::Arc;
@@ -106,6 +107,18 @@ impl Catalog {
             self.runtime
                 .block_on(self.table.delete(predicate.as_str()))?;
         }
+        Ok(())
+    }
+
+    /// Merges the small files that batched commits leave behind into large ones (LanceDB
+    /// compaction, one atomic commit): every query opens every file, and 10,000 photos
+    /// indexed in 64-row commits are 157 files.
+    pub fn compact(&self) -> Result<()> {
+        let action = OptimizeAction::Compact {
+            options: CompactionOptions::default(),
+            remap_options: None,
+        };
+        self.runtime.block_on(self.table.optimize(action))?;
         Ok(())
     }
 

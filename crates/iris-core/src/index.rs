@@ -341,6 +341,9 @@ pub fn run(
     // Only now that every replacement row is written may the old rows go.
     catalog.delete_paths(&vanished)?;
     report.removed = vanished.len() - consumed_sources.len();
+    if report.embedded + report.failed + report.moved + report.removed > 0 {
+        catalog.compact()?;
+    }
     report.offline = catalog.count(Some("status = 'offline'".into()))?;
     report.seconds = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
     Ok(report)
