@@ -13,7 +13,7 @@ fn moves_and_renames_re_embed_nothing_and_deleted_files_leave() {
     let photos = tmp.path().join("photos");
     let paths = write_photos(&photos, 6, 0);
     let library = open_library(&tmp.path().join("lib"));
-    library.add_roots(&[photos.clone()]).unwrap();
+    library.add_roots(std::slice::from_ref(&photos)).unwrap();
     let first = index(&library);
     assert_eq!((first.scanned, first.embedded, first.failed), (6, 6, 0));
     let before: Vec<_> = library.rows().unwrap();
@@ -70,7 +70,7 @@ fn changed_content_is_re_embedded_and_copies_reuse_the_embedding() {
     let photos = tmp.path().join("photos");
     let paths = write_photos(&photos, 3, 10);
     let library = open_library(&tmp.path().join("lib"));
-    library.add_roots(&[photos.clone()]).unwrap();
+    library.add_roots(std::slice::from_ref(&photos)).unwrap();
     index(&library);
     picture(99, 80, 60).save(&paths[0]).unwrap();
     std::fs::copy(&paths[1], photos.join("copy.jpg")).unwrap();
@@ -191,7 +191,7 @@ fn bad_files_become_failed_rows_with_reasons_and_the_rest_is_indexed() {
         std::fs::write(photos.join(name), bytes).unwrap();
     }
     let library = open_library(&tmp.path().join("lib"));
-    library.add_roots(&[photos.clone()]).unwrap();
+    library.add_roots(std::slice::from_ref(&photos)).unwrap();
     let report = index(&library);
     assert_eq!(report.embedded, 3);
     assert_eq!(report.failed, bad.len());
@@ -332,7 +332,7 @@ fn filters_restrict_by_folder_and_format() {
         .save(photos.join("b/pic.png"))
         .unwrap();
     let library = open_library(&tmp.path().join("lib"));
-    library.add_roots(&[photos.clone()]).unwrap();
+    library.add_roots(std::slice::from_ref(&photos)).unwrap();
     index(&library);
     let mut q = Query {
         k: 20,
@@ -359,7 +359,7 @@ fn asset_urls_resolve_only_catalog_ids() {
     let paths = write_photos(&photos, 2, 100);
     std::fs::write(photos.join("secret.txt"), b"secret").unwrap();
     let library = open_library(&tmp.path().join("lib"));
-    library.add_roots(&[photos.clone()]).unwrap();
+    library.add_roots(std::slice::from_ref(&photos)).unwrap();
     index(&library);
     let row = library
         .rows()
