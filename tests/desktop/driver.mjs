@@ -56,6 +56,7 @@ export async function openApp(app, args = []) {
   session = (await wd("POST", "/session", {
     capabilities: { alwaysMatch: { "tauri:options": { application: app, args } } },
   })).sessionId;
+  await wd("POST", s("/timeouts"), { script: 300000 });
 }
 
 export async function closeApp() {

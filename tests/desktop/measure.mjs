@@ -1,7 +1,8 @@
 // Figures of the desktop app on an existing library (see scripts/bench-desktop.sh): launch to
 // an interactive window, typed-query-to-gallery latency (in the page: from the input event to
 // the frame that shows the new first tile, debounce included), and the memory of the app's
-// processes (the Tauri process and its WebKit children: RSS, and PSS which shares pages fairly).
+// processes (the Tauri process and its WebKit children: RSS, and PSS which shares pages fairly);
+// then 10,000 results, scrolled by wheel-sized steps and a screen at a time (time to frames).
 //
 //   node tests/desktop/measure.mjs APP_BINARY LIBRARY_DIR MODEL
 import { readFileSync, readdirSync } from "node:fs";
@@ -80,6 +81,44 @@ try {
     await d.sleep(300);
   }
   console.log(`typed query to gallery: median ${median(times).toFixed(0)} ms, min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)} (${times.length} queries)`);
+  // 10,000 results: "Show up to 10,000", then scroll the gallery, timing each step from the
+  // scroll to the second frame after it (baseline: steps of 0 px): wheel-sized steps (120 px) over the first 300, then a
+  // screen at a time from top to bottom (like dragging the scroll bar).
+  const scrolled = await d.execAsync(
+    `const done = arguments[0];
+     const select = [...document.querySelectorAll('select')].find((s) => [...s.options].some((o) => o.value === '10000'));
+     const gallery = () => document.querySelector('[data-testid="gallery"]');
+     const t0 = performance.now();
+     select.value = '10000';
+     select.dispatchEvent(new Event('change', { bubbles: true }));
+     const wait = (ok, then) => { if (ok()) then(); else if (performance.now() - t0 > 30000) done({ error: 'timeout' }); else requestAnimationFrame(() => wait(ok, then)); };
+     const run = (g, by, count, then) => {
+       const steps = [];
+       const step = () => {
+         if (steps.length >= count || g.scrollTop + g.clientHeight >= g.scrollHeight - 2) return then(steps);
+         const s0 = performance.now();
+         g.scrollTop += by(g);
+         requestAnimationFrame(() => requestAnimationFrame(() => { steps.push(performance.now() - s0); step(); }));
+       };
+       step();
+     };
+     wait(() => gallery() && Number(gallery().dataset.count) === 10000, () => {
+       const loadMs = performance.now() - t0, g = gallery();
+       run(g, () => 0, 60, (idle) => run(g, () => 120, 300, (wheel) => {
+         g.scrollTop = 0;
+         run(g, (g) => g.clientHeight, Infinity, (screens) => done({ loadMs, idle, wheel, screens }));
+       }));
+     });`,
+  );
+  if (scrolled.error) throw new Error(`10,000 results: ${scrolled.error}`);
+  const stats = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return `median ${median(s).toFixed(0)} ms, 95th percentile ${s[Math.floor(s.length * 0.95)].toFixed(0)} ms, max ${s[s.length - 1].toFixed(0)} ms`;
+  };
+  console.log(`10,000 results shown ${scrolled.loadMs.toFixed(0)} ms after choosing them`);
+  console.log(`  baseline, ${scrolled.idle.length} steps of 0 px: ${stats(scrolled.idle)}`);
+  console.log(`  ${scrolled.wheel.length} wheel steps of 120 px: time to the second frame ${stats(scrolled.wheel)}`);
+  console.log(`  ${scrolled.screens.length} screens, top to bottom: ${stats(scrolled.screens)}`);
   const pid = Number(readFileSync("/proc/self/stat", "utf8").split(" ")[0]);
   const appPid = readdirSync("/proc").find((p) => {
     try {
