@@ -2,7 +2,7 @@
 //! download progress) and the indexing job (progress, pause, cancel).
 
 use crate::state::{Desktop, IndexControl, ModelState};
-use iris_clip::{Clip, DownloadProgress};
+use iris_clip::{Clip, ClipError, DownloadProgress};
 use iris_core::Library;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -41,7 +41,11 @@ pub fn load_model(app: AppHandle, desktop: Arc<Desktop>, spec: String) {
         };
         let opened = iris_clip::resolve_with(&spec, DownloadProgress::Callback(&mut report))
             .and_then(|files| Clip::load(&files))
-            .map_err(|e| e.to_string())
+            .map_err(|e| match e {
+                // The command-line advice is left out: the window offers the same as buttons.
+                ClipError::Offline { reason, .. } => reason,
+                e => e.to_string(),
+            })
             .and_then(|clip| {
                 Library::open(&desktop.library_dir, clip, &name).map_err(|e| e.to_string())
             });
@@ -62,13 +66,11 @@ pub fn load_model(app: AppHandle, desktop: Arc<Desktop>, spec: String) {
                 start_index(app.clone(), desktop.clone());
             }
             Err(message) => {
-                // The engine's message ends with command-line advice; the window has buttons.
-                let reason = message.split("; ").next().unwrap_or(&message);
                 let hint = ". Choose a model folder, or use the demo model (works offline, knows only coloured shapes).";
                 set_model(
                     &app,
                     &desktop,
-                    state("unavailable", Some(format!("{reason}{hint}")), None),
+                    state("unavailable", Some(format!("{message}{hint}")), None),
                 );
             }
         }

@@ -122,9 +122,7 @@ pub async fn use_model_folder(
 
 #[tauri::command]
 pub async fn use_demo_model(app: AppHandle, desktop: Shared<'_>) -> CommandResult<AppState> {
-    let desktop = desktop.inner().clone();
-    load_model(app, desktop.clone(), iris_clip::DEMO_MODEL.to_string());
-    blocking(move || app_state_now(&desktop)).await
+    use_model_folder(app, desktop, iris_clip::DEMO_MODEL.to_string()).await
 }
 
 /// A search as the UI sends it.

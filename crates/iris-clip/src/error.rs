@@ -20,6 +20,10 @@ pub enum ClipError {
     /// A model spec names nothing local and the network cannot supply it.
     #[error("{0}")]
     Unavailable(String),
+    /// A model that is neither cached nor downloadable now; `advice` says what to do instead,
+    /// in command-line terms (a window shows its own buttons instead).
+    #[error("{reason}; {advice}")]
+    Offline { reason: String, advice: String },
     /// A numeric failure inside the model (shapes, allocation).
     #[error("model computation failed: {0}")]
     Compute(#[from] candle_core::Error),

@@ -54,14 +54,18 @@ impl ModelFiles {
 }
 
 fn offline_hint(spec: &str, why: &str) -> ClipError {
-    ClipError::Unavailable(format!(
-        "model \"{spec}\" is not in the hugging face cache ({}) and {why}; \
-         pass a local folder holding {} with --model DIR (or IRIS_MODEL=DIR), \
-         copy the cache from a machine with network, \
-         or use the small offline demo model with --model demo (it knows only coloured shapes)",
-        hf_hub::Cache::from_env().path().display(),
-        MODEL_FILES.join(", "),
-    ))
+    ClipError::Offline {
+        reason: format!(
+            "model \"{spec}\" is not in the hugging face cache ({}) and {why}",
+            hf_hub::Cache::from_env().path().display(),
+        ),
+        advice: format!(
+            "pass a local folder holding {} with --model DIR (or IRIS_MODEL=DIR), \
+             copy the cache from a machine with network, \
+             or use the small offline demo model with --model demo (it knows only coloured shapes)",
+            MODEL_FILES.join(", "),
+        ),
+    }
 }
 
 fn offline_requested() -> bool {
