@@ -3,13 +3,11 @@
 //! head) pair plus permute copies and a mask tensor; a ViT-B/32 batch of 16 makes 4,600 such
 //! calls whose dispatch costs more than their arithmetic.
 
-use crate::epilogue::fast_exp;
-use rayon::prelude::*;
+use crate::kernels::fast_exp;
 
 /// Shape of one attention call.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Shape {
-    pub batch: usize,
     pub seq: usize,
     pub heads: usize,
     pub head_dim: usize,
@@ -18,14 +16,16 @@ pub(crate) struct Shape {
 }
 
 /// `qkv` holds, per token, q then k then v, each `heads * head_dim` wide, with q already
-/// scaled by `head_dim^-0.5`. Returns `[tokens, heads * head_dim]`.
-pub(crate) fn attend(qkv: &[f32], s: Shape) -> Vec<f32> {
+/// scaled by `head_dim^-0.5`. Writes `[tokens, heads * head_dim]` into `out`, one sequence
+/// after another on the calling thread (the encoder gives each thread its own sequences).
+pub(crate) fn attend(qkv: &[f32], out: &mut [f32], s: Shape) {
     let hidden = s.heads * s.head_dim;
-    let mut out = vec![0f32; s.batch * s.seq * hidden];
-    out.par_chunks_mut(s.seq * hidden)
-        .zip(qkv.par_chunks(s.seq * 3 * hidden))
-        .for_each(|(out_b, rows)| attend_one(rows, out_b, s));
-    out
+    for (out_b, rows) in out
+        .chunks_exact_mut(s.seq * hidden)
+        .zip(qkv.chunks_exact(s.seq * 3 * hidden))
+    {
+        attend_one(rows, out_b, s);
+    }
 }
 
 /// Attention for one sequence, all heads. Both products are written as axpy loops over
@@ -42,6 +42,7 @@ fn attend_one(rows: &[f32], out: &mut [f32], s: Shape) {
     let stride = 3 * hidden;
     let mut k_t = vec![0f32; d * seq];
     let mut scores = vec![0f32; seq];
+    out.fill(0.0);
     for h in 0..s.heads {
         for j in 0..seq {
             let k = &rows[j * stride + hidden + h * d..][..d];
@@ -82,13 +83,13 @@ mod tests {
     use super::*;
 
     /// Straightforward reference: softmax(q k^T) v per head, with an optional causal mask.
-    fn naive(qkv: &[f32], s: Shape) -> Vec<f32> {
+    fn naive(qkv: &[f32], batch: usize, s: Shape) -> Vec<f32> {
         let hidden = s.heads * s.head_dim;
         let get = |b: usize, t: usize, part: usize, h: usize, d: usize| {
             qkv[(b * s.seq + t) * 3 * hidden + part * hidden + h * s.head_dim + d]
         };
-        let mut out = vec![0f32; s.batch * s.seq * hidden];
-        for b in 0..s.batch {
+        let mut out = vec![0f32; batch * s.seq * hidden];
+        for b in 0..batch {
             for h in 0..s.heads {
                 for i in 0..s.seq {
                     let n = if s.causal { i + 1 } else { s.seq };
@@ -117,19 +118,20 @@ mod tests {
     #[test]
     fn matches_the_textbook_formula() {
         for causal in [false, true] {
+            let batch = 3;
             let s = Shape {
-                batch: 3,
                 seq: 7,
                 heads: 2,
                 head_dim: 11,
                 causal,
             };
-            let n = s.batch * s.seq * 3 * s.heads * s.head_dim;
+            let n = batch * s.seq * 3 * s.heads * s.head_dim;
             let qkv: Vec<f32> = (0..n)
                 .map(|i| ((i * 7919 % 101) as f32 / 50.0) - 1.0)
                 .collect();
-            let got = attend(&qkv, s);
-            let want = naive(&qkv, s);
+            let mut got = vec![f32::NAN; batch * s.seq * s.heads * s.head_dim];
+            attend(&qkv, &mut got, s);
+            let want = naive(&qkv, batch, s);
             let max = got
                 .iter()
                 .zip(&want)

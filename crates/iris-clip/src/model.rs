@@ -8,7 +8,7 @@ use crate::preprocess::Preprocessor;
 use crate::tokenizer::ClipTokenizer;
 use crate::towers::{TextTower, VisionTower, DTYPE};
 use crate::transformer::WeightLayout;
-use candle_core::{Device, Tensor};
+use candle_core::Device;
 use candle_nn::VarBuilder;
 use image::RgbImage;
 use std::path::{Path, PathBuf};
@@ -113,7 +113,7 @@ impl Clip {
         let c = &self.config;
         let wrap = |e: candle_core::Error| ClipError::model(&self.weights_file, e.to_string());
         let vb = map_weights(&self.weights_file, &self.device).map_err(wrap)?;
-        let tower = TextTower::load(&vb, &c.text, c.projection_dim, WeightLayout::Contiguous)
+        let tower = TextTower::load(&vb, &c.text, c.projection_dim, WeightLayout::InOut)
             .map_err(wrap)?;
         // Two threads may both build it; one copy is kept.
         Ok(self.text.get_or_init(|| tower))
@@ -137,8 +137,7 @@ impl Clip {
                 flat.extend_from_slice(row);
                 flat.resize(flat.len() + seq - row.len(), self.tokenizer.pad_id());
             }
-            let vectors = self.text_tower()?.forward(&flat, ids.len(), &pool)?;
-            out.extend(vectors.to_vec2::<f32>()?);
+            out.extend(self.text_tower()?.forward(&flat, ids.len(), &pool)?);
         }
         Ok(out)
     }
@@ -163,8 +162,7 @@ impl Clip {
                 }
                 flat.extend_from_slice(p);
             }
-            let batch = Tensor::from_vec(flat, (chunk.len(), 3, size, size), &self.device)?;
-            out.extend(self.vision.forward(&batch)?.to_vec2::<f32>()?);
+            out.extend(self.vision.forward(&flat, chunk.len())?);
         }
         Ok(out)
     }

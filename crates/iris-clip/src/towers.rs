@@ -1,23 +1,64 @@
 //! The two CLIP towers over the shared encoder: text (token ids to a projected vector pooled at
 //! the first end-of-text token) and vision (pixels to a projected vector from the class token).
+//! Both cut their batch into one slice per thread ([`split_batch`]) and run every step of a
+//! slice on that thread.
 
 use crate::config::{TextConfig, VisionConfig};
-use crate::transformer::{l2_normalize, Encoder, LayerNorm, Linear, WeightLayout};
-use candle_core::{DType, Module, Result, Tensor};
+use crate::kernels::l2_normalize_rows;
+use crate::transformer::{split_batch, Encoder, LayerNorm, Weight, WeightLayout};
+use candle_core::{DType, Result};
 use candle_nn::VarBuilder;
+use gemm::Parallelism;
+
+/// The weights' storage type that every tensor is converted to on load.
+pub(crate) const DTYPE: DType = DType::F32;
+
+/// The final norm and projection of a tower.
+struct Head {
+    norm: LayerNorm,
+    projection: Weight,
+}
+
+impl Head {
+    /// Normalises `pooled` (`[n, hidden]`), projects it and scales each result to unit length.
+    fn forward(&self, pooled: &[f32], par: Parallelism) -> Vec<Vec<f32>> {
+        let mut normed = vec![0.0; pooled.len()];
+        self.norm.forward(pooled, &mut normed);
+        let dim = self.projection.outputs();
+        let rows = pooled.len() / self.projection.inputs();
+        let mut out = vec![0.0; rows * dim];
+        self.projection.multiply(&normed, &mut out, false, par);
+        l2_normalize_rows(&mut out, dim);
+        out.chunks_exact(dim).map(<[f32]>::to_vec).collect()
+    }
+}
+
+/// Runs `slice` on the slices of a batch and joins their vectors in batch order.
+fn embed_batch(
+    batch: usize,
+    slice: impl Fn(std::ops::Range<usize>, Parallelism) -> Result<Vec<Vec<f32>>> + Sync,
+) -> Result<Vec<Vec<f32>>> {
+    let mut out = Vec::with_capacity(batch);
+    for part in split_batch(batch, slice) {
+        out.extend(part?);
+    }
+    Ok(out)
+}
 
 /// `text_model.*` plus `text_projection`.
 pub(crate) struct TextTower {
-    token_embedding: Tensor,
-    position_embedding: Tensor,
+    /// `[vocab, hidden]`.
+    token_embedding: Vec<f32>,
+    /// `[context, hidden]`.
+    position_embedding: Vec<f32>,
+    hidden: usize,
     encoder: Encoder,
-    final_norm: LayerNorm,
-    projection: Linear,
+    head: Head,
 }
 
 impl TextTower {
-    /// Loads the text tower; `layout` View checks every shape without copying anything,
-    /// Contiguous makes the copies fast queries need.
+    /// Loads the text tower; `layout` OutIn checks every shape without reordering anything,
+    /// InOut makes the copies fast queries need.
     pub(crate) fn load(
         vb: &VarBuilder,
         c: &TextConfig,
@@ -27,56 +68,74 @@ impl TextTower {
         let h = c.tower.hidden_size;
         let m = vb.pp("text_model");
         let e = m.pp("embeddings");
+        let weight = vb.pp("text_projection").get((projection_dim, h), "weight")?;
         Ok(Self {
-            token_embedding: e.pp("token_embedding").get((c.vocab_size, h), "weight")?,
+            token_embedding: e
+                .pp("token_embedding")
+                .get((c.vocab_size, h), "weight")?
+                .flatten_all()?
+                .to_vec1()?,
             position_embedding: e
                 .pp("position_embedding")
-                .get((c.max_position_embeddings, h), "weight")?,
+                .get((c.max_position_embeddings, h), "weight")?
+                .flatten_all()?
+                .to_vec1()?,
+            hidden: h,
             encoder: Encoder::load(m.pp("encoder"), &c.tower, layout)?,
-            final_norm: LayerNorm::load(&m.pp("final_layer_norm"), h, c.tower.layer_norm_eps)?,
-            projection: Linear::load(
-                &vb.pp("text_projection"),
-                (projection_dim, h),
-                false,
-                layout,
-            )?,
+            head: Head {
+                norm: LayerNorm::load(&m.pp("final_layer_norm"), h, c.tower.layer_norm_eps)?,
+                projection: Weight::new(&weight, layout)?,
+            },
         })
     }
 
     /// Embeds `batch` rows of `seq` ids (row-major), each pooled at its `pool[i]` position.
     /// Positions after the pooled one may hold anything: the causal mask hides them.
-    pub(crate) fn forward(&self, ids: &[u32], batch: usize, pool: &[usize]) -> Result<Tensor> {
-        let device = self.token_embedding.device();
-        let seq = ids.len() / batch;
-        let ids = Tensor::from_slice(ids, ids.len(), device)?;
-        let tokens = self.token_embedding.index_select(&ids, 0)?;
-        let positions = self
-            .position_embedding
-            .narrow(0, 0, seq)?
-            .repeat((batch, 1))?;
-        let x = (tokens + positions)?;
-        let x = self.encoder.forward(&x, batch, true)?;
-        let rows: Vec<u32> = pool
-            .iter()
-            .enumerate()
-            .map(|(b, p)| (b * seq + p) as u32)
-            .collect();
-        let rows = Tensor::from_vec(rows, batch, device)?;
-        let pooled = x.index_select(&rows, 0)?.apply(&self.final_norm)?;
-        l2_normalize(&pooled.apply(&self.projection)?)
+    pub(crate) fn forward(
+        &self,
+        ids: &[u32],
+        batch: usize,
+        pool: &[usize],
+    ) -> Result<Vec<Vec<f32>>> {
+        let h = self.hidden;
+        let seq = ids.len() / batch.max(1);
+        let (vocab, context) = (self.token_embedding.len() / h, self.position_embedding.len() / h);
+        if seq > context {
+            candle_core::bail!("{seq} tokens given, the model takes at most {context}")
+        }
+        if let Some(id) = ids.iter().find(|&&id| id as usize >= vocab) {
+            candle_core::bail!("token id {id} outside the model's vocabulary of {vocab}")
+        }
+        embed_batch(batch, |range, par| {
+            let ids = &ids[range.start * seq..range.end * seq];
+            let mut x = vec![0.0; ids.len() * h];
+            for (t, (row, &id)) in x.chunks_exact_mut(h).zip(ids).enumerate() {
+                let token = &self.token_embedding[id as usize * h..][..h];
+                let position = &self.position_embedding[(t % seq) * h..][..h];
+                for ((x, a), b) in row.iter_mut().zip(token).zip(position) {
+                    *x = a + b;
+                }
+            }
+            self.encoder.forward(&mut x, seq, true, par);
+            let mut pooled = Vec::with_capacity(range.len() * h);
+            for (b, &p) in pool[range].iter().enumerate() {
+                pooled.extend_from_slice(&x[(b * seq + p) * h..][..h]);
+            }
+            Ok(self.head.forward(&pooled, par))
+        })
     }
 }
 
 /// `vision_model.*` plus `visual_projection`.
 pub(crate) struct VisionTower {
     /// Patch embedding as a matrix over flattened `[channels, patch, patch]` patches.
-    patch: Linear,
-    class_embedding: Tensor,
-    position_embedding: Tensor,
+    patch: Weight,
+    class_embedding: Vec<f32>,
+    /// `[grid * grid + 1, hidden]`.
+    position_embedding: Vec<f32>,
     pre_norm: LayerNorm,
     encoder: Encoder,
-    post_norm: LayerNorm,
-    projection: Linear,
+    head: Head,
     patch_size: usize,
     grid: usize,
 }
@@ -87,54 +146,90 @@ impl VisionTower {
         let m = vb.pp("vision_model");
         let e = m.pp("embeddings");
         let conv = e.pp("patch_embedding").get((h, 3, p, p), "weight")?;
-        let patch = Linear::from_weight(conv.reshape((h, 3 * p * p))?, WeightLayout::View)?;
+        let projection = vb.pp("visual_projection").get((projection_dim, h), "weight")?;
         Ok(Self {
-            patch,
-            class_embedding: e.get(h, "class_embedding")?.reshape((1, h))?,
+            patch: Weight::new(&conv.reshape((h, 3 * p * p))?, WeightLayout::OutIn)?,
+            class_embedding: e.get(h, "class_embedding")?.to_vec1()?,
             position_embedding: e
                 .pp("position_embedding")
-                .get((c.grid() * c.grid() + 1, h), "weight")?,
+                .get((c.grid() * c.grid() + 1, h), "weight")?
+                .flatten_all()?
+                .to_vec1()?,
             pre_norm: LayerNorm::load(&m.pp("pre_layrnorm"), h, eps)?,
-            encoder: Encoder::load(m.pp("encoder"), &c.tower, WeightLayout::View)?,
-            post_norm: LayerNorm::load(&m.pp("post_layernorm"), h, eps)?,
-            projection: Linear::load(
-                &vb.pp("visual_projection"),
-                (projection_dim, h),
-                false,
-                WeightLayout::View,
-            )?,
+            encoder: Encoder::load(m.pp("encoder"), &c.tower, WeightLayout::InOut)?,
+            head: Head {
+                norm: LayerNorm::load(&m.pp("post_layernorm"), h, eps)?,
+                projection: Weight::new(&projection, WeightLayout::OutIn)?,
+            },
             patch_size: p,
             grid: c.grid(),
         })
     }
 
-    /// Embeds `[batch, 3, size, size]` pixels.
-    pub(crate) fn forward(&self, pixels: &Tensor) -> Result<Tensor> {
-        let (batch, _, _, _) = pixels.dims4()?;
+    /// Embeds `batch` images of `3 x size x size` pixels (CHW, one after another).
+    pub(crate) fn forward(&self, pixels: &[f32], batch: usize) -> Result<Vec<Vec<f32>>> {
+        let size = self.grid * self.patch_size;
+        if pixels.len() != batch * 3 * size * size {
+            candle_core::bail!(
+                "{} pixel values given for {batch} images of 3x{size}x{size}",
+                pixels.len()
+            )
+        }
+        embed_batch(batch, |range, par| {
+            let image = 3 * size * size;
+            Ok(self.forward_slice(&pixels[range.start * image..range.end * image], par))
+        })
+    }
+
+    /// Embeds the images of `pixels` on the calling thread (matmuls threaded by `par`).
+    fn forward_slice(&self, pixels: &[f32], par: Parallelism) -> Vec<Vec<f32>> {
         let (g, p) = (self.grid, self.patch_size);
-        let patches = pixels
-            .reshape((batch, 3, g, p, g, p))?
-            .permute((0, 2, 4, 1, 3, 5))?
-            .contiguous()?
-            .reshape((batch * g * g, 3 * p * p))?;
-        let embedded = self.patch.forward(&patches)?;
-        let hidden = embedded.dim(1)?;
-        let embedded = embedded.reshape((batch, g * g, hidden))?;
-        let class = self.class_embedding.unsqueeze(0)?.repeat((batch, 1, 1))?;
-        let x = Tensor::cat(&[class, embedded], 1)?
-            .broadcast_add(&self.position_embedding)?
-            .reshape((batch * (g * g + 1), hidden))?
-            .apply(&self.pre_norm)?;
-        let x = self.encoder.forward(&x, batch, false)?;
-        let class_rows = x
-            .reshape((batch, g * g + 1, hidden))?
-            .narrow(1, 0, 1)?
-            .squeeze(1)?
-            .contiguous()?;
-        let pooled = class_rows.apply(&self.post_norm)?;
-        l2_normalize(&pooled.apply(&self.projection)?)
+        let h = self.class_embedding.len();
+        let size = g * p;
+        let batch = pixels.len() / (3 * size * size);
+        let tokens = g * g + 1;
+        let patches = self.patches(pixels);
+        let mut embedded = vec![0.0; batch * g * g * h];
+        self.patch.multiply(&patches, &mut embedded, false, par);
+        let mut x = vec![0.0; batch * tokens * h];
+        for (b, image) in x.chunks_exact_mut(tokens * h).enumerate() {
+            let (class, rest) = image.split_at_mut(h);
+            let (class_position, positions) = self.position_embedding.split_at(h);
+            for ((x, c), q) in class.iter_mut().zip(&self.class_embedding).zip(class_position) {
+                *x = c + q;
+            }
+            let patches = &embedded[b * g * g * h..][..g * g * h];
+            for ((x, e), q) in rest.iter_mut().zip(patches).zip(positions) {
+                *x = e + q;
+            }
+        }
+        let mut normed = vec![0.0; x.len()];
+        self.pre_norm.forward(&x, &mut normed);
+        self.encoder.forward(&mut normed, tokens, false, par);
+        let class_rows: Vec<f32> = normed
+            .chunks_exact(tokens * h)
+            .flat_map(|image| image[..h].iter().copied())
+            .collect();
+        self.head.forward(&class_rows, par)
+    }
+
+    /// Cuts CHW images into rows of flattened `[channel, row, column]` patches, patches in
+    /// raster order.
+    fn patches(&self, pixels: &[f32]) -> Vec<f32> {
+        let (g, p) = (self.grid, self.patch_size);
+        let size = g * p;
+        let mut out = Vec::with_capacity(pixels.len());
+        for image in pixels.chunks_exact(3 * size * size) {
+            for gy in 0..g {
+                for gx in 0..g {
+                    for channel in image.chunks_exact(size * size) {
+                        for py in 0..p {
+                            out.extend_from_slice(&channel[(gy * p + py) * size + gx * p..][..p]);
+                        }
+                    }
+                }
+            }
+        }
+        out
     }
 }
-
-/// The weights' storage type that every tensor is converted to on load.
-pub(crate) const DTYPE: DType = DType::F32;

@@ -1,116 +1,200 @@
-//! The pre-norm transformer encoder shared by both towers, laid out for CPU speed: the
-//! residual stream stays a 2-D `[tokens, hidden]` matrix, q/k/v are one fused matmul with the
-//! attention scale folded into the q weights.
+//! The pre-norm transformer encoder shared by both towers, on plain f32 buffers: the residual
+//! stream is a `[tokens, hidden]` matrix updated in place, q/k/v are one fused matmul with the
+//! attention scale folded into the q weights, biases and residual additions ride on the
+//! matmuls (gemm's `dst = dst + lhs * rhs`), and each thread runs whole sequences.
 //!
-//! Weight layout, measured on 2 AVX-512 cores: a matmul of many rows (an image batch,
-//! 800x768x3072) runs as fast on a transposed view of the checkpoint's `[out, in]` weight as
-//! on a copy (21 ms), so the vision tower keeps views and loads without copying; a matmul of
-//! a few rows (one text query, 7x512x2048) takes 1.4 ms on the view and 0.2 ms on a contiguous
-//! `[in, out]` copy, so the text tower pays that copy once at load.
+//! Threading, measured on 2 AVX-512 cores: candle ran every op on both threads, which met at
+//! a barrier after each of the ~150 ops of a ViT-B/32 batch and allocated each output afresh.
+//! Here a batch is cut into one slice of sequences per thread ([`split_batch`]); each thread
+//! runs the whole stack on its slice with single-threaded matmuls and scratch buffers reused
+//! from layer to layer. Inputs of fewer sequences than threads (one text query, one image) run
+//! as one slice whose matmuls use every thread.
+//!
+//! Weight layout: a matmul of many rows runs as fast on the checkpoint's `[out, in]` layout
+//! read as a transpose as on a copy, so the vision tower keeps that layout; a matmul of a few
+//! rows (one text query, 7x512x2048) takes 1.4 ms on it and 0.2 ms on a contiguous `[in, out]`
+//! copy, so the text tower pays that copy once at load.
 
 use crate::attention;
 use crate::config::{Activation, TowerConfig};
-use crate::epilogue::BiasActivation;
-use candle_core::{Module, Result, Tensor, D};
+use crate::kernels;
+use candle_core::{Result, Storage, Tensor};
 use candle_nn::VarBuilder;
+use gemm::Parallelism;
+use rayon::prelude::*;
+use std::ops::Range;
 
-/// How a tower stores its weights (see the module doc).
+/// How a weight matrix is stored (see the module doc).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum WeightLayout {
-    /// Transposed views of the checkpoint tensors: no copy at load, for many-row inputs.
-    View,
-    /// Contiguous transposed copies: for inputs of a few rows.
-    Contiguous,
+    /// The checkpoint's `[out, in]`: for many-row inputs.
+    OutIn,
+    /// Transposed to `[in, out]`: for inputs of a few rows.
+    InOut,
 }
 
-/// `y = x W^T + b` over a 2-D input.
+/// A weight matrix mapping `inputs` values to `outputs`.
+pub(crate) struct Weight {
+    data: Vec<f32>,
+    inputs: usize,
+    outputs: usize,
+    layout: WeightLayout,
+}
+
+impl Weight {
+    /// From an `[out, in]` tensor.
+    pub(crate) fn new(weight: &Tensor, layout: WeightLayout) -> Result<Self> {
+        let (outputs, inputs) = weight.dims2()?;
+        let weight = weight.contiguous()?;
+        let (storage, tensor_layout) = weight.storage_and_layout();
+        let (Storage::Cpu(cpu), Some((start, end))) = (&*storage, tensor_layout.contiguous_offsets())
+        else {
+            candle_core::bail!("weights must be contiguous and on the CPU")
+        };
+        let values = &cpu.as_slice::<f32>()?[start..end];
+        let data = match layout {
+            WeightLayout::OutIn => values.to_vec(),
+            WeightLayout::InOut => transpose(values, outputs, inputs),
+        };
+        Ok(Self {
+            data,
+            inputs,
+            outputs,
+            layout,
+        })
+    }
+
+    pub(crate) fn inputs(&self) -> usize {
+        self.inputs
+    }
+
+    pub(crate) fn outputs(&self) -> usize {
+        self.outputs
+    }
+
+    /// `dst = x W^T`, or `dst += x W^T` when `accumulate`; `x` is `[rows, inputs]`, `dst`
+    /// `[rows, outputs]`.
+    pub(crate) fn multiply(&self, x: &[f32], dst: &mut [f32], accumulate: bool, par: Parallelism) {
+        let rows = x.len() / self.inputs;
+        assert!(
+            x.len() == rows * self.inputs && dst.len() == rows * self.outputs,
+            "matmul of {} values by {}x{} into {}",
+            x.len(),
+            self.inputs,
+            self.outputs,
+            dst.len()
+        );
+        // rhs[k][n] = W[n][k]: strides of k (rows) and n (columns) in the stored data.
+        let (rhs_rs, rhs_cs) = match self.layout {
+            WeightLayout::OutIn => (1, self.inputs as isize),
+            WeightLayout::InOut => (self.outputs as isize, 1),
+        };
+        // SAFETY: the assertion above bounds every index gemm reads or writes: lhs is
+        // rows x inputs row-major, dst rows x outputs row-major, rhs inputs x outputs within
+        // `data` by the strides of its layout.
+        #[allow(unsafe_code)]
+        unsafe {
+            gemm::gemm(
+                rows,
+                self.outputs,
+                self.inputs,
+                dst.as_mut_ptr(),
+                1,
+                self.outputs as isize,
+                accumulate,
+                x.as_ptr(),
+                1,
+                self.inputs as isize,
+                self.data.as_ptr(),
+                rhs_cs,
+                rhs_rs,
+                1.0,
+                1.0,
+                false,
+                false,
+                false,
+                par,
+            );
+        }
+    }
+}
+
+/// `rows x cols` row-major to `cols x rows`, in tiles that stay in the L1 cache.
+fn transpose(values: &[f32], rows: usize, cols: usize) -> Vec<f32> {
+    const TILE: usize = 32;
+    let mut out = vec![0f32; values.len()];
+    for r0 in (0..rows).step_by(TILE) {
+        for c0 in (0..cols).step_by(TILE) {
+            for r in r0..(r0 + TILE).min(rows) {
+                for c in c0..(c0 + TILE).min(cols) {
+                    out[c * rows + r] = values[r * cols + c];
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `y = x W^T + b`.
 pub(crate) struct Linear {
-    weight_t: Tensor,
-    epilogue: Option<BiasActivation>,
+    weight: Weight,
+    bias: Vec<f32>,
 }
 
 impl Linear {
     pub(crate) fn load(
         vb: &VarBuilder,
         (out, inp): (usize, usize),
-        bias: bool,
         layout: WeightLayout,
     ) -> Result<Self> {
-        let weight = vb.get((out, inp), "weight")?;
-        let bias = if bias {
-            Some(vb.get(out, "bias")?)
-        } else {
-            None
-        };
-        Self::new(weight, bias, layout)
+        Self::new(&vb.get((out, inp), "weight")?, &vb.get(out, "bias")?, layout)
     }
 
-    /// Applies quick-GELU after the bias, in the same pass.
-    fn with_quick_gelu(mut self) -> Self {
-        if let Some(e) = &mut self.epilogue {
-            e.quick_gelu = true;
-        }
-        self
+    fn new(weight: &Tensor, bias: &Tensor, layout: WeightLayout) -> Result<Self> {
+        Ok(Self {
+            weight: Weight::new(weight, layout)?,
+            bias: bias.to_vec1()?,
+        })
     }
 
-    /// A bias-free layer over an already loaded `[out, in]` weight.
-    pub(crate) fn from_weight(weight: Tensor, layout: WeightLayout) -> Result<Self> {
-        Self::new(weight, None, layout)
+    /// `dst = x W^T + b`.
+    fn forward(&self, x: &[f32], dst: &mut [f32], par: Parallelism) {
+        kernels::fill_rows(dst, &self.bias);
+        self.weight.multiply(x, dst, true, par);
     }
 
-    fn new(weight: Tensor, bias: Option<Tensor>, layout: WeightLayout) -> Result<Self> {
-        let weight_t = match layout {
-            WeightLayout::View => weight.t()?,
-            WeightLayout::Contiguous => weight.t()?.contiguous()?,
-        };
-        let epilogue = match bias {
-            Some(b) => Some(BiasActivation {
-                bias: b.to_vec1::<f32>()?,
-                quick_gelu: false,
-            }),
-            None => None,
-        };
-        Ok(Self { weight_t, epilogue })
-    }
-}
-
-impl Module for Linear {
-    fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        let y = x.matmul(&self.weight_t)?;
-        match &self.epilogue {
-            Some(e) => y.apply_op1_no_bwd(e),
-            None => Ok(y),
-        }
+    /// `dst += x W^T + b`: a residual connection.
+    fn add_forward(&self, x: &[f32], dst: &mut [f32], par: Parallelism) {
+        kernels::add_to_rows(dst, &self.bias);
+        self.weight.multiply(x, dst, true, par);
     }
 }
 
 /// Layer normalisation over the last dimension.
 pub(crate) struct LayerNorm {
-    weight: Tensor,
-    bias: Tensor,
+    weight: Vec<f32>,
+    bias: Vec<f32>,
     eps: f32,
 }
 
 impl LayerNorm {
     pub(crate) fn load(vb: &VarBuilder, size: usize, eps: f64) -> Result<Self> {
         Ok(Self {
-            weight: vb.get(size, "weight")?,
-            bias: vb.get(size, "bias")?,
+            weight: vb.get(size, "weight")?.to_vec1()?,
+            bias: vb.get(size, "bias")?.to_vec1()?,
             eps: eps as f32,
         })
     }
-}
 
-impl Module for LayerNorm {
-    fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        candle_nn::ops::layer_norm(x, &self.weight, &self.bias, self.eps)
+    /// Normalises each row of `x` into `out`.
+    pub(crate) fn forward(&self, x: &[f32], out: &mut [f32]) {
+        kernels::layer_norm(x, out, &self.weight, &self.bias, self.eps);
     }
 }
 
 struct Attention {
     qkv: Linear,
     out: Linear,
-    heads: usize,
 }
 
 impl Attention {
@@ -126,25 +210,9 @@ impl Attention {
         let weight = Tensor::cat(&[(qw * scale)?, kw, vw], 0)?;
         let bias = Tensor::cat(&[(qb * scale)?, kb, vb_], 0)?;
         Ok(Self {
-            qkv: Linear::new(weight, Some(bias), layout)?,
-            out: Linear::load(&vb.pp("out_proj"), (hidden, hidden), true, layout)?,
-            heads,
+            qkv: Linear::new(&weight, &bias, layout)?,
+            out: Linear::load(&vb.pp("out_proj"), (hidden, hidden), layout)?,
         })
-    }
-
-    /// `x` is `[batch * seq, hidden]`.
-    fn forward(&self, x: &Tensor, batch: usize, causal: bool) -> Result<Tensor> {
-        let (tokens, hidden) = x.dims2()?;
-        let qkv = self.qkv.forward(x)?.flatten_all()?.to_vec1::<f32>()?;
-        let shape = attention::Shape {
-            batch,
-            seq: tokens / batch,
-            heads: self.heads,
-            head_dim: hidden / self.heads,
-            causal,
-        };
-        let attended = attention::attend(&qkv, shape);
-        Tensor::from_vec(attended, (tokens, hidden), x.device())?.apply(&self.out)
     }
 }
 
@@ -164,61 +232,152 @@ impl Layer {
             norm1: LayerNorm::load(&vb.pp("layer_norm1"), h, c.layer_norm_eps)?,
             attention: Attention::load(vb.pp("self_attn"), h, c.num_attention_heads, layout)?,
             norm2: LayerNorm::load(&vb.pp("layer_norm2"), h, c.layer_norm_eps)?,
-            fc1: {
-                let fc1 = Linear::load(&vb.pp("mlp").pp("fc1"), (i, h), true, layout)?;
-                if c.activation == Activation::QuickGelu {
-                    fc1.with_quick_gelu()
-                } else {
-                    fc1
-                }
-            },
-            fc2: Linear::load(&vb.pp("mlp").pp("fc2"), (h, i), true, layout)?,
+            fc1: Linear::load(&vb.pp("mlp").pp("fc1"), (i, h), layout)?,
+            fc2: Linear::load(&vb.pp("mlp").pp("fc2"), (h, i), layout)?,
             activation: c.activation,
         })
     }
 
-    fn forward(&self, x: &Tensor, batch: usize, causal: bool) -> Result<Tensor> {
-        let attended = self
-            .attention
-            .forward(&x.apply(&self.norm1)?, batch, causal)?;
-        let x = (x + attended)?;
-        let h = x.apply(&self.norm2)?.apply(&self.fc1)?;
-        let h = match self.activation {
-            Activation::QuickGelu => h, // fused into fc1
-
-            Activation::Gelu => h.gelu_erf()?,
-            Activation::GeluTanh => h.gelu()?,
-        };
-        x + h.apply(&self.fc2)?
+    /// `x += attention(norm1(x)); x += mlp(norm2(x))`.
+    fn forward(&self, x: &mut [f32], scratch: &mut Scratch, shape: attention::Shape) {
+        let par = scratch.parallelism;
+        self.norm1.forward(x, &mut scratch.normed);
+        self.attention
+            .qkv
+            .forward(&scratch.normed, &mut scratch.qkv, par);
+        attention::attend(&scratch.qkv, &mut scratch.attended, shape);
+        self.attention
+            .out
+            .add_forward(&scratch.attended, x, par);
+        self.norm2.forward(x, &mut scratch.normed);
+        self.fc1
+            .weight
+            .multiply(&scratch.normed, &mut scratch.mlp, false, par);
+        kernels::bias_activation(&mut scratch.mlp, &self.fc1.bias, self.activation);
+        self.fc2.add_forward(&scratch.mlp, x, par);
     }
+}
+
+/// One thread's buffers for the intermediate values of a layer, reused by every layer.
+struct Scratch {
+    normed: Vec<f32>,
+    qkv: Vec<f32>,
+    attended: Vec<f32>,
+    mlp: Vec<f32>,
+    parallelism: Parallelism,
 }
 
 /// A stack of encoder layers (`encoder.layers.N` in the checkpoint).
 pub(crate) struct Encoder {
     layers: Vec<Layer>,
+    hidden: usize,
+    intermediate: usize,
+    heads: usize,
 }
 
 impl Encoder {
     pub(crate) fn load(vb: VarBuilder, c: &TowerConfig, layout: WeightLayout) -> Result<Self> {
         let vb = vb.pp("layers");
+        // Layers load in parallel: copying and transposing the weights is most of a load.
         let layers = (0..c.num_hidden_layers)
+            .into_par_iter()
             .map(|i| Layer::load(vb.pp(i), c, layout))
             .collect::<Result<_>>()?;
-        Ok(Self { layers })
+        Ok(Self {
+            layers,
+            hidden: c.hidden_size,
+            intermediate: c.intermediate_size,
+            heads: c.num_attention_heads,
+        })
     }
 
-    /// Runs `[batch * seq, hidden]` through every layer; `causal` hides later positions.
-    pub(crate) fn forward(&self, x: &Tensor, batch: usize, causal: bool) -> Result<Tensor> {
-        let mut x = x.clone();
+    /// Runs `x`, `[sequences * seq, hidden]`, through every layer in place; `causal` hides
+    /// later positions. `par` is the matmuls' threading.
+    pub(crate) fn forward(&self, x: &mut [f32], seq: usize, causal: bool, par: Parallelism) {
+        let tokens = x.len() / self.hidden;
+        let mut scratch = Scratch {
+            normed: vec![0.0; tokens * self.hidden],
+            qkv: vec![0.0; tokens * 3 * self.hidden],
+            attended: vec![0.0; tokens * self.hidden],
+            mlp: vec![0.0; tokens * self.intermediate],
+            parallelism: par,
+        };
+        let shape = attention::Shape {
+            seq,
+            heads: self.heads,
+            head_dim: self.hidden / self.heads,
+            causal,
+        };
         for layer in &self.layers {
-            x = layer.forward(&x, batch, causal)?;
+            layer.forward(x, &mut scratch, shape);
         }
-        Ok(x)
     }
 }
 
-/// Divides each row by its L2 norm.
-pub(crate) fn l2_normalize(x: &Tensor) -> Result<Tensor> {
-    let norm = x.sqr()?.sum_keepdim(D::Minus1)?.sqrt()?;
-    x.broadcast_div(&norm)
+/// Runs `work` on slices of a batch of `batch` items, one slice per thread of the rayon pool
+/// (fewer when the batch is smaller), and returns the results in batch order. A slice is given
+/// the parallelism its matmuls should use: none when every thread has its own slice, all
+/// threads when the batch is too small to share.
+pub(crate) fn split_batch<R: Send>(
+    batch: usize,
+    work: impl Fn(Range<usize>, Parallelism) -> R + Sync,
+) -> Vec<R> {
+    let threads = rayon::current_num_threads().max(1);
+    if batch < threads || threads == 1 {
+        let par = if threads == 1 {
+            Parallelism::None
+        } else {
+            Parallelism::Rayon(threads)
+        };
+        return vec![work(0..batch, par)];
+    }
+    let slices: Vec<Range<usize>> = (0..threads)
+        .map(|t| batch * t / threads..batch * (t + 1) / threads)
+        .collect();
+    slices
+        .into_par_iter()
+        .map(|range| work(range, Parallelism::None))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use candle_core::Device;
+
+    #[test]
+    fn both_layouts_multiply_like_the_textbook() {
+        let (outputs, inputs, rows) = (5, 3, 4);
+        let w: Vec<f32> = (0..outputs * inputs).map(|i| i as f32 - 7.0).collect();
+        let x: Vec<f32> = (0..rows * inputs).map(|i| (i % 5) as f32 * 0.5).collect();
+        let tensor = Tensor::from_vec(w.clone(), (outputs, inputs), &Device::Cpu).unwrap();
+        let mut want = vec![0f32; rows * outputs];
+        for r in 0..rows {
+            for o in 0..outputs {
+                want[r * outputs + o] = (0..inputs).map(|i| x[r * inputs + i] * w[o * inputs + i]).sum();
+            }
+        }
+        for layout in [WeightLayout::OutIn, WeightLayout::InOut] {
+            let weight = Weight::new(&tensor, layout).unwrap();
+            let mut got = vec![f32::NAN; rows * outputs];
+            weight.multiply(&x, &mut got, false, Parallelism::None);
+            assert_eq!(got, want, "{layout:?}");
+            weight.multiply(&x, &mut got, true, Parallelism::Rayon(2));
+            let doubled: Vec<f32> = want.iter().map(|v| 2.0 * v).collect();
+            assert_eq!(got, doubled, "{layout:?}, accumulated");
+        }
+    }
+
+    #[test]
+    fn split_batch_covers_the_batch_in_order() {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+        pool.install(|| {
+            for batch in [1, 2, 3, 7, 16] {
+                let ranges = split_batch(batch, |r, _| r);
+                let flat: Vec<usize> = ranges.iter().flat_map(|r| r.clone()).collect();
+                assert_eq!(flat, (0..batch).collect::<Vec<_>>(), "batch {batch}");
+                assert_eq!(ranges.len(), if batch < 3 { 1 } else { 3 }, "batch {batch}");
+            }
+        });
+    }
 }
