@@ -159,7 +159,8 @@ mod tests {
     fn activations_match_their_formulas() {
         let bias = [0.5f32, -0.25, 0.0];
         let input: Vec<f32> = (0..60).map(|i| i as f32 / 6.0 - 5.0).collect();
-        let reference = |f: fn(f64) -> f64| -> Vec<f32> {
+        type Formula = fn(f64) -> f64;
+        let reference = |f: Formula| -> Vec<f32> {
             input
                 .iter()
                 .enumerate()
@@ -167,7 +168,7 @@ mod tests {
                 .collect()
         };
         let erf_gelu = |y: f64| 0.5 * y * (1.0 + candle_core::cpu::erf::erf_f64(y / 2f64.sqrt()));
-        let cases: [(Activation, fn(f64) -> f64); 3] = [
+        let cases: [(Activation, Formula); 3] = [
             (Activation::QuickGelu, |y| y / (1.0 + (-1.702 * y).exp())),
             (Activation::Gelu, erf_gelu),
             (Activation::GeluTanh, |y| {
@@ -196,8 +197,11 @@ mod tests {
         let mut want = Vec::new();
         for row in input.chunks(width) {
             let mean = row.iter().map(|&x| f64::from(x)).sum::<f64>() / width as f64;
-            let var =
-                row.iter().map(|&x| (f64::from(x) - mean).powi(2)).sum::<f64>() / width as f64;
+            let var = row
+                .iter()
+                .map(|&x| (f64::from(x) - mean).powi(2))
+                .sum::<f64>()
+                / width as f64;
             for (i, &x) in row.iter().enumerate() {
                 let n = (f64::from(x) - mean) / (var + 1e-5).sqrt();
                 want.push((n * f64::from(weight[i]) + f64::from(bias[i])) as f32);

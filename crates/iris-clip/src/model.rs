@@ -7,7 +7,6 @@ use crate::hub::ModelFiles;
 use crate::preprocess::Preprocessor;
 use crate::tokenizer::ClipTokenizer;
 use crate::towers::{TextTower, VisionTower, DTYPE};
-use crate::transformer::WeightLayout;
 use candle_core::Device;
 use candle_nn::VarBuilder;
 use image::RgbImage;
@@ -113,8 +112,7 @@ impl Clip {
         let c = &self.config;
         let wrap = |e: candle_core::Error| ClipError::model(&self.weights_file, e.to_string());
         let vb = map_weights(&self.weights_file, &self.device).map_err(wrap)?;
-        let tower = TextTower::load(&vb, &c.text, c.projection_dim, WeightLayout::InOut)
-            .map_err(wrap)?;
+        let tower = TextTower::load(&vb, &c.text, c.projection_dim).map_err(wrap)?;
         // Two threads may both build it; one copy is kept.
         Ok(self.text.get_or_init(|| tower))
     }

@@ -57,18 +57,14 @@ pub(crate) struct TextTower {
 }
 
 impl TextTower {
-    /// Loads the text tower; `layout` OutIn checks every shape without reordering anything,
-    /// InOut makes the copies fast queries need.
-    pub(crate) fn load(
-        vb: &VarBuilder,
-        c: &TextConfig,
-        projection_dim: usize,
-        layout: WeightLayout,
-    ) -> Result<Self> {
+    /// Loads the text tower, its weights copied to the `[in, out]` layout fast queries need.
+    pub(crate) fn load(vb: &VarBuilder, c: &TextConfig, projection_dim: usize) -> Result<Self> {
         let h = c.tower.hidden_size;
         let m = vb.pp("text_model");
         let e = m.pp("embeddings");
-        let weight = vb.pp("text_projection").get((projection_dim, h), "weight")?;
+        let weight = vb
+            .pp("text_projection")
+            .get((projection_dim, h), "weight")?;
         Ok(Self {
             token_embedding: e
                 .pp("token_embedding")
@@ -81,10 +77,10 @@ impl TextTower {
                 .flatten_all()?
                 .to_vec1()?,
             hidden: h,
-            encoder: Encoder::load(m.pp("encoder"), &c.tower, layout)?,
+            encoder: Encoder::load(m.pp("encoder"), &c.tower)?,
             head: Head {
                 norm: LayerNorm::load(&m.pp("final_layer_norm"), h, c.tower.layer_norm_eps)?,
-                projection: Weight::new(&weight, layout)?,
+                projection: Weight::new(&weight, WeightLayout::InOut)?,
             },
         })
     }
@@ -99,7 +95,10 @@ impl TextTower {
     ) -> Result<Vec<Vec<f32>>> {
         let h = self.hidden;
         let seq = ids.len() / batch.max(1);
-        let (vocab, context) = (self.token_embedding.len() / h, self.position_embedding.len() / h);
+        let (vocab, context) = (
+            self.token_embedding.len() / h,
+            self.position_embedding.len() / h,
+        );
         if seq > context {
             candle_core::bail!("{seq} tokens given, the model takes at most {context}")
         }
@@ -146,7 +145,9 @@ impl VisionTower {
         let m = vb.pp("vision_model");
         let e = m.pp("embeddings");
         let conv = e.pp("patch_embedding").get((h, 3, p, p), "weight")?;
-        let projection = vb.pp("visual_projection").get((projection_dim, h), "weight")?;
+        let projection = vb
+            .pp("visual_projection")
+            .get((projection_dim, h), "weight")?;
         Ok(Self {
             patch: Weight::new(&conv.reshape((h, 3 * p * p))?, WeightLayout::OutIn)?,
             class_embedding: e.get(h, "class_embedding")?.to_vec1()?,
@@ -156,7 +157,7 @@ impl VisionTower {
                 .flatten_all()?
                 .to_vec1()?,
             pre_norm: LayerNorm::load(&m.pp("pre_layrnorm"), h, eps)?,
-            encoder: Encoder::load(m.pp("encoder"), &c.tower, WeightLayout::InOut)?,
+            encoder: Encoder::load(m.pp("encoder"), &c.tower)?,
             head: Head {
                 norm: LayerNorm::load(&m.pp("post_layernorm"), h, eps)?,
                 projection: Weight::new(&projection, WeightLayout::OutIn)?,
@@ -195,7 +196,11 @@ impl VisionTower {
         for (b, image) in x.chunks_exact_mut(tokens * h).enumerate() {
             let (class, rest) = image.split_at_mut(h);
             let (class_position, positions) = self.position_embedding.split_at(h);
-            for ((x, c), q) in class.iter_mut().zip(&self.class_embedding).zip(class_position) {
+            for ((x, c), q) in class
+                .iter_mut()
+                .zip(&self.class_embedding)
+                .zip(class_position)
+            {
                 *x = c + q;
             }
             let patches = &embedded[b * g * g * h..][..g * g * h];
