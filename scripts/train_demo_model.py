@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Trains the demo CLIP model (assets/demo-model) on synthetic captioned shapes.
 
-The images come from the Rust crate iris-demo (`cargo run --release -p iris-demo --example
+The images come from the Rust crate iris-demo (`cargo run --release --example
 make_dataset`), the very renderer the app uses for its demo library. The model is a small
 `transformers.CLIPModel` with the real CLIP BPE tokenizer, trained from scratch with the
 symmetric contrastive loss (several true captions per image count as positives; perturbed
@@ -55,7 +55,7 @@ def make_dataset(folder, count, seed, reuse):
         return
     if folder.exists():
         shutil.rmtree(folder)
-    cmd = ["cargo", "run", "--quiet", "--release", "-p", "iris-demo", "--example", "make_dataset", "--",
+    cmd = ["cargo", "run", "--quiet", "--release", "--example", "make_dataset", "--",
            str(folder), str(count), str(seed)]
     log(" ".join(cmd))
     subprocess.run(cmd, cwd=ROOT, check=True)

@@ -1,7 +1,7 @@
 //! Speed figures of iris-clip, printed as one JSON line (scripts/bench-clip.sh compares them
 //! with the PyTorch baseline measured in the same run):
 //!
-//!     cargo run --release -p iris-clip --example bench -- MODEL_DIR IMAGE_DIR [THREADS] [BATCH]
+//!     cargo run --release --example bench -- MODEL_DIR IMAGE_DIR [THREADS] [BATCH]
 //!
 //! - load_to_first_embedding_ms: model load plus one text embedding, files in the page cache;
 //! - text_latency_ms: median of warm single-query embeddings of a 5-word query;
