@@ -1,47 +1,72 @@
 #!/usr/bin/env bash
-# Runs every test of the project and ends with one summary line:
-#   1. the front end's unit tests (Vitest), after building ui/dist (the desktop binary embeds it);
-#   2. the Rust workspace (unit, parity, library, CLI, demo-model and desktop-command tests),
+# Runs every test and check of the project and ends with one summary line:
+#   1. checks: `cargo fmt --check`, `cargo clippy --all-targets -- -D warnings`, the front end's
+#      svelte-check (`npm run check`), each one counted as passed or failed;
+#   2. the front end's unit tests (Vitest), after building ui/dist (the desktop binary embeds it);
+#   3. the Rust workspace (unit, parity, library, CLI, demo-model and desktop-command tests),
 #      built with the release profile so that tests and runs share one set of compiled
 #      dependencies in $CARGO_TARGET_DIR (default ~/.cache/iris/target);
-#   3. the desktop app end to end in a real window (Xvfb + tauri-driver + WebKitWebDriver).
+#   4. the desktop app end to end in a real window (Xvfb + tauri-driver + WebKitWebDriver),
+#      only against a binary this run built.
+# A compile error, a test binary that crashes, a Vitest file that fails to load and a failed
+# build each count as a failure (scripts/summary.sh reads the logs).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/iris/target}
 export CARGO_TERM_COLOR=never
+# Tests write the demo model into a temporary cache, never into the user's ~/.cache/iris.
+IRIS_CACHE_DIR=$(mktemp -d)
+export IRIS_CACHE_DIR
 logs=$(mktemp -d)
-status=0
+trap 'rm -rf "$logs" "$IRIS_CACHE_DIR"' EXIT
+: >"$logs/checks"
 
-echo "== front end: npm install, build, vitest"
-(cd ui && npm install --no-audit --no-fund --loglevel=error && npm run build --silent) >"$logs/ui-build" 2>&1 \
-  || { cat "$logs/ui-build"; echo "summary: front end build failed"; exit 1; }
-(cd ui && npx vitest run --reporter=dot) 2>&1 | tee "$logs/vitest" | tail -5
-[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+check() { # check NAME COMMAND...: runs a check, records "NAME ok|failed"
+  local name=$1
+  shift
+  if "$@" >"$logs/check-$name" 2>&1; then
+    echo "$name ok" >>"$logs/checks"
+  else
+    cat "$logs/check-$name"
+    echo "$name failed" >>"$logs/checks"
+  fi
+}
 
-echo "== rust: cargo build, then cargo test --release --all-targets"
+check summary-script bash tests/scripts/summary_test.sh
+
+echo "== front end: npm install, build, svelte-check, vitest"
+if (cd ui && npm install --no-audit --no-fund --loglevel=error && npm run build --silent) >"$logs/ui-build" 2>&1; then
+  echo "ui-build ok" >>"$logs/checks"
+else
+  cat "$logs/ui-build"
+  echo "ui-build failed" >>"$logs/checks"
+fi
+check svelte-check bash -c 'cd ui && npm run check --silent'
+(cd ui && npx vitest run --reporter=dot) >"$logs/vitest" 2>&1
+echo "vitest exit $?" >>"$logs/vitest"
+tail -6 "$logs/vitest"
+
+echo "== rust: fmt, build, clippy, cargo test --release --all-targets"
+check rustfmt cargo fmt --all --check
 # The build makes the binaries the e2e test runs (the same units as the tests: nothing twice).
-cargo build --release --all-targets 2>&1 | grep -vE '^\s+(Compiling|Fresh)'
-[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-cargo test --release --all-targets --no-fail-fast 2>&1 | tee "$logs/cargo" | grep -vE '^\s+(Compiling|Fresh)'
-[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+if cargo build --release --all-targets 2>&1 | grep -vE '^\s+(Compiling|Fresh)'; [ "${PIPESTATUS[0]}" -eq 0 ]; then
+  echo "cargo-build ok" >>"$logs/checks"
+else
+  echo "cargo-build failed" >>"$logs/checks"
+fi
+check clippy cargo clippy --release --all-targets -- -D warnings
+cargo test --release --all-targets --no-fail-fast >"$logs/cargo" 2>&1
+echo "cargo exit $?" >>"$logs/cargo"
+grep -vE '^\s+(Compiling|Fresh)' "$logs/cargo"
 
 echo "== desktop end to end"
-if [ -x "$CARGO_TARGET_DIR/release/iris-desktop" ]; then
+if grep -qx "cargo-build ok" "$logs/checks" && [ -x "$CARGO_TARGET_DIR/release/iris-desktop" ]; then
   IRIS_ARTIFACTS=${IRIS_ARTIFACTS:-$CARGO_TARGET_DIR/e2e} node tests/desktop/e2e.mjs \
-    "$CARGO_TARGET_DIR/release/iris-desktop" "$CARGO_TARGET_DIR/release/iris" 2>&1 | tee "$logs/e2e"
-  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+    "$CARGO_TARGET_DIR/release/iris-desktop" "$CARGO_TARGET_DIR/release/iris" >"$logs/e2e" 2>&1
+  echo "e2e exit $?" >>"$logs/e2e"
+  cat "$logs/e2e"
 else
-  echo "desktop e2e: 0 passed, 1 failed (iris-desktop was not built)" | tee "$logs/e2e"
-  status=1
+  echo "desktop e2e: 0 passed, 1 failed (this run built no iris-desktop)" | tee "$logs/e2e"
 fi
 
-# Vitest prints "Tests  85 passed (85)" (and "N failed"); cargo "test result: ok. P passed; F failed; I ignored";
-# the e2e script "desktop e2e: P passed, F failed".
-sed 's/\x1b\[[0-9;]*m//g' "$logs/vitest" | grep -E '^\s*Tests ' | awk '{for (i=1;i<NF;i++) {if ($(i+1)=="passed") vp+=$i; if ($(i+1)=="failed") vf+=$i}} END {printf "%d %d\n", vp, vf}' >"$logs/v"
-grep -E '^test result:' "$logs/cargo" | awk '{p+=$4; f+=$6; i+=$8} END {printf "%d %d %d\n", p, f, i}' >"$logs/c"
-grep -E '^desktop e2e:' "$logs/e2e" | awk '{printf "%d %d\n", $3, $5}' >"$logs/e"
-read -r vp vf <"$logs/v"; read -r cp cf ci <"$logs/c"; read -r ep ef <"$logs/e" || { ep=0; ef=1; }
-echo "summary: $((vp + cp + ep)) passed, $((vf + cf + ef)) failed, $ci ignored (vitest $vp/$((vp + vf)), cargo $cp/$((cp + cf)), desktop e2e $ep/$((ep + ef)))"
-rm -rf "$logs"
-[ $((vf + cf + ef)) -eq 0 ] || status=1
-exit "$status"
+scripts/summary.sh "$logs"

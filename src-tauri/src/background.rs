@@ -1,8 +1,8 @@
 //! Work that runs off the UI thread and reports through events: loading the model (with
 //! download progress) and the indexing job (progress, pause, cancel).
 
-use crate::state::{Desktop, IndexControl, ModelState};
-use iris_clip::{Clip, ClipError, DownloadProgress};
+use crate::state::{Desktop, IndexJob, ModelState, ModelStateName};
+use iris_core::models::DownloadProgress;
 use iris_core::Library;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -26,7 +26,7 @@ pub fn load_model(app: AppHandle, desktop: Arc<Desktop>, spec: String) {
             message,
             progress,
         };
-        set_model(&app, &desktop, state("loading", None, None));
+        set_model(&app, &desktop, state(ModelStateName::Loading, None, None));
         let mut last = Instant::now();
         let mut report = |done: u64, total: u64| {
             if last.elapsed() > Duration::from_millis(200) || done == total {
@@ -36,19 +36,20 @@ pub fn load_model(app: AppHandle, desktop: Arc<Desktop>, spec: String) {
                 } else {
                     0.0
                 };
-                set_model(&app, &desktop, state("downloading", None, Some(fraction)));
+                set_model(
+                    &app,
+                    &desktop,
+                    state(ModelStateName::Downloading, None, Some(fraction)),
+                );
             }
         };
-        let opened = iris_clip::resolve_with(&spec, DownloadProgress::Callback(&mut report))
-            .and_then(|files| Clip::load(&files))
-            .map_err(|e| match e {
-                // The command-line advice is left out: the window offers the same as buttons.
-                ClipError::Offline { reason, .. } => reason,
-                e => e.to_string(),
-            })
-            .and_then(|clip| {
-                Library::open(&desktop.library_dir, clip, &name).map_err(|e| e.to_string())
-            });
+        // The command-line advice is left out (`reason`): the window offers the same as buttons.
+        let opened = Library::open_model(
+            &desktop.library_dir,
+            &spec,
+            DownloadProgress::Callback(&mut report),
+        )
+        .map_err(|e| e.reason());
         match opened {
             Ok(library) => {
                 let pending: Vec<_> = desktop
@@ -62,7 +63,7 @@ pub fn load_model(app: AppHandle, desktop: Arc<Desktop>, spec: String) {
                 if let Ok(mut slot) = desktop.library.write() {
                     *slot = Some(Arc::new(library));
                 }
-                set_model(&app, &desktop, state("ready", None, None));
+                set_model(&app, &desktop, state(ModelStateName::Ready, None, None));
                 start_index(app.clone(), desktop.clone());
             }
             Err(message) => {
@@ -70,7 +71,11 @@ pub fn load_model(app: AppHandle, desktop: Arc<Desktop>, spec: String) {
                 set_model(
                     &app,
                     &desktop,
-                    state("unavailable", Some(format!("{message}{hint}")), None),
+                    state(
+                        ModelStateName::Unavailable,
+                        Some(format!("{message}{hint}")),
+                        None,
+                    ),
                 );
             }
         }
@@ -82,38 +87,35 @@ pub fn start_index(app: AppHandle, desktop: Arc<Desktop>) {
     let Some(library) = desktop.library() else {
         return;
     };
-    let control = desktop.index.clone();
-    control.again.store(true, Ordering::SeqCst);
-    if control.running.swap(true, Ordering::SeqCst) {
+    let job = desktop.index.clone();
+    job.again.store(true, Ordering::SeqCst);
+    if job.running.swap(true, Ordering::SeqCst) {
         return;
     }
     std::thread::spawn(move || {
-        while control.again.swap(false, Ordering::SeqCst) {
-            control.cancel.store(false, Ordering::SeqCst);
-            control.pause.store(false, Ordering::SeqCst);
-            run_index(&app, &library, &control);
+        while job.again.swap(false, Ordering::SeqCst) {
+            job.control.reset();
+            run_index(&app, &library, &job);
         }
-        control.running.store(false, Ordering::SeqCst);
+        job.running.store(false, Ordering::SeqCst);
     });
 }
 
-/// One indexing run with progress events, honouring pause and cancel.
-fn run_index(app: &AppHandle, library: &Library, control: &IndexControl) {
+/// One indexing run with progress events; pause and cancel act through the core's control.
+/// A cancelled run ends with `index-done` (its report says `cancelled`), not an error.
+fn run_index(app: &AppHandle, library: &Library, job: &IndexJob) {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let mut last = Instant::now();
-    let result = library.index(workers, &control.cancel, &mut |p| {
-        if let Ok(mut slot) = control.progress.lock() {
+    let result = library.index(workers, &job.control, &mut |p| {
+        if let Ok(mut slot) = job.progress.lock() {
             *slot = Some(p);
         }
         if last.elapsed() > Duration::from_millis(100) || p.done == p.total {
             last = Instant::now();
             let _ = app.emit("index-progress", p);
         }
-        while control.pause.load(Ordering::SeqCst) && !control.cancel.load(Ordering::SeqCst) {
-            std::thread::sleep(Duration::from_millis(100));
-        }
     });
-    if let Ok(mut slot) = control.progress.lock() {
+    if let Ok(mut slot) = job.progress.lock() {
         *slot = None;
     }
     match result {

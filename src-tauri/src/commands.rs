@@ -2,7 +2,7 @@
 //! `{code, message}`.
 
 use crate::background::{load_model, start_index};
-use crate::error::{CommandError, CommandResult};
+use crate::error::{CommandError, CommandResult, ErrorCode};
 use crate::state::{Desktop, ModelState};
 use base64::Engine;
 use iris_core::{Hit, Library, Progress, Query, RootStatus};
@@ -20,7 +20,7 @@ async fn blocking<T: Send + 'static>(
 ) -> CommandResult<T> {
     tauri::async_runtime::spawn_blocking(f)
         .await
-        .map_err(|e| CommandError::new("failed", e.to_string()))?
+        .map_err(|e| CommandError::new(ErrorCode::Failed, e.to_string()))?
 }
 
 fn library(desktop: &Desktop) -> CommandResult<Arc<Library>> {
@@ -45,12 +45,12 @@ fn app_state_now(desktop: &Desktop) -> CommandResult<AppState> {
         .model
         .lock()
         .map(|m| m.clone())
-        .map_err(|e| CommandError::new("failed", e.to_string()))?;
+        .map_err(|e| CommandError::new(ErrorCode::Failed, e.to_string()))?;
     let status = match desktop.library() {
         Some(library) => Some(library.status()?),
         None => None,
     };
-    let control = &desktop.index;
+    let job = &desktop.index;
     Ok(AppState {
         model,
         library_dir: desktop.library_dir.display().to_string(),
@@ -58,13 +58,13 @@ fn app_state_now(desktop: &Desktop) -> CommandResult<AppState> {
         photos: status.as_ref().map_or(0, |s| s.photos),
         failed: status.as_ref().map_or(0, |s| s.failed),
         offline: status.as_ref().map_or(0, |s| s.offline),
-        indexing: control
+        indexing: job
             .progress
             .lock()
             .ok()
             .and_then(|p| *p)
-            .filter(|_| control.running.load(Ordering::SeqCst)),
-        paused: control.pause.load(Ordering::SeqCst),
+            .filter(|_| job.running.load(Ordering::SeqCst)),
+        paused: job.control.is_paused(),
     })
 }
 
@@ -96,17 +96,17 @@ pub fn reindex(app: AppHandle, desktop: Shared<'_>) {
 
 #[tauri::command]
 pub fn pause_indexing(desktop: Shared<'_>) {
-    desktop.index.pause.store(true, Ordering::SeqCst);
+    desktop.index.control.pause();
 }
 
 #[tauri::command]
 pub fn resume_indexing(desktop: Shared<'_>) {
-    desktop.index.pause.store(false, Ordering::SeqCst);
+    desktop.index.control.resume();
 }
 
 #[tauri::command]
 pub fn cancel_indexing(desktop: Shared<'_>) {
-    desktop.index.cancel.store(true, Ordering::SeqCst);
+    desktop.index.control.cancel();
 }
 
 #[tauri::command]
@@ -122,7 +122,7 @@ pub async fn use_model_folder(
 
 #[tauri::command]
 pub async fn use_demo_model(app: AppHandle, desktop: Shared<'_>) -> CommandResult<AppState> {
-    use_model_folder(app, desktop, iris_clip::DEMO_MODEL.to_string()).await
+    use_model_folder(app, desktop, iris_core::models::DEMO_MODEL.to_string()).await
 }
 
 /// A search as the UI sends it.
@@ -159,7 +159,7 @@ fn to_query(query: SearchQuery) -> CommandResult<Query> {
         .iter()
         .map(|b| base64::engine::general_purpose::STANDARD.decode(b))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| CommandError::new("invalid", format!("pasted image is not base64: {e}")))?;
+        .map_err(|e| CommandError::new(ErrorCode::Invalid, format!("pasted image is not base64: {e}")))?;
     Ok(Query {
         text: query.text.filter(|t| !t.trim().is_empty()),
         negatives: query.negatives,
@@ -207,7 +207,7 @@ pub async fn reveal(desktop: Shared<'_>, id: String) -> CommandResult<()> {
     blocking(move || {
         let row = library(&desktop)?
             .photo_by_id(&id)?
-            .ok_or_else(|| CommandError::new("invalid", format!("no photo has id \"{id}\"")))?;
+            .ok_or_else(|| CommandError::new(ErrorCode::Invalid, format!("no photo has id \"{id}\"")))?;
         let path = PathBuf::from(&row.path);
         let folder = path.parent().unwrap_or(&path).to_path_buf();
         let opener = if cfg!(target_os = "macos") {
@@ -223,7 +223,7 @@ pub async fn reveal(desktop: Shared<'_>, id: String) -> CommandResult<()> {
             .map(|_| ())
             .map_err(|e| {
                 CommandError::new(
-                    "failed",
+                    ErrorCode::Failed,
                     format!("cannot open \"{}\": {e}", folder.display()),
                 )
             })
@@ -264,7 +264,7 @@ mod tests {
     #[test]
     fn a_pasted_image_that_is_not_base64_is_an_invalid_query() {
         let e = to_query(query(serde_json::json!({"image_data": ["not base64!"]}))).unwrap_err();
-        assert_eq!(e.code, "invalid");
+        assert_eq!(e.code, ErrorCode::Invalid);
         assert!(e.message.contains("base64"), "{}", e.message);
     }
 
@@ -273,10 +273,10 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let desktop = Desktop::new(tmp.path().to_path_buf(), "demo".into());
         let state = app_state_now(&desktop).unwrap();
-        assert_eq!(state.model.state, "loading");
+        assert_eq!(state.model.state, crate::state::ModelStateName::Loading);
         assert_eq!((state.photos, state.roots.len()), (0, 0));
         assert!(state.indexing.is_none());
         let e = library(&desktop).err().unwrap();
-        assert_eq!(e.code, "model-not-ready");
+        assert_eq!(e.code, ErrorCode::ModelNotReady);
     }
 }

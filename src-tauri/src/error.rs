@@ -2,15 +2,27 @@
 
 use serde::Serialize;
 
-/// An error for the UI. Codes: "model-not-ready", "invalid", "failed".
+/// What kind of failure an error is, for the UI to switch on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorCode {
+    /// The model is still loading (or unavailable): nothing can be searched yet.
+    ModelNotReady,
+    /// The request makes no sense (an empty query, an unknown photo id, a bad image).
+    Invalid,
+    /// Anything else: a disk, catalog or model failure.
+    Failed,
+}
+
+/// An error for the UI.
 #[derive(Debug, Clone, Serialize)]
 pub struct CommandError {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
 }
 
 impl CommandError {
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             code,
             message: message.into(),
@@ -18,23 +30,17 @@ impl CommandError {
     }
 
     pub fn not_ready() -> Self {
-        Self::new("model-not-ready", "the model is not loaded yet")
+        Self::new(ErrorCode::ModelNotReady, "the model is not loaded yet")
     }
 }
 
 impl From<iris_core::CoreError> for CommandError {
     fn from(e: iris_core::CoreError) -> Self {
         let code = match e {
-            iris_core::CoreError::Invalid(_) => "invalid",
-            _ => "failed",
+            iris_core::CoreError::Invalid(_) => ErrorCode::Invalid,
+            _ => ErrorCode::Failed,
         };
         Self::new(code, e.to_string())
-    }
-}
-
-impl From<iris_clip::ClipError> for CommandError {
-    fn from(e: iris_clip::ClipError) -> Self {
-        Self::new("failed", e.to_string())
     }
 }
 

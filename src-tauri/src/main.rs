@@ -20,7 +20,7 @@ use tauri::Manager;
 #[command(name = "iris-desktop", about = "Iris: search your photos by meaning")]
 struct Args {
     /// Model: a Hugging Face repo id, a local folder, or "demo".
-    #[arg(long, env = "IRIS_MODEL", default_value = iris_clip::DEFAULT_MODEL)]
+    #[arg(long, env = "IRIS_MODEL", default_value = iris_core::models::DEFAULT_MODEL)]
     model: String,
     /// Library folder (catalog, thumbnails, roots).
     #[arg(long, env = "IRIS_LIBRARY")]

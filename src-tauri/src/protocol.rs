@@ -34,19 +34,21 @@ pub fn asset_response(desktop: &Desktop, path: &str) -> Response<Vec<u8>> {
 mod tests {
     use super::*;
     use iris_core::Library;
-    use std::sync::atomic::AtomicBool;
     use std::sync::Arc;
 
     /// A desktop state over a real library holding two demo photos.
     fn desktop_with_photos(dir: &std::path::Path) -> (Desktop, String) {
         let photos = dir.join("photos");
         iris_demo::generate(&photos, 2, 3).unwrap();
-        let files = iris_clip::resolve(iris_clip::DEMO_MODEL, false).unwrap();
-        let clip = iris_clip::Clip::load(&files).unwrap();
-        let library = Library::open(&dir.join("library"), clip, "demo").unwrap();
+        let library = Library::open_model(
+            &dir.join("library"),
+            iris_core::models::DEMO_MODEL,
+            iris_core::models::DownloadProgress::Silent,
+        )
+        .unwrap();
         library.add_roots(&[photos]).unwrap();
         library
-            .index(1, &AtomicBool::new(false), &mut |_| {})
+            .index(1, &iris_core::IndexControl::new(), &mut |_| {})
             .unwrap();
         let id = library.rows().unwrap()[0].id.clone();
         let desktop = Desktop::new(dir.join("library"), "demo".into());

@@ -1,29 +1,37 @@
 //! The desktop app's shared state: the library once its model is loaded, the model's state
 //! for the welcome screen, and the controls of the background indexing job.
 
-use iris_core::{Library, Progress};
+use iris_core::{IndexControl, Library, Progress};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, RwLock};
 
+/// Where the model is on its way to ready.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ModelStateName {
+    Loading,
+    Downloading,
+    Ready,
+    Unavailable,
+}
+
 /// What the welcome screen shows about the model.
 #[derive(Debug, Clone, Serialize)]
 pub struct ModelState {
-    /// "loading", "downloading", "ready" or "unavailable".
-    pub state: &'static str,
+    pub state: ModelStateName,
     pub name: String,
     pub message: Option<String>,
     /// Fraction downloaded, while downloading.
     pub progress: Option<f32>,
 }
 
-/// Controls of the running index job.
+/// The background index job: whether it runs, the core's cancel/pause control, its progress.
 #[derive(Default)]
-pub struct IndexControl {
+pub struct IndexJob {
     pub running: AtomicBool,
-    pub cancel: AtomicBool,
-    pub pause: AtomicBool,
+    pub control: IndexControl,
     /// Set when a run is asked for while one is going (e.g. a root added mid-run): the
     /// running job scans again once it ends.
     pub again: AtomicBool,
@@ -35,7 +43,7 @@ pub struct Desktop {
     pub library_dir: PathBuf,
     pub library: RwLock<Option<Arc<Library>>>,
     pub model: Mutex<ModelState>,
-    pub index: Arc<IndexControl>,
+    pub index: Arc<IndexJob>,
     /// Folders given on the command line, added once the library is open.
     pub pending_roots: Mutex<Vec<PathBuf>>,
 }
@@ -46,12 +54,12 @@ impl Desktop {
             library_dir,
             library: RwLock::new(None),
             model: Mutex::new(ModelState {
-                state: "loading",
+                state: ModelStateName::Loading,
                 name: model_name,
                 message: None,
                 progress: None,
             }),
-            index: Arc::new(IndexControl::default()),
+            index: Arc::new(IndexJob::default()),
             pending_roots: Mutex::new(Vec::new()),
         }
     }

@@ -49,7 +49,7 @@ pub fn demo(cli: &Cli, args: &DemoArgs) -> Result<()> {
 
 pub fn eval(cli: &Cli, args: &EvalArgs) -> Result<()> {
     let data = iris_core::eval::read_pairs(&args.file)?;
-    let report = iris_core::eval::evaluate(&load_model(&cli.model)?, &data)?;
+    let report = iris_core::eval::evaluate(&load_model(&cli.model)?.clip, &data)?;
     if cli.json {
         println!("{}", serde_json::to_string(&report)?);
         return Ok(());

@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 use clap::Args;
-use iris_clip::Clip;
+use iris_core::models::{self, DownloadProgress};
 use serde_json::{json, Map, Value};
 use std::path::PathBuf;
 
@@ -16,11 +16,20 @@ pub struct EmbedArgs {
     texts: Vec<String>,
 }
 
-/// Loads the model named by `spec` with a download progress bar on a terminal.
-pub fn load_model(spec: &str) -> Result<Clip> {
+/// How downloads report on this terminal: a progress bar when stderr is one.
+pub fn download_progress() -> DownloadProgress<'static> {
     use std::io::IsTerminal;
-    let files = iris_clip::resolve(spec, std::io::stderr().is_terminal())?;
-    Clip::load(&files).with_context(|| format!("cannot load model \"{spec}\""))
+    if std::io::stderr().is_terminal() {
+        DownloadProgress::Terminal
+    } else {
+        DownloadProgress::Silent
+    }
+}
+
+/// Loads the model named by `spec` through iris-core, with a download progress bar on a
+/// terminal.
+pub fn load_model(spec: &str) -> Result<models::Model> {
+    models::load(spec, download_progress()).with_context(|| format!("cannot load model \"{spec}\""))
 }
 
 fn keyed(keys: impl Iterator<Item = String>, vectors: Vec<Vec<f32>>) -> Value {
@@ -29,7 +38,7 @@ fn keyed(keys: impl Iterator<Item = String>, vectors: Vec<Vec<f32>>) -> Value {
 }
 
 pub fn run(model: &str, args: &EmbedArgs) -> Result<()> {
-    let clip = load_model(model)?;
+    let clip = load_model(model)?.clip;
     let image_vectors = clip.embed_image_files(&args.images)?;
     let text_vectors = clip.embed_texts(&args.texts)?;
     let out = json!({

@@ -1,14 +1,13 @@
 //! `iris index`, `search`, `status` and `failures`: each opens the library and prints what
 //! iris-core returns, as text or, with `--json`, as JSON.
 
-use crate::embed::load_model;
+use crate::embed::download_progress;
 use crate::{Cli, UsageError};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
-use iris_core::{Library, Query};
+use iris_core::{IndexControl, Library, Query};
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
 
 #[derive(Args)]
 pub struct IndexArgs {
@@ -21,7 +20,7 @@ pub struct IndexArgs {
 
 #[derive(Args)]
 pub struct SearchArgs {
-    /// Text to search for; words starting with `-` are negative ("beach -people").
+    /// Text to search for: words, "quoted phrases", and negatives (-people, -"busy street").
     text: Option<String>,
     /// An image file to search with (repeatable).
     #[arg(long = "image", value_name = "PATH")]
@@ -38,7 +37,7 @@ pub struct SearchArgs {
     /// Weight of the image parts.
     #[arg(long, default_value_t = 1.0)]
     image_weight: f32,
-    /// Only photos under this folder.
+    /// Only photos in this folder or below it.
     #[arg(long)]
     folder: Option<PathBuf>,
     /// Only these formats (jpeg, png, webp, gif, bmp, tiff), comma-separated.
@@ -51,12 +50,8 @@ fn open(cli: &Cli) -> Result<Library> {
         .library
         .clone()
         .unwrap_or_else(iris_core::default_library_dir);
-    let clip = load_model(&cli.model)?;
-    Ok(Library::open(
-        &dir,
-        clip,
-        &iris_core::model_name(&cli.model),
-    )?)
+    Library::open_model(&dir, &cli.model, download_progress())
+        .with_context(|| format!("cannot open the library with model \"{}\"", cli.model))
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<()> {
@@ -85,8 +80,7 @@ pub fn index(cli: &Cli, args: &IndexArgs) -> Result<()> {
     let workers = args
         .workers
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
-    let cancel = AtomicBool::new(false);
-    let report = library.index(workers, &cancel, &mut |p| {
+    let report = library.index(workers, &IndexControl::new(), &mut |p| {
         if let Some(bar) = &bar {
             bar.set_length(p.total as u64);
             bar.set_position(p.done as u64);

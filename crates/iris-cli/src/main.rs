@@ -1,4 +1,4 @@
-//! `iris`: the command-line front of Iris, a thin layer over iris-clip and iris-core.
+//! `iris`: the command-line front of Iris, a thin layer over iris-core.
 //!
 //! Exit codes: 0 success, 1 failure, 2 usage error. Errors are printed in lower case and
 //! quote the offending value.
@@ -15,7 +15,7 @@ use std::process::ExitCode;
 #[command(name = "iris", version, about = "Search a photo library by meaning")]
 pub struct Cli {
     /// Model: a Hugging Face repo id or a local folder in the Hugging Face layout.
-    #[arg(long, global = true, env = "IRIS_MODEL", default_value = iris_clip::DEFAULT_MODEL)]
+    #[arg(long, global = true, env = "IRIS_MODEL", default_value = iris_core::models::DEFAULT_MODEL)]
     model: String,
     /// Library folder (catalog, thumbnails, roots).
     #[arg(long, global = true, env = "IRIS_LIBRARY")]
@@ -63,7 +63,7 @@ impl std::error::Error for UsageError {}
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(threads) = cli.threads {
-        iris_clip::set_threads(threads);
+        iris_core::models::set_threads(threads);
     }
     let result = match &cli.command {
         Command::Embed(args) => embed::run(&cli.model, args),

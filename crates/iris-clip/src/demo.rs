@@ -40,7 +40,12 @@ fn folder_name() -> String {
     format!("demo-model-{hash:016x}")
 }
 
+/// Iris's cache folder: `$IRIS_CACHE_DIR` when set (the test script points it at a temporary
+/// folder), else `$XDG_CACHE_HOME/iris` or `~/.cache/iris`.
 fn cache_root() -> PathBuf {
+    if let Some(dir) = std::env::var_os("IRIS_CACHE_DIR") {
+        return PathBuf::from(dir);
+    }
     std::env::var_os("XDG_CACHE_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache")))

@@ -37,6 +37,11 @@ pub(crate) fn vector_field(name: &str, dim: usize) -> Field {
     Field::new(name, DataType::FixedSizeList(item, dim as i32), true)
 }
 
+/// Whether a field is a model's vector column.
+pub(crate) fn is_vector_field(field: &Field) -> bool {
+    matches!(field.data_type(), DataType::FixedSizeList(..))
+}
+
 /// Rows to a batch of `schema` (the full table schema, whatever vector columns it holds;
 /// only `vector_column` is filled, other models' columns are null).
 pub(crate) fn to_batch(
@@ -65,7 +70,7 @@ pub(crate) fn to_batch(
             "reason" => strings(&|r| r.reason.as_deref()),
             name => {
                 let DataType::FixedSizeList(_, dim) = field.data_type() else {
-                    return Err(CoreError::Catalog(format!("unexpected column \"{name}\"")));
+                    return Err(CoreError::catalog(format!("unexpected column \"{name}\"")));
                 };
                 let own = name == vector_column;
                 let values = rows.iter().map(|r| {

@@ -7,10 +7,17 @@ use std::path::PathBuf;
 pub enum CoreError {
     /// The model layer failed (loading, decoding a query image, computing).
     #[error(transparent)]
-    Clip(#[from] iris_clip::ClipError),
+    Clip(iris_clip::ClipError),
+    /// The model is neither cached nor downloadable now. `advice` is in command-line terms;
+    /// a window offers its own buttons and shows `reason` alone.
+    #[error("{reason}; {advice}")]
+    ModelOffline { reason: String, advice: String },
     /// The catalog database failed.
-    #[error("catalog error: {0}")]
-    Catalog(String),
+    #[error("catalog error: {source}")]
+    Catalog {
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// A file or folder could not be read or written.
     #[error("cannot access {}: {source}", path.display())]
     Io {
@@ -20,24 +27,49 @@ pub enum CoreError {
     /// The caller asked for something that does not exist or makes no sense.
     #[error("{0}")]
     Invalid(String),
-    /// The job was cancelled; everything done before is kept.
-    #[error("cancelled")]
-    Cancelled,
+}
+
+impl From<iris_clip::ClipError> for CoreError {
+    fn from(e: iris_clip::ClipError) -> Self {
+        match e {
+            iris_clip::ClipError::Offline { reason, advice } => Self::ModelOffline { reason, advice },
+            e => Self::Clip(e),
+        }
+    }
 }
 
 impl From<lancedb::Error> for CoreError {
     fn from(e: lancedb::Error) -> Self {
-        Self::Catalog(e.to_string())
+        Self::Catalog {
+            source: Box::new(e),
+        }
     }
 }
 
 impl From<arrow_schema::ArrowError> for CoreError {
     fn from(e: arrow_schema::ArrowError) -> Self {
-        Self::Catalog(e.to_string())
+        Self::Catalog {
+            source: Box::new(e),
+        }
     }
 }
 
 impl CoreError {
+    /// A catalog error of iris-core's own (a table that does not match its schema).
+    pub(crate) fn catalog(message: impl Into<String>) -> Self {
+        Self::Catalog {
+            source: message.into().into(),
+        }
+    }
+
+    /// The message without command-line advice, for a window that offers its own choices.
+    pub fn reason(&self) -> String {
+        match self {
+            Self::ModelOffline { reason, .. } => reason.clone(),
+            e => e.to_string(),
+        }
+    }
+
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Self::Io {
             path: path.into(),

@@ -4,27 +4,30 @@
 //! Data flow: roots are walked ([`scan`]); files whose (path, size, mtime) are unchanged are
 //! skipped; the rest are read and hashed (blake3), known content takes its existing embedding
 //! (moves and copies never re-encode), new content is decoded ([`photo`]) on worker threads
-//! and encoded in batches by the model, and rows are committed in batches ([`catalog`]).
-//! Search ([`search`]) turns text, images and photo ids into one query vector and returns
+//! and encoded in batches by the model, and rows are committed in batches (the private
+//! catalog module, one LanceDB table). Models are resolved and loaded through [`models`].
+//! Search turns text, images and photo ids into one query vector and returns
 //! the nearest photos by cosine similarity.
 
 mod arrow_rows;
 pub mod assets;
-pub mod catalog;
+mod catalog;
 mod error;
 pub mod eval;
-pub mod index;
+pub mod grammar;
+mod index;
 mod library;
+pub mod models;
 pub mod photo;
 mod row;
 pub mod scan;
-pub mod search;
+mod search;
 
 pub use error::{CoreError, Result};
-pub use index::{IndexReport, Progress};
+pub use index::{IndexControl, IndexReport, Progress};
 pub use library::{
-    default_library_dir, model_name, vector_column_name, Failure, Library, LibraryStatus,
-    RootStatus,
+    default_library_dir, vector_column_name, Failure, Library, LibraryStatus, RootStatus,
 };
+pub use models::model_name;
 pub use row::{PhotoRow, Status};
 pub use search::{Filter, Hit, Query};

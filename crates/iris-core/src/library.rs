@@ -2,28 +2,15 @@
 //! folder holding the catalog, the thumbnail cache and the list of roots; it is opened with a
 //! model, whose name gives the catalog's vector column.
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Condition, RowFilter};
 use crate::error::{CoreError, Result};
-use crate::index::{self, IndexReport, Progress};
+use crate::index::{self, IndexControl, IndexReport, Progress};
+use crate::models::{self, DownloadProgress, Model};
 use crate::row::Status;
 use crate::search::{self, Hit, Query};
 use iris_clip::Clip;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
-
-/// The name a model's vectors are stored under: "demo", a repo id as given, or a local
-/// folder's name (so that moving the folder keeps the column).
-pub fn model_name(spec: &str) -> String {
-    let path = Path::new(spec);
-    if spec == iris_clip::DEMO_MODEL || !path.is_dir() {
-        return spec.to_string();
-    }
-    path.canonicalize()
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| spec.to_string())
-}
 
 /// The default library folder: `<data dir>/iris` (e.g. ~/.local/share/iris).
 pub fn default_library_dir() -> PathBuf {
@@ -80,6 +67,13 @@ pub struct Library {
 }
 
 impl Library {
+    /// Resolves and loads the model `spec` (see [`models::load`]), then opens the library in
+    /// `dir` with it: the one way the CLI and the desktop app open a library.
+    pub fn open_model(dir: &Path, spec: &str, progress: DownloadProgress) -> Result<Self> {
+        let Model { clip, name } = models::load(spec, progress)?;
+        Self::open(dir, clip, &name)
+    }
+
     /// Opens (creating if needed) the library in `dir` for a loaded model named `model_name`.
     pub fn open(dir: &Path, clip: Clip, model_name: &str) -> Result<Self> {
         let column = vector_column_name(model_name, clip.dim());
@@ -143,11 +137,13 @@ impl Library {
         Ok(roots)
     }
 
-    /// Indexes every registered root; see [`index::run`].
+    /// Indexes every registered root with `workers` decoding threads; `control` cancels,
+    /// pauses and resumes it from another thread. A cancelled run returns its report (with
+    /// `cancelled` set), not an error.
     pub fn index(
         &self,
         workers: usize,
-        cancel: &AtomicBool,
+        control: &IndexControl,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<IndexReport> {
         let roots = self.roots()?;
@@ -157,7 +153,7 @@ impl Library {
             &roots,
             &self.thumbnails_dir(),
             workers,
-            cancel,
+            control,
             progress,
         )
     }
@@ -169,34 +165,35 @@ impl Library {
 
     /// Counts of photos, failures, offline photos and roots.
     pub fn status(&self) -> Result<LibraryStatus> {
-        let count = |filter: String| self.catalog.count(Some(filter));
+        let not_failed = || RowFilter::only(Condition::NotStatus(Status::Failed));
         let mut roots = Vec::new();
         for root in self.roots()? {
             let path = root.to_string_lossy().into_owned();
-            let photos = count(format!(
-                "root = {} AND status != 'failed'",
-                crate::catalog::sql_string(&path)
-            ))?;
+            let photos = self
+                .catalog
+                .count(&not_failed().and(Condition::Root(path.clone())))?;
             roots.push(RootStatus {
                 photos,
                 online: root.is_dir(),
                 path,
             });
         }
+        let with_status = |s| RowFilter::only(Condition::Status(s));
         Ok(LibraryStatus {
-            photos: count(format!("status != '{}'", Status::Failed.as_str()))?,
-            failed: count(format!("status = '{}'", Status::Failed.as_str()))?,
-            offline: count(format!("status = '{}'", Status::Offline.as_str()))?,
+            photos: self.catalog.count(&not_failed())?,
+            failed: self.catalog.count(&with_status(Status::Failed))?,
+            offline: self.catalog.count(&with_status(Status::Offline))?,
             roots,
         })
     }
 
     /// Files that could not be indexed, with the reason.
     pub fn failures(&self) -> Result<Vec<Failure>> {
-        let n = self.catalog.count(Some("status = 'failed'".into()))?;
+        let failed = RowFilter::only(Condition::Status(Status::Failed));
+        let n = self.catalog.count(&failed)?;
         let mut out: Vec<Failure> = self
             .catalog
-            .rows(Some("status = 'failed'"), false, n)?
+            .rows(&failed, false, n)?
             .into_iter()
             .map(|r| Failure {
                 path: r.path,
@@ -209,11 +206,9 @@ impl Library {
 
     /// The row of an indexed (not failed) photo by content id, with a present file preferred.
     pub fn photo_by_id(&self, id: &str) -> Result<Option<crate::row::PhotoRow>> {
-        let filter = format!(
-            "id = {} AND status != 'failed'",
-            crate::catalog::sql_string(id)
-        );
-        let rows = self.catalog.rows(Some(&filter), false, 16)?;
+        let filter = RowFilter::only(Condition::Ids(vec![id.to_string()]))
+            .and(Condition::NotStatus(Status::Failed));
+        let rows = self.catalog.rows(&filter, false, 16)?;
         let present = rows
             .iter()
             .position(|r| Path::new(&r.path).is_file())
@@ -223,12 +218,13 @@ impl Library {
 
     /// Number of rows (all states), for tests and diagnostics.
     pub fn row_count(&self) -> Result<usize> {
-        self.catalog.count(None)
+        self.catalog.count(&RowFilter::all())
     }
 
     /// All catalog rows without vectors, for tests and diagnostics.
     pub fn rows(&self) -> Result<Vec<crate::row::PhotoRow>> {
-        let n = self.catalog.count(None)?;
-        self.catalog.rows(None, false, n)
+        let all = RowFilter::all();
+        let n = self.catalog.count(&all)?;
+        self.catalog.rows(&all, false, n)
     }
 }

@@ -153,6 +153,13 @@ fn write_thumbnail(img: &RgbImage, path: &Path) -> std::io::Result<()> {
     std::fs::rename(tmp, path)
 }
 
+/// Decodes at the reduced scale that still gives the model input and the thumbnail their
+/// resolution, before EXIF orientation.
+fn decode_reduced(bytes: &[u8], path: &Path, pre: &Preprocessor) -> Result<RgbImage, String> {
+    let target = (pre.shortest_edge.unwrap_or(224) as u32).max(THUMBNAIL_EDGE * 3 / 4);
+    iris_clip::decode_bytes(bytes, path, Some(target)).map_err(|e| e.to_string())
+}
+
 fn decode_inner(
     bytes: &[u8],
     entry: &FileEntry,
@@ -161,10 +168,7 @@ fn decode_inner(
     id: &str,
 ) -> Result<Decoded, String> {
     let exif = read_exif(bytes);
-    // Enough resolution for the model input and for the thumbnail.
-    let target = (pre.shortest_edge.unwrap_or(224) as u32).max(THUMBNAIL_EDGE * 3 / 4);
-    let img =
-        iris_clip::decode_bytes(bytes, &entry.path, Some(target)).map_err(|e| e.to_string())?;
+    let img = decode_reduced(bytes, &entry.path, pre)?;
     let (full_w, full_h) = full_size(bytes).unwrap_or(img.dimensions());
     let img = orient(img, exif.orientation);
     let (width, height) = if (5..=8).contains(&exif.orientation) {
@@ -204,9 +208,23 @@ pub fn decode(
     thumbs: &Path,
     id: &str,
 ) -> Result<Decoded, String> {
-    match catch_unwind(AssertUnwindSafe(|| {
-        decode_inner(bytes, entry, pre, thumbs, id)
-    })) {
+    isolated(|| decode_inner(bytes, entry, pre, thumbs, id))
+}
+
+/// The model input of a query image (a dropped file, a paste): the same decode as indexing
+/// (reduced scale, EXIF orientation, panics caught), so a library photo dropped as a query
+/// gets the vector the library holds for it.
+pub fn decode_query(bytes: &[u8], path: &Path, pre: &Preprocessor) -> Result<Vec<f32>, String> {
+    isolated(|| {
+        let exif = read_exif(bytes);
+        let img = orient(decode_reduced(bytes, path, pre)?, exif.orientation);
+        Ok(pre.pixels(&img))
+    })
+}
+
+/// Runs a decode with its panics turned into a reason.
+fn isolated<T>(decode: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    match catch_unwind(AssertUnwindSafe(decode)) {
         Ok(result) => result,
         Err(panic) => {
             let what = panic

@@ -6,13 +6,15 @@
 //! parts)`, normalised again; a hit's score is its cosine with that vector, which for a plain
 //! text query is exactly the photo's cosine with the text.
 
-use crate::catalog::{sql_string, Catalog};
+use crate::catalog::{Catalog, Condition, RowFilter};
+use crate::grammar::{self, TermKind};
 use crate::error::{CoreError, Result};
+use crate::photo;
 use crate::row::{PhotoRow, Status};
 use iris_clip::Clip;
 use serde::Serialize;
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// How strongly negative terms push results away.
 pub const NEGATIVE_WEIGHT: f32 = 0.5;
@@ -53,15 +55,16 @@ impl Default for Query {
 }
 
 impl Query {
-    /// A query from a search box string: words starting with `-` are negative terms
-    /// ("beach -people" searches "beach" away from "people").
+    /// A query from search box text in the [`grammar`]: positive terms search together as one
+    /// text, negative ones push away ("beach -people", `-"busy street"`).
     pub fn from_text(s: &str) -> Self {
         let mut positive = Vec::new();
-        let mut negatives = Vec::new();
-        for word in s.split_whitespace() {
-            match word.strip_prefix('-') {
-                Some(neg) if !neg.is_empty() => negatives.push(neg.to_string()),
-                _ => positive.push(word),
+        let mut negatives: Vec<String> = Vec::new();
+        for term in grammar::parse(s) {
+            match term.kind {
+                TermKind::Word => positive.push(term.text),
+                TermKind::Not if !negatives.contains(&term.text) => negatives.push(term.text),
+                TermKind::Not => {}
             }
         }
         Self {
@@ -75,7 +78,7 @@ impl Query {
 /// Restrictions on which photos may be returned.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filter {
-    /// Only photos whose path starts with this prefix.
+    /// Only photos in this folder or below it.
     pub folder: Option<String>,
     /// Only photos taken at or after this time (seconds since the epoch).
     pub taken_after: Option<i64>,
@@ -86,25 +89,22 @@ pub struct Filter {
 }
 
 impl Filter {
-    fn sql(&self, vector_column: &str) -> String {
-        let mut parts = vec![
-            format!("status != '{}'", Status::Failed.as_str()),
-            format!("{vector_column} IS NOT NULL"),
-        ];
+    /// The catalog rows a search may return: indexed photos matching every restriction.
+    fn rows(&self) -> RowFilter {
+        let mut rows = RowFilter::only(Condition::NotStatus(Status::Failed));
         if let Some(folder) = &self.folder {
-            parts.push(format!("starts_with(path, {})", sql_string(folder)));
+            rows = rows.and(Condition::InFolder(folder.clone()));
         }
         if let Some(t) = self.taken_after {
-            parts.push(format!("taken >= {t}"));
+            rows = rows.and(Condition::TakenFrom(t));
         }
         if let Some(t) = self.taken_before {
-            parts.push(format!("taken < {t}"));
+            rows = rows.and(Condition::TakenBefore(t));
         }
         if !self.formats.is_empty() {
-            let list: Vec<String> = self.formats.iter().map(|f| sql_string(f)).collect();
-            parts.push(format!("format IN ({})", list.join(", ")));
+            rows = rows.and(Condition::Formats(self.formats.clone()));
         }
-        parts.join(" AND ")
+        rows
     }
 }
 
@@ -141,30 +141,36 @@ fn normalize(v: &mut [f32]) -> bool {
     }
 }
 
+/// The model input of a query image, decoded as indexing decodes photos.
+fn query_pixels(clip: &Clip, bytes: &[u8], path: &Path) -> Result<Vec<f32>> {
+    photo::decode_query(bytes, path, clip.preprocessor()).map_err(|reason| {
+        CoreError::Invalid(format!(
+            "cannot use \"{}\" as a query image: {reason}",
+            path.display()
+        ))
+    })
+}
+
 /// The query vector.
 pub fn query_vector(catalog: &Catalog, clip: &Clip, q: &Query) -> Result<Vec<f32>> {
     let mut acc = vec![0f32; clip.dim()];
     if let Some(text) = &q.text {
         add_scaled(&mut acc, &clip.embed_texts(&[text])?[0], q.text_weight);
     }
-    for v in clip.embed_image_files(&q.images)? {
-        add_scaled(&mut acc, &v, q.image_weight);
+    let mut pixels = Vec::with_capacity(q.images.len() + q.image_bytes.len());
+    for path in &q.images {
+        let bytes = std::fs::read(path).map_err(|e| CoreError::io(path, e))?;
+        pixels.push(query_pixels(clip, &bytes, path)?);
     }
-    let pasted = q
-        .image_bytes
-        .iter()
-        .map(|b| iris_clip::decode_bytes(b, std::path::Path::new("pasted image"), None))
-        .collect::<std::result::Result<Vec<_>, _>>()?;
-    for v in clip.embed_images(&pasted)? {
+    for bytes in &q.image_bytes {
+        pixels.push(query_pixels(clip, bytes, Path::new("pasted image"))?);
+    }
+    for v in clip.embed_pixels(&pixels)? {
         add_scaled(&mut acc, &v, q.image_weight);
     }
     for id in &q.like {
-        let filter = format!(
-            "id = {} AND {} IS NOT NULL",
-            sql_string(id),
-            catalog.vector_column()
-        );
-        let row = catalog.rows(Some(&filter), true, 1)?.into_iter().next();
+        let filter = RowFilter::only(Condition::Ids(vec![id.clone()])).and(Condition::Embedded);
+        let row = catalog.rows(&filter, true, 1)?.into_iter().next();
         let v = row
             .and_then(|r| r.vector)
             .ok_or_else(|| CoreError::Invalid(format!("no indexed photo has id \"{id}\"")))?;
@@ -188,8 +194,7 @@ pub fn query_vector(catalog: &Catalog, clip: &Clip, q: &Query) -> Result<Vec<f32
 /// The best `q.k` photos for a query, best first, identical copies collapsed.
 pub fn search(catalog: &Catalog, clip: &Clip, q: &Query) -> Result<Vec<Hit>> {
     let vector = query_vector(catalog, clip, q)?;
-    let filter = q.filter.sql(catalog.vector_column());
-    let found = catalog.nearest(&vector, q.k * 2 + 8, &filter)?;
+    let found = catalog.nearest(&vector, q.k * 2 + 8, &q.filter.rows())?;
     let mut seen = HashSet::new();
     Ok(found
         .into_iter()
@@ -221,24 +226,33 @@ mod tests {
     #[test]
     fn minus_words_become_negative_terms() {
         let q = Query::from_text("beach  -people at sunset -");
-        assert_eq!(q.text.as_deref(), Some("beach at sunset -"));
+        assert_eq!(q.text.as_deref(), Some("beach at sunset"));
         assert_eq!(q.negatives, ["people"]);
         let q = Query::from_text("-red");
         assert_eq!(q.text, None);
     }
 
     #[test]
-    fn filters_become_sql_with_quoted_values() {
+    fn quoted_negatives_follow_the_grammar() {
+        let q = Query::from_text(r#"street -"busy street" -cars -cars"#);
+        assert_eq!(q.text.as_deref(), Some("street"));
+        assert_eq!(q.negatives, ["busy street", "cars"]);
+    }
+
+    #[test]
+    fn filters_become_typed_row_conditions() {
         let f = Filter {
-            folder: Some("/photos/it's".into()),
+            folder: Some("/photos/a".into()),
             taken_after: Some(10),
             taken_before: None,
             formats: vec!["jpeg".into()],
         };
         assert_eq!(
-            f.sql("vec_m"),
-            "status != 'failed' AND vec_m IS NOT NULL AND starts_with(path, '/photos/it''s') \
-             AND taken >= 10 AND format IN ('jpeg')"
+            f.rows(),
+            RowFilter::only(Condition::NotStatus(Status::Failed))
+                .and(Condition::InFolder("/photos/a".into()))
+                .and(Condition::TakenFrom(10))
+                .and(Condition::Formats(vec!["jpeg".into()]))
         );
     }
 }

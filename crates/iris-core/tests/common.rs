@@ -7,7 +7,6 @@ use image::{Rgb, RgbImage};
 use iris_clip::Clip;
 use iris_core::Library;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
 
 pub fn tiny_model_dir() -> PathBuf {
     manifest_dir().join("../iris-clip/tests/fixtures/tiny-clip")
@@ -61,7 +60,7 @@ pub fn write_photos(dir: &Path, count: u32, first_seed: u32) -> Vec<PathBuf> {
 
 pub fn index(library: &Library) -> iris_core::IndexReport {
     library
-        .index(2, &AtomicBool::new(false), &mut |_| {})
+        .index(2, &iris_core::IndexControl::new(), &mut |_| {})
         .unwrap()
 }
 
@@ -69,4 +68,21 @@ pub fn index(library: &Library) -> iris_core::IndexReport {
 /// binary reused from a build in another checkout still finds this checkout's fixtures.
 fn manifest_dir() -> std::path::PathBuf {
     std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("tests run under cargo"))
+}
+
+/// A JPEG with an EXIF block holding only this orientation, inserted after the SOI marker.
+pub fn with_orientation(jpeg: &[u8], orientation: u16) -> Vec<u8> {
+    let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec();
+    tiff.extend([0, 1]); // one IFD entry
+    tiff.extend([0x01, 0x12, 0, 3, 0, 0, 0, 1]); // Orientation, SHORT, count 1
+    tiff.extend(orientation.to_be_bytes());
+    tiff.extend([0, 0, 0, 0, 0, 0]); // value padding, no next IFD
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend(tiff);
+    let mut out = jpeg[..2].to_vec();
+    out.extend([0xFF, 0xE1]);
+    out.extend(((app1.len() + 2) as u16).to_be_bytes());
+    out.extend(app1);
+    out.extend(&jpeg[2..]);
+    out
 }

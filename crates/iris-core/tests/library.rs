@@ -327,6 +327,7 @@ fn filters_restrict_by_folder_and_format() {
     let tmp = tempfile::tempdir().unwrap();
     let photos = tmp.path().join("photos");
     write_photos(&photos.join("a"), 3, 70);
+    write_photos(&photos.join("ab"), 2, 75);
     write_photos(&photos.join("b"), 3, 80);
     common::picture(90, 64, 64)
         .save(photos.join("b/pic.png"))
@@ -340,8 +341,10 @@ fn filters_restrict_by_folder_and_format() {
     };
     q.filter.folder = Some(photos.join("a").to_string_lossy().into_owned());
     let hits = library.search(&q).unwrap();
-    assert_eq!(hits.len(), 3);
+    assert_eq!(hits.len(), 3, "a folder is not a prefix: photos/ab stays out");
     assert!(hits.iter().all(|h| h.path.contains("/a/")));
+    q.filter.folder = Some(format!("{}/", photos.join("ab").display()));
+    assert_eq!(library.search(&q).unwrap().len(), 2, "a trailing slash names the folder");
     let mut q = Query {
         k: 20,
         ..Query::from_text("anything")
@@ -394,20 +397,20 @@ fn a_cancelled_run_keeps_its_commits_and_the_next_run_completes() {
     write_photos(&photos, 120, 200);
     let library = open_library(&tmp.path().join("lib"));
     library.add_roots(&[photos]).unwrap();
-    let cancel = std::sync::atomic::AtomicBool::new(false);
+    let control = iris_core::IndexControl::new();
     let mut calls = 0;
-    let result = library.index(2, &cancel, &mut |_| {
-        calls += 1;
-        if calls == 90 {
-            cancel.store(true, std::sync::atomic::Ordering::SeqCst);
-        }
-    });
-    assert!(
-        matches!(result, Err(iris_core::CoreError::Cancelled)),
-        "{result:?}"
-    );
+    let cancelled = library
+        .index(2, &control, &mut |_| {
+            calls += 1;
+            if calls == 90 {
+                control.cancel();
+            }
+        })
+        .expect("a cancelled run is not an error");
+    assert!(cancelled.cancelled, "{cancelled:?}");
     let kept = library.row_count().unwrap();
     assert!(kept > 0 && kept < 120, "{kept} rows kept");
+    assert_eq!(cancelled.embedded, kept, "the report counts what was written");
     let report = index(&library);
     assert_eq!(report.unchanged, kept);
     assert_eq!(report.embedded, 120 - kept);
@@ -418,4 +421,64 @@ fn a_cancelled_run_keeps_its_commits_and_the_next_run_completes() {
         .map(|r| r.path)
         .collect();
     assert_eq!(paths.len(), 120);
+}
+
+#[test]
+fn a_paused_run_holds_until_resumed_and_then_completes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let photos = tmp.path().join("photos");
+    write_photos(&photos, 40, 300);
+    let library = open_library(&tmp.path().join("lib"));
+    library.add_roots(&[photos]).unwrap();
+    let control = std::sync::Arc::new(iris_core::IndexControl::new());
+    control.pause();
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let report = std::thread::scope(|scope| {
+        let run = scope.spawn(|| {
+            library.index(2, &control, &mut |p| {
+                done.store(p.done, std::sync::atomic::Ordering::SeqCst);
+            })
+        });
+        std::thread::sleep(std::time::Duration::from_millis(800));
+        let while_paused = done.load(std::sync::atomic::Ordering::SeqCst);
+        assert!(!run.is_finished(), "a paused run finished");
+        assert!(while_paused < 40, "{while_paused} files done while paused");
+        control.resume();
+        run.join().unwrap().unwrap()
+    });
+    assert!(!report.cancelled);
+    assert_eq!(report.embedded, 40);
+}
+
+#[test]
+fn a_query_image_is_decoded_as_indexing_decodes_it() {
+    // A library photo with EXIF orientation 6, dropped as a query, finds itself at ~1.0: the
+    // query went through the same reduced-scale decode and orientation as the stored vector.
+    let tmp = tempfile::tempdir().unwrap();
+    let photos = tmp.path().join("photos");
+    write_photos(&photos, 4, 400);
+    let rotated = photos.join("rotated.jpg");
+    let mut jpeg = Vec::new();
+    common::picture(404, 640, 480)
+        .write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+        .unwrap();
+    std::fs::write(&rotated, common::with_orientation(&jpeg, 6)).unwrap();
+    let library = open_library(&tmp.path().join("lib"));
+    library.add_roots(&[photos]).unwrap();
+    index(&library);
+    let hits = library
+        .search(&Query {
+            images: vec![rotated.clone()],
+            ..Query::default()
+        })
+        .unwrap();
+    assert_eq!(hits[0].path, rotated.to_string_lossy());
+    assert!(hits[0].score > 0.9999, "score {}", hits[0].score);
+    let pasted = library
+        .search(&Query {
+            image_bytes: vec![b"not an image at all".to_vec()],
+            ..Query::default()
+        })
+        .unwrap_err();
+    assert!(pasted.to_string().contains("pasted image"), "{pasted}");
 }

@@ -1,61 +1,23 @@
-//! The indexing job: plan from a walk of the roots against the catalog, then a pipeline in
-//! which worker threads read, hash and decode files while the calling thread encodes batches
-//! with the model and writes rows to the catalog in batches.
-//!
-//! Identity is the content hash: a file whose (path, size, mtime) is unchanged is not read;
-//! a known hash at a new path takes the old row's embedding (a move when the old path is gone,
-//! a copy otherwise), so nothing is encoded again; a missing root marks its rows offline and
-//! deletes nothing. Rows are written in batches, each one LanceDB commit, and old rows are
-//! deleted only after their replacements are written, so an interrupted run (cancel, crash,
-//! kill -9) leaves a consistent catalog that the next run completes.
+//! The pipeline of an index run: a feeder hands the planned files to worker threads, which
+//! read, hash and decode them; the calling thread encodes decoded photos in batches with the
+//! model, takes known content's existing vectors, and writes rows in batches of
+//! [`WRITE_BATCH`], each one catalog commit.
 
-use crate::catalog::{sql_string, Catalog};
-use crate::error::{CoreError, Result};
+use super::plan::{path_string, Plan};
+use super::{IndexControl, IndexReport, Progress};
+use crate::catalog::{Catalog, Condition, RowFilter};
+use crate::error::Result;
 use crate::photo::{self, Decoded};
 use crate::row::{PhotoRow, Status};
-use crate::scan::{self, FileEntry};
+use crate::scan::FileEntry;
 use crossbeam_channel::{bounded, Receiver, Sender};
 use iris_clip::Clip;
-use serde::Serialize;
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::path::Path;
 use std::time::Instant;
 
 /// Rows written per catalog commit.
-pub const WRITE_BATCH: usize = 64;
-
-/// What an index run did (the CLI prints it with `--json`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct IndexReport {
-    /// Candidate files seen by the walk.
-    pub scanned: usize,
-    /// Photos encoded by the model in this run.
-    pub embedded: usize,
-    /// Files not encoded because their content was already embedded (unchanged, or a copy).
-    pub unchanged: usize,
-    /// Photos whose path changed (moves and renames).
-    pub moved: usize,
-    /// Rows removed because their file is gone.
-    pub removed: usize,
-    /// Files that could not be read or decoded in this run.
-    pub failed: usize,
-    /// Photos offline after this run.
-    pub offline: usize,
-    /// Wall time in seconds.
-    pub seconds: f64,
-}
-
-/// Progress of a run, reported after each processed file.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Progress {
-    pub done: usize,
-    pub total: usize,
-    /// Files read per second so far.
-    pub rate: f64,
-    /// Estimated seconds left.
-    pub eta_seconds: Option<f64>,
-}
+const WRITE_BATCH: usize = 64;
 
 /// What a worker made of one file.
 enum Outcome {
@@ -117,9 +79,9 @@ impl Job<'_> {
 /// Rows waiting to be written, and the moves and copies waiting for their source rows.
 struct Writer<'a> {
     catalog: &'a Catalog,
+    plan: &'a Plan,
     rows: Vec<PhotoRow>,
     known: Vec<(FileEntry, String, String)>,
-    root_of: &'a dyn Fn(&Path) -> String,
 }
 
 impl Writer<'_> {
@@ -133,11 +95,12 @@ impl Writer<'_> {
     fn flush(&mut self) -> Result<()> {
         if !self.known.is_empty() {
             let sources: HashSet<&String> = self.known.iter().map(|(_, _, s)| s).collect();
-            let list: Vec<String> = sources.iter().map(|s| sql_string(s)).collect();
-            let filter = format!("path IN ({})", list.join(", "));
+            let sources: Vec<String> = sources.into_iter().cloned().collect();
+            let n = sources.len();
+            let filter = RowFilter::only(Condition::Paths(sources));
             let found: HashMap<String, PhotoRow> = self
                 .catalog
-                .rows(Some(&filter), true, list.len())?
+                .rows(&filter, true, n)?
                 .into_iter()
                 .map(|r| (r.path.clone(), r))
                 .collect();
@@ -147,7 +110,7 @@ impl Writer<'_> {
                 };
                 let mut row = template.clone();
                 row.path = path_string(&entry.path);
-                row.root = (self.root_of)(&entry.path);
+                row.root = self.plan.root_of(&entry.path);
                 row.id = id;
                 row.size = entry.size;
                 row.mtime_ns = entry.mtime_ns;
@@ -161,101 +124,46 @@ impl Writer<'_> {
     }
 }
 
-fn path_string(p: &Path) -> String {
-    p.to_string_lossy().into_owned()
+/// What a pipeline works with.
+pub(crate) struct Context<'a> {
+    pub catalog: &'a Catalog,
+    pub clip: &'a Clip,
+    pub thumbs: &'a Path,
+    pub workers: usize,
+    pub control: &'a IndexControl,
 }
 
-/// Indexes `roots` (all of them online or not) into `catalog` with `clip`.
-pub fn run(
-    catalog: &Catalog,
-    clip: &Clip,
-    roots: &[PathBuf],
-    thumbs: &Path,
-    workers: usize,
-    cancel: &AtomicBool,
+/// Reads, decodes, encodes and writes `plan.to_read`, counting into `report`; returns the
+/// plan and the vanished paths whose content turned up at a new path (moves).
+pub(crate) fn run(
+    context: &Context,
+    mut plan: Plan,
     progress: &mut dyn FnMut(Progress),
-) -> Result<IndexReport> {
+    report: &mut IndexReport,
+) -> Result<(Plan, HashSet<String>)> {
+    let Context {
+        catalog,
+        clip,
+        thumbs,
+        workers,
+        control,
+    } = *context;
     let started = Instant::now();
-    let mut report = IndexReport::default();
-    let existing: HashMap<String, (PhotoRow, bool)> = catalog
-        .all_rows()?
-        .into_iter()
-        .map(|(r, embedded)| (r.path.clone(), (r, embedded)))
-        .collect();
-
-    // Walk the roots that are there; mark the rows of missing ones offline.
-    let mut online_roots = Vec::new();
-    let mut files = Vec::new();
-    for root in roots {
-        let name = path_string(root);
-        if root.is_dir() {
-            catalog.set_root_status(&name, Status::Offline, Status::Ok)?;
-            files.extend(scan::walk(root).files);
-            online_roots.push(name);
-        } else {
-            catalog.set_root_status(&name, Status::Ok, Status::Offline)?;
-        }
-    }
-    report.scanned = files.len();
-    let root_of = |p: &Path| -> String {
-        let s = path_string(p);
-        online_roots
-            .iter()
-            .filter(|r| s.starts_with(r.as_str()))
-            .max_by_key(|r| r.len())
-            .cloned()
-            .unwrap_or_default()
-    };
-
-    // Plan: unchanged files are skipped; the rest are read.
-    let seen: HashSet<String> = files.iter().map(|f| path_string(&f.path)).collect();
-    let mut to_read = Vec::new();
-    for f in files {
-        let same = existing
-            .get(&path_string(&f.path))
-            .is_some_and(|(row, embedded)| {
-                row.size == f.size
-                    && row.mtime_ns == f.mtime_ns
-                    && (row.status == Status::Failed || *embedded)
-            });
-        if same {
-            report.unchanged += 1;
-        } else {
-            to_read.push(f);
-        }
-    }
-    let vanished: Vec<String> = existing
-        .values()
-        .filter(|(r, _)| online_roots.contains(&r.root) && !seen.contains(&r.path))
-        .map(|(r, _)| r.path.clone())
-        .collect();
-    let vanished_set: HashSet<&String> = vanished.iter().collect();
-    // Known content: prefer a vanished path as the source, so that it is recorded as a move.
-    let mut known: HashMap<String, String> = HashMap::new();
-    for (row, embedded) in existing.values() {
-        if *embedded && row.status != Status::Failed {
-            let entry = known
-                .entry(row.id.clone())
-                .or_insert_with(|| row.path.clone());
-            if vanished_set.contains(&row.path) {
-                *entry = row.path.clone();
-            }
-        }
-    }
-
-    let skipped = report.unchanged;
-    let total = skipped + to_read.len();
+    let to_read = std::mem::take(&mut plan.to_read);
+    let skipped = plan.unchanged;
     let reading = to_read.len();
+    let total = skipped + reading;
+    let plan = plan;
     let job = Job {
-        known: &known,
+        known: &plan.known,
         preprocessor: clip.preprocessor(),
         thumbs,
     };
     let mut writer = Writer {
         catalog,
+        plan: &plan,
         rows: Vec::new(),
         known: Vec::new(),
-        root_of: &root_of,
     };
     let mut consumed_sources: HashSet<String> = HashSet::new();
     let result = std::thread::scope(|scope| -> Result<()> {
@@ -263,10 +171,10 @@ pub fn run(
         // error, dropping them unblocks the feeder and the workers.
         let (work_tx, work_rx) = bounded::<FileEntry>(4 * iris_clip::IMAGE_BATCH);
         let (done_tx, done_rx) = bounded::<Outcome>(2 * iris_clip::IMAGE_BATCH);
-        scope.spawn(move || feed(to_read, work_tx, cancel));
+        scope.spawn(move || feed(to_read, work_tx, control));
         for _ in 0..workers.max(1) {
             let (rx, tx, job) = (work_rx.clone(), done_tx.clone(), &job);
-            scope.spawn(move || work(rx, tx, job, cancel));
+            scope.spawn(move || work(rx, tx, job, control));
         }
         drop((work_rx, done_tx));
         let mut pending: Vec<(FileEntry, String, Decoded)> = Vec::new();
@@ -281,21 +189,20 @@ pub fn run(
             let vectors = clip.embed_pixels(&pixels)?;
             let n = pending.len();
             for ((entry, id, d), v) in pending.drain(..).zip(vectors) {
-                writer
-                    .rows
-                    .push(ok_row(&entry, (writer.root_of)(&entry.path), id, d, v));
+                let root = writer.plan.root_of(&entry.path);
+                writer.rows.push(ok_row(&entry, root, id, d, v));
             }
             Ok(n)
         };
         for outcome in done_rx.iter() {
-            if cancel.load(Ordering::Relaxed) {
+            if control.is_cancelled() {
                 break;
             }
             processed += 1;
             match outcome {
                 Outcome::Vanished => {}
                 Outcome::Known { entry, id, source } => {
-                    if vanished_set.contains(&source) && consumed_sources.insert(source.clone()) {
+                    if plan.is_vanished(&source) && consumed_sources.insert(source.clone()) {
                         report.moved += 1;
                     } else {
                         report.unchanged += 1;
@@ -304,10 +211,9 @@ pub fn run(
                 }
                 Outcome::Failed { entry, id, reason } => {
                     report.failed += 1;
-                    let root = root_of(&entry.path);
                     writer.rows.push(PhotoRow::failed(
                         path_string(&entry.path),
-                        root,
+                        plan.root_of(&entry.path),
                         id,
                         entry.size,
                         entry.mtime_ns,
@@ -335,18 +241,7 @@ pub fn run(
         writer.flush()
     });
     result?;
-    if cancel.load(Ordering::Relaxed) {
-        return Err(CoreError::Cancelled);
-    }
-    // Only now that every replacement row is written may the old rows go.
-    catalog.delete_paths(&vanished)?;
-    report.removed = vanished.len() - consumed_sources.len();
-    if report.embedded + report.failed + report.moved + report.removed > 0 {
-        catalog.compact()?;
-    }
-    report.offline = catalog.count(Some("status = 'offline'".into()))?;
-    report.seconds = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
-    Ok(report)
+    Ok((plan, consumed_sources))
 }
 
 fn ok_row(entry: &FileEntry, root: String, id: String, d: Decoded, vector: Vec<f32>) -> PhotoRow {
@@ -368,17 +263,17 @@ fn ok_row(entry: &FileEntry, root: String, id: String, d: Decoded, vector: Vec<f
     }
 }
 
-fn feed(files: Vec<FileEntry>, tx: Sender<FileEntry>, cancel: &AtomicBool) {
+fn feed(files: Vec<FileEntry>, tx: Sender<FileEntry>, control: &IndexControl) {
     for f in files {
-        if cancel.load(Ordering::Relaxed) || tx.send(f).is_err() {
+        if !control.proceed() || tx.send(f).is_err() {
             return;
         }
     }
 }
 
-fn work(rx: Receiver<FileEntry>, tx: Sender<Outcome>, job: &Job, cancel: &AtomicBool) {
+fn work(rx: Receiver<FileEntry>, tx: Sender<Outcome>, job: &Job, control: &IndexControl) {
     for entry in rx.iter() {
-        if cancel.load(Ordering::Relaxed) || tx.send(job.process(entry)).is_err() {
+        if !control.proceed() || tx.send(job.process(entry)).is_err() {
             return;
         }
     }

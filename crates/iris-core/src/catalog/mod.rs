@@ -2,8 +2,13 @@
 //! model. Writes are batched and each is one atomic LanceDB commit, so a crash (even kill -9)
 //! leaves the last committed version: no half-written batch is ever visible, and the next run
 //! resumes from what was committed. The API is synchronous over a private tokio runtime.
+//! Which rows a call touches is a typed [`RowFilter`]; SQL is made only in [`filter`].
 
-use crate::arrow_rows::{distances, from_batch, schema, to_batch, vector_field};
+mod filter;
+
+pub(crate) use filter::{Condition, RowFilter};
+
+use crate::arrow_rows::{distances, from_batch, is_vector_field, schema, to_batch, vector_field};
 use crate::error::{CoreError, Result};
 use crate::row::{PhotoRow, Status};
 use arrow_array::{RecordBatch, RecordBatchIterator};
@@ -18,10 +23,8 @@ use std::sync::Arc;
 
 const TABLE: &str = "photos";
 
-/// Quotes a string as an SQL literal.
-pub(crate) fn sql_string(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
-}
+/// Rows deleted per commit: a longer IN list makes a slow plan.
+const DELETE_CHUNK: usize = 500;
 
 /// An open catalog bound to one model's vector column.
 pub struct Catalog {
@@ -30,9 +33,6 @@ pub struct Catalog {
     schema: SchemaRef,
     vector_column: String,
 }
-
-/// The columns needed to plan an index run (everything but the vectors).
-const LIGHT_COLUMNS: [&str; 6] = ["path", "root", "id", "size", "mtime_ns", "status"];
 
 impl Catalog {
     /// Opens (creating if needed) the catalog in `dir`, with a vector column for the model.
@@ -82,6 +82,20 @@ impl Catalog {
         &self.vector_column
     }
 
+    /// Every column of the table but the vectors (of any model), from its schema.
+    fn metadata_columns(&self) -> Vec<String> {
+        self.schema
+            .fields()
+            .iter()
+            .filter(|f| !is_vector_field(f))
+            .map(|f| f.name().clone())
+            .collect()
+    }
+
+    fn sql(&self, filter: &RowFilter) -> Option<String> {
+        filter.sql(&self.vector_column)
+    }
+
     /// Inserts or replaces rows by path, in one commit.
     pub fn upsert(&self, rows: &[PhotoRow]) -> Result<()> {
         if rows.is_empty() {
@@ -99,13 +113,15 @@ impl Catalog {
         })
     }
 
-    /// Deletes the rows of these paths, in one commit.
+    /// Deletes the rows of these paths, one commit per chunk of [`DELETE_CHUNK`] paths (an
+    /// interrupted delete leaves whole chunks deleted and the rest for the next run).
     pub fn delete_paths(&self, paths: &[String]) -> Result<()> {
-        for chunk in paths.chunks(500) {
-            let list: Vec<String> = chunk.iter().map(|p| sql_string(p)).collect();
-            let predicate = format!("path IN ({})", list.join(", "));
-            self.runtime
-                .block_on(self.table.delete(predicate.as_str()))?;
+        for chunk in paths.chunks(DELETE_CHUNK) {
+            let filter = RowFilter::only(Condition::Paths(chunk.to_vec()));
+            if let Some(predicate) = self.sql(&filter) {
+                self.runtime
+                    .block_on(self.table.delete(predicate.as_str()))?;
+            }
         }
         Ok(())
     }
@@ -124,18 +140,18 @@ impl Catalog {
 
     /// Sets the status of every row under `root` that has status `from`.
     pub fn set_root_status(&self, root: &str, from: Status, to: Status) -> Result<usize> {
-        let filter = format!(
-            "root = {} AND status = '{}'",
-            sql_string(root),
-            from.as_str()
-        );
+        let filter = RowFilter::only(Condition::Root(root.to_string()))
+            .and(Condition::Status(from))
+            .sql(&self.vector_column)
+            .unwrap_or_default();
+        let new_status = filter::status_value(to);
         self.runtime.block_on(async {
             let n = self.table.count_rows(Some(filter.clone())).await?;
             if n > 0 {
                 self.table
                     .update()
                     .only_if(filter)
-                    .column("status", format!("'{}'", to.as_str()))
+                    .column("status", new_status)
                     .execute()
                     .await?;
             }
@@ -143,9 +159,9 @@ impl Catalog {
         })
     }
 
-    /// Number of rows matching an SQL filter (all rows with None).
-    pub fn count(&self, filter: Option<String>) -> Result<usize> {
-        Ok(self.runtime.block_on(self.table.count_rows(filter))?)
+    /// Number of rows matching `filter`.
+    pub fn count(&self, filter: &RowFilter) -> Result<usize> {
+        Ok(self.runtime.block_on(self.table.count_rows(self.sql(filter)))?)
     }
 
     fn collect(&self, batches: Vec<RecordBatch>) -> Vec<PhotoRow> {
@@ -158,25 +174,23 @@ impl Catalog {
     /// Rows matching `filter`, without vectors unless `with_vectors`, at most `limit`.
     pub fn rows(
         &self,
-        filter: Option<&str>,
+        filter: &RowFilter,
         with_vectors: bool,
         limit: usize,
     ) -> Result<Vec<PhotoRow>> {
-        let mut columns: Vec<&str> = LIGHT_COLUMNS.to_vec();
-        columns.extend([
-            "width", "height", "format", "taken", "camera", "thumb", "reason",
-        ]);
+        let mut columns = self.metadata_columns();
         if with_vectors {
-            columns.push(&self.vector_column);
+            columns.push(self.vector_column.clone());
         }
+        let predicate = self.sql(filter);
         let batches = self.runtime.block_on(async {
             let mut query = self
                 .table
                 .query()
                 .select(Select::columns(&columns))
                 .limit(limit.max(1));
-            if let Some(f) = filter {
-                query = query.only_if(f);
+            if let Some(p) = predicate {
+                query = query.only_if(p);
             }
             query.execute().await?.try_collect::<Vec<_>>().await
         })?;
@@ -185,10 +199,11 @@ impl Catalog {
 
     /// Every row, without vectors; `embedded` tells which have this model's vector.
     pub fn all_rows(&self) -> Result<Vec<(PhotoRow, bool)>> {
-        let n = self.count(None)?;
-        let mut columns: Vec<(String, String)> = LIGHT_COLUMNS
-            .iter()
-            .map(|c| (c.to_string(), c.to_string()))
+        let n = self.count(&RowFilter::all())?;
+        let mut columns: Vec<(String, String)> = self
+            .metadata_columns()
+            .into_iter()
+            .map(|c| (c.clone(), c))
             .collect();
         columns.push((
             "embedded".into(),
@@ -223,17 +238,22 @@ impl Catalog {
 
     /// The `k` nearest rows to `query` by cosine similarity among rows matching `filter`, best
     /// first, with their similarity (1 - cosine distance).
-    pub fn nearest(&self, query: &[f32], k: usize, filter: &str) -> Result<Vec<(PhotoRow, f32)>> {
-        let columns = [
-            "path", "root", "id", "size", "mtime_ns", "width", "height", "format", "taken",
-            "camera", "thumb", "status",
-        ];
+    pub fn nearest(
+        &self,
+        query: &[f32],
+        k: usize,
+        filter: &RowFilter,
+    ) -> Result<Vec<(PhotoRow, f32)>> {
+        let columns = self.metadata_columns();
+        let predicate = self
+            .sql(&filter.clone().and(Condition::Embedded))
+            .unwrap_or_default();
         let batches = self.runtime.block_on(async {
             self.table
                 .vector_search(query.to_vec())?
                 .column(&self.vector_column)
                 .distance_type(DistanceType::Cosine)
-                .only_if(filter)
+                .only_if(predicate)
                 .select(Select::columns(&columns))
                 .limit(k.max(1))
                 .execute()

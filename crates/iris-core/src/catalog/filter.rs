@@ -1,0 +1,150 @@
+//! Typed row filters for the catalog: a conjunction of conditions on the table's columns,
+//! turned into LanceDB SQL here and nowhere else, with every string value quoted and escaped.
+
+use crate::row::Status;
+
+/// One condition on a row.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Condition {
+    Status(Status),
+    NotStatus(Status),
+    Root(String),
+    /// The path is one of these.
+    Paths(Vec<String>),
+    /// The content id is one of these.
+    Ids(Vec<String>),
+    /// The photo lies in this folder or below it (a folder, not a string prefix).
+    InFolder(String),
+    NotInFolder(String),
+    /// Taken at or after this time (seconds since the epoch).
+    TakenFrom(i64),
+    /// Taken before this time.
+    TakenBefore(i64),
+    /// The format is one of these ("jpeg", "png", ...).
+    Formats(Vec<String>),
+    /// The row has a vector for the catalog's model.
+    Embedded,
+}
+
+/// All of its conditions at once; no condition means every row.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct RowFilter {
+    conditions: Vec<Condition>,
+}
+
+/// Quotes a string as an SQL literal.
+fn quoted(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// A status as the SQL value of an update.
+pub(crate) fn status_value(status: Status) -> String {
+    quoted(status.as_str())
+}
+
+fn quoted_list(values: &[String]) -> String {
+    let list: Vec<String> = values.iter().map(|v| quoted(v)).collect();
+    list.join(", ")
+}
+
+/// The folder itself or anything below it; trailing separators are dropped, so "/" is the
+/// whole file system and "/p/a" does not take in "/p/ab".
+fn in_folder_sql(folder: &str) -> String {
+    let folder = folder.trim_end_matches('/');
+    format!(
+        "(path = {} OR starts_with(path, {}))",
+        quoted(folder),
+        quoted(&format!("{folder}/"))
+    )
+}
+
+impl Condition {
+    fn sql(&self, vector_column: &str) -> String {
+        match self {
+            Self::Status(s) => format!("status = {}", quoted(s.as_str())),
+            Self::NotStatus(s) => format!("status != {}", quoted(s.as_str())),
+            Self::Root(r) => format!("root = {}", quoted(r)),
+            // An empty list matches nothing (SQL has no empty IN list).
+            Self::Paths(v) if v.is_empty() => "false".into(),
+            Self::Ids(v) if v.is_empty() => "false".into(),
+            Self::Formats(v) if v.is_empty() => "false".into(),
+            Self::Paths(v) => format!("path IN ({})", quoted_list(v)),
+            Self::Ids(v) => format!("id IN ({})", quoted_list(v)),
+            Self::Formats(v) => format!("format IN ({})", quoted_list(v)),
+            Self::InFolder(f) => in_folder_sql(f),
+            Self::NotInFolder(f) => format!("NOT {}", in_folder_sql(f)),
+            Self::TakenFrom(t) => format!("taken >= {t}"),
+            Self::TakenBefore(t) => format!("taken < {t}"),
+            Self::Embedded => format!("{vector_column} IS NOT NULL"),
+        }
+    }
+}
+
+impl RowFilter {
+    /// Every row.
+    pub fn all() -> Self {
+        Self::default()
+    }
+
+    /// Rows matching one condition.
+    pub fn only(condition: Condition) -> Self {
+        Self::all().and(condition)
+    }
+
+    /// This filter with one more condition.
+    pub fn and(mut self, condition: Condition) -> Self {
+        self.conditions.push(condition);
+        self
+    }
+
+    /// The SQL predicate, or None for every row.
+    pub fn sql(&self, vector_column: &str) -> Option<String> {
+        (!self.conditions.is_empty()).then(|| {
+            let parts: Vec<String> = self
+                .conditions
+                .iter()
+                .map(|c| c.sql(vector_column))
+                .collect();
+            parts.join(" AND ")
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conditions_become_sql_with_escaped_values() {
+        let f = RowFilter::only(Condition::NotStatus(Status::Failed))
+            .and(Condition::Embedded)
+            .and(Condition::InFolder("/photos/it's/".into()))
+            .and(Condition::TakenFrom(10))
+            .and(Condition::Formats(vec!["jpeg".into(), "x' OR '1'='1".into()]));
+        assert_eq!(
+            f.sql("vec_m").unwrap(),
+            "status != 'failed' AND vec_m IS NOT NULL AND (path = '/photos/it''s' OR \
+             starts_with(path, '/photos/it''s/')) AND taken >= 10 AND format IN ('jpeg', \
+             'x'' OR ''1''=''1')"
+        );
+    }
+
+    #[test]
+    fn no_condition_is_every_row_and_an_empty_list_is_none() {
+        assert_eq!(RowFilter::all().sql("v"), None);
+        assert_eq!(
+            RowFilter::only(Condition::Paths(vec![])).sql("v").unwrap(),
+            "false"
+        );
+    }
+
+    #[test]
+    fn the_file_system_root_is_a_folder_too() {
+        assert_eq!(
+            RowFilter::only(Condition::NotInFolder("/".into()))
+                .sql("v")
+                .unwrap(),
+            "NOT (path = '' OR starts_with(path, '/'))"
+        );
+    }
+}
