@@ -7,14 +7,14 @@
 #   scripts/bench-clip.sh [ROUNDS]
 #
 # Needs a virtualenv with torch, transformers, pillow, safetensors, numpy at $IRIS_VENV
-# (default ~/.cache/iris/venv) and ../shared/tools/reference_clip.py (or $REFERENCE_CLIP).
+# (default ~/.cache/iris/venv) and scripts/reference_clip.py (or $REFERENCE_CLIP).
 # The model (605 MB) and 64 test photos are generated once under ~/.cache/iris.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3}
 cache=${IRIS_CACHE:-$HOME/.cache/iris}
 venv=${IRIS_VENV:-$cache/venv}
-tool=${REFERENCE_CLIP:-$(pwd)/../shared/tools/reference_clip.py}
+tool=${REFERENCE_CLIP:-$(pwd)/scripts/reference_clip.py}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$cache/target}
 model=$cache/models/b32
 images=$cache/bench-images

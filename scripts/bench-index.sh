@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 count=${1:-100}
 cache=${IRIS_CACHE:-$HOME/.cache/iris}
 venv=${IRIS_VENV:-$cache/venv}
-tool=${REFERENCE_CLIP:-$(pwd)/../shared/tools/reference_clip.py}
+tool=${REFERENCE_CLIP:-$(pwd)/scripts/reference_clip.py}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$cache/target}
 model=$cache/models/b32
 photos=$cache/bench-12mp

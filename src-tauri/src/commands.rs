@@ -28,7 +28,7 @@ fn library(desktop: &Desktop) -> CommandResult<Arc<Library>> {
 }
 
 /// Everything the sidebar and the welcome screen show.
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
 pub struct AppState {
     model: ModelState,
     library_dir: String,
@@ -126,7 +126,7 @@ pub async fn use_demo_model(app: AppHandle, desktop: Shared<'_>) -> CommandResul
 }
 
 /// A search as the UI sends it.
-#[derive(Deserialize)]
+#[derive(Deserialize, ts_rs::TS)]
 pub struct SearchQuery {
     text: Option<String>,
     #[serde(default)]
@@ -144,7 +144,8 @@ pub struct SearchQuery {
 }
 
 /// A result as the UI shows it: a hit plus its file name.
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
+#[ts(rename = "UiHit")]
 pub struct UiHit {
     #[serde(flatten)]
     hit: Hit,
@@ -174,7 +175,7 @@ fn to_query(query: SearchQuery) -> CommandResult<Query> {
 }
 
 /// The most results one search returns.
-const MAX_RESULTS: usize = 10_000;
+pub const MAX_RESULTS: usize = 10_000;
 
 #[tauri::command]
 pub async fn search(desktop: Shared<'_>, query: SearchQuery) -> CommandResult<Vec<UiHit>> {

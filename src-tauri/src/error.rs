@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// What kind of failure an error is, for the UI to switch on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum ErrorCode {
     /// The model is still loading (or unavailable): nothing can be searched yet.
@@ -15,7 +15,8 @@ pub enum ErrorCode {
 }
 
 /// An error for the UI.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(rename = "AppError")]
 pub struct CommandError {
     pub code: ErrorCode,
     pub message: String,

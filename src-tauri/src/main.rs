@@ -5,6 +5,8 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod background;
+#[cfg(test)]
+mod contract;
 mod commands;
 mod error;
 mod protocol;

@@ -105,7 +105,9 @@ async function main() {
     const sc = await scoresShown();
     return sc.length > 0 && parseFloat(sc[0]) >= 0.99 ? sc : null;
   });
-  check("an image query (as a drop) finds that photo first", parseFloat(first[0]) >= 0.99, `top score ${first[0]}`);
+  const firstTile = await d.exec("return document.querySelector('[data-testid=\"tile\"]').dataset.id;");
+  const dropped = await d.invoke("search", { query: { images: [join(photos, target.image)], k: 1 } });
+  check("an image query (as a drop) finds that photo first", parseFloat(first[0]) >= 0.99 && dropped[0].name === target.image && firstTile === dropped[0].id, `top score ${first[0]}, first ${dropped[0].name}`);
   await shot("4-image-results");
 
   await d.click((await d.findAll('[data-testid="tile"]'))[0]);
@@ -114,6 +116,28 @@ async function main() {
   const viewerText = await d.text(viewer);
   check("the viewer opens with the score and the path", /\d\.\d/.test(viewerScore) && viewerText.includes(target.image), viewerScore);
   await shot("5-viewer");
+  await d.click(await d.find('[data-testid="viewer"] button.close'));
+  await d.until("viewer closed", async () => (await d.findAll('[data-testid="viewer"]')).length === 0);
+
+  // Cancel is a normal state: a second, larger folder starts indexing; Pause holds it, Cancel
+  // stops it; the sidebar says so, no error banner shows, the kept photos stay, and a Rescan
+  // completes the folder.
+  const more = join(work, "more");
+  execFileSync(cli, ["demo", more, "--count", "300", "--seed", "11"]);
+  await d.invoke("add_roots", { paths: [more] });
+  await d.click(await d.until("pause button", () => d.find('[data-testid="pause-indexing"]'), 30000));
+  await d.click(await d.until("cancel button", () => d.find('[data-testid="cancel-indexing"]')));
+  const note = await d.text(await d.until("cancelled note", () => d.find('[data-testid="run-cancelled"]'), 30000));
+  const banners = await d.findAll('[data-testid="error-banner"]');
+  const kept = (await d.invoke("app_state")).photos;
+  await shot("6-cancelled");
+  check("Cancel shows a cancelled run, not an error", banners.length === 0 && /cancelled/i.test(note) && kept >= 48 && kept < 348, `${note}; ${kept} photos kept; ${banners.length} banners`);
+  await d.click(await d.find('[data-testid="rescan"]'));
+  const all = await d.until("rescan completes", async () => {
+    const st = await d.invoke("app_state");
+    return st.photos === 348 && !st.indexing ? st : null;
+  }, 180000);
+  check("a rescan after Cancel completes the folder", all.photos === 348, `${all.photos} photos`);
 }
 
 let failed = false;

@@ -1,6 +1,6 @@
 // The backend bridge: typed wrappers over Tauri's invoke/listen, dialogs and window drops.
 // The only module that imports @tauri-apps/*. Outside Tauri (a plain browser) every command
-// rejects with {code: "backend_unavailable"} and every subscription is a no-op.
+// rejects with {code: "backend-unavailable"} and every subscription is a no-op.
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
@@ -12,7 +12,7 @@ export type * from './lib/types';
 export type { UnlistenFn };
 
 export const BACKEND_UNAVAILABLE: AppError = {
-  code: 'backend_unavailable',
+  code: 'backend-unavailable',
   message: 'Backend unavailable: this page is running outside the Iris app.',
 };
 

@@ -59,7 +59,7 @@ export class Store {
   // ---- lifecycle ----------------------------------------------------------------------------
 
   async init(): Promise<void> {
-    if (!backendAvailable()) this.report({ code: 'backend_unavailable', message: 'Backend unavailable: this page is running outside the Iris app.' });
+    if (!backendAvailable()) this.report({ code: 'backend-unavailable', message: 'Backend unavailable: this page is running outside the Iris app.' });
     const subs = await Promise.allSettled([
       events.indexProgress((p) => {
         if (this.app) this.app.indexing = p;
@@ -232,7 +232,7 @@ export class Store {
     const { images, others } = partitionDrop(paths);
     if (others.length > 0) {
       const names = others.map(baseName).join(', ');
-      this.report({ code: 'not_an_image', message: `Only image files can be used as a search query (not: ${names}). Use “Add folder” to add photo folders.` });
+      this.report({ code: 'not-an-image', message: `Only image files can be used as a search query (not: ${names}). Use “Add folder” to add photo folders.` });
     }
     if (images.length === 0) return;
     let extras = this.extras;
@@ -248,7 +248,7 @@ export class Store {
     const item = Array.from(data.items).find((i) => i.kind === 'file' && i.type.startsWith('image/'));
     if (!item) return false;
     if (!isAcceptedPasteType(item.type)) {
-      this.report({ code: 'unsupported_image', message: `Pasted images must be PNG or JPEG (got ${item.type}).` });
+      this.report({ code: 'unsupported-image', message: `Pasted images must be PNG or JPEG (got ${item.type}).` });
       return true;
     }
     const file = item.getAsFile();

@@ -41,7 +41,7 @@ describe('Store', () => {
     expect(q.text).toBe('at night');
     expect(q.images).toEqual(['/x/dog.JPG']);
     expect(s.extras).toEqual([{ kind: 'file', path: '/x/dog.JPG', name: 'dog.JPG' }]);
-    expect(s.errors.map((e) => e.code)).toEqual(['not_an_image']);
+    expect(s.errors.map((e) => e.code)).toEqual(['not-an-image']);
   });
 
   it('ignores a slower, older search response', async () => {
@@ -60,7 +60,7 @@ describe('Store', () => {
   });
 
   it('reports a rejected search as a banner and keeps going', async () => {
-    search.mockRejectedValue({ code: 'model_unavailable', message: 'Model not loaded' });
+    search.mockRejectedValue({ code: 'model-not-ready', message: 'Model not loaded' });
     const s = new Store();
     s.text = 'cat';
     await s.runSearch();

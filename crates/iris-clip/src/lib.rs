@@ -1,4 +1,5 @@
-//! CLIP on candle: the model layer of Iris.
+//! CLIP on plain f32 buffers (candle for loading, tensors and the matmuls): the model layer
+//! of Iris.
 //!
 //! Loads any CLIP model in the Hugging Face layout (config.json, model.safetensors,
 //! tokenizer.json, preprocessor_config.json) from a folder or from the Hugging Face cache, and

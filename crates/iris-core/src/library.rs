@@ -45,7 +45,8 @@ pub struct LibraryStatus {
 }
 
 /// One root with its photo count and whether it is reachable now.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(rename = "Root")]
 pub struct RootStatus {
     pub path: String,
     pub photos: usize,
@@ -53,7 +54,7 @@ pub struct RootStatus {
 }
 
 /// A file that could not be indexed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Failure {
     pub path: String,
     pub reason: String,

@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 use walkdir::WalkDir;
 
-const IMAGE_EXTENSIONS: [&str; 9] = [
+/// The file extensions (lower case) that are photos to the walk and query images to a drop.
+pub const IMAGE_EXTENSIONS: [&str; 9] = [
     "jpg", "jpeg", "jpe", "png", "webp", "gif", "bmp", "tif", "tiff",
 ];
 

@@ -109,7 +109,7 @@ impl Filter {
 }
 
 /// One search result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Hit {
     pub path: String,
     /// Cosine similarity with the query vector.

@@ -20,7 +20,8 @@ describe('paths', () => {
 
   it('recognises image extensions case-insensitively', () => {
     expect(isImagePath('/a/B.JPEG')).toBe(true);
-    expect(isImagePath('/a/b.heic')).toBe(true);
+    expect(isImagePath('/a/b.tif')).toBe(true);
+    expect(isImagePath('/a/b.heic')).toBe(false); // the engine cannot decode HEIC yet
     expect(isImagePath('/a/notes.txt')).toBe(false);
     expect(isImagePath('/a/folder')).toBe(false);
     expect(isImagePath('/a/.jpg')).toBe(false);

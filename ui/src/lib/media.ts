@@ -1,4 +1,5 @@
 // File and image helpers for drops and pastes: base names, image extensions, base64.
+import { IMAGE_EXTENSIONS } from './contract';
 
 /** The last component of a POSIX or Windows path. */
 export function baseName(path: string): string {
@@ -13,12 +14,9 @@ export function dirName(path: string): string {
   return i > 0 ? path.slice(0, i) : i === 0 ? path.slice(0, 1) : '';
 }
 
-const IMAGE_EXT = new Set([
-  'jpg', 'jpeg', 'jpe', 'jfif', 'png', 'gif', 'webp', 'bmp', 'tif', 'tiff', 'avif', 'heic', 'heif',
-  'ico', 'tga', 'pnm', 'ppm', 'pgm', 'pbm', 'qoi', 'exr', 'hdr',
-]);
+const IMAGE_EXT: ReadonlySet<string> = new Set(IMAGE_EXTENSIONS);
 
-/** True when the path has an image file extension the app may understand. */
+/** True when the path has an extension of an image the engine decodes (the backend's list). */
 export function isImagePath(path: string): boolean {
   const name = baseName(path);
   const dot = name.lastIndexOf('.');

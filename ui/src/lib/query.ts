@@ -1,4 +1,5 @@
 // Search query model: parses the search box text into word chips and builds the SearchQuery.
+import { MAX_RESULTS } from './contract';
 import type { SearchQuery } from './types';
 
 /** A chip parsed from the search box text; start/end are offsets into that text. */
@@ -21,7 +22,8 @@ export interface QueryOptions {
   k?: number;
 }
 
-export const DEFAULT_K = 1000;
+/** Results asked for by default: a gallery's worth, within the backend's limit. */
+export const DEFAULT_K = Math.min(1000, MAX_RESULTS);
 
 /**
  * Splits text into chips. Words separated by whitespace; "double quoted phrases" are one chip;

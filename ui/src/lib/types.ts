@@ -1,87 +1,30 @@
-// Types of the Tauri backend contract (commands, events, errors) shared by the whole UI.
+// Types of the Tauri backend contract (commands, events, errors) shared by the whole UI. The
+// backend's types are generated into ./contract.ts from the Rust definitions; this file only
+// names them for the UI and adds the error codes the UI raises itself.
+import type { ErrorCode, IndexReport, UiHit } from './contract';
 
-export type ModelStateName = 'ready' | 'loading' | 'downloading' | 'unavailable';
+export type {
+  AppState,
+  ErrorCode,
+  Failure,
+  ModelState,
+  ModelStateName,
+  Progress,
+  Root,
+  SearchQuery,
+} from './contract';
 
-export interface ModelState {
-  state: ModelStateName;
-  name: string;
-  message: string | null;
-  /** 0..1 while downloading, otherwise null. */
-  progress: number | null;
-}
+/** A search result as the gallery shows it. */
+export type Hit = UiHit;
 
-export interface Root {
-  path: string;
-  photos: number;
-  online: boolean;
-}
+/** What the `index-done` event carries. */
+export type IndexDone = IndexReport;
 
-export interface Progress {
-  done: number;
-  total: number;
-  /** Photos per second. */
-  rate: number;
-  eta_seconds: number | null;
-}
+/** Codes of errors the UI itself reports, in the backend's kebab-case. */
+export type UiErrorCode = 'backend-unavailable' | 'not-an-image' | 'unsupported-image' | 'clipboard' | 'unexpected';
 
-export interface AppState {
-  model: ModelState;
-  library_dir: string;
-  roots: Root[];
-  photos: number;
-  failed: number;
-  offline: number;
-  indexing: Progress | null;
-  paused: boolean;
-}
-
-export interface SearchQuery {
-  text: string | null;
-  negatives: string[];
-  /** File paths of dropped images. */
-  images: string[];
-  /** Base64 (no data: prefix) of pasted PNG/JPEG bytes. */
-  image_data: string[];
-  /** Photo ids ("Find similar"). */
-  like: string[];
-  text_weight: number;
-  image_weight: number;
-  k: number;
-}
-
-export interface Hit {
-  id: string;
-  path: string;
-  name: string;
-  score: number;
-  width: number | null;
-  height: number | null;
-  /** Unix seconds, or null when unknown. */
-  taken: number | null;
-  camera: string | null;
-  format: string | null;
-  /** Bytes. */
-  size: number;
-  online: boolean;
-}
-
-export interface Failure {
-  path: string;
-  reason: string;
-}
-
-export interface IndexDone {
-  scanned: number;
-  embedded: number;
-  unchanged: number;
-  moved: number;
-  removed: number;
-  failed: number;
-  offline: number;
-  seconds: number;
-}
-
+/** An error from a command or event, or one the UI raised. */
 export interface AppError {
-  code: string;
+  code: ErrorCode | UiErrorCode;
   message: string;
 }

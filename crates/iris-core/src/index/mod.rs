@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// What an index run did (the CLI prints it with `--json`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
 pub struct IndexReport {
     /// Candidate files seen by the walk.
     pub scanned: usize,
@@ -49,7 +49,7 @@ pub struct IndexReport {
 }
 
 /// Progress of a run, reported after each processed file.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, ts_rs::TS)]
 pub struct Progress {
     pub done: usize,
     pub total: usize,

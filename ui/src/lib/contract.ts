@@ -1,0 +1,15 @@
+// placeholder until the Rust render runs (IRIS_BLESS_CONTRACT=1)
+export type ModelStateName = "loading" | "downloading" | "ready" | "unavailable";
+export type ModelState = { state: ModelStateName, name: string, message: string | null, progress: number | null, };
+export type Root = { path: string, photos: number, online: boolean, };
+export type Progress = { done: number, total: number, rate: number, eta_seconds: number | null, };
+export type AppState = { model: ModelState, library_dir: string, roots: Array<Root>, photos: number, failed: number, offline: number, indexing: Progress | null, paused: boolean, };
+export type SearchQuery = { text: string | null, negatives: Array<string>, images: Array<string>, image_data: Array<string>, like: Array<string>, text_weight: number | null, image_weight: number | null, k: number | null, };
+export type Hit = { path: string, score: number, id: string, size: number, taken: number | null, width: number | null, height: number | null, format: string | null, camera: string | null, online: boolean, };
+export type UiHit = Hit & { name: string, };
+export type Failure = { path: string, reason: string, };
+export type IndexReport = { scanned: number, embedded: number, unchanged: number, moved: number, removed: number, failed: number, offline: number, cancelled: boolean, seconds: number, };
+export type ErrorCode = "model-not-ready" | "invalid" | "failed";
+export type AppError = { code: ErrorCode, message: string, };
+export const IMAGE_EXTENSIONS: readonly string[] = ['jpg', 'jpeg', 'jpe', 'png', 'webp', 'gif', 'bmp', 'tif', 'tiff'];
+export const MAX_RESULTS = 10000;
