@@ -160,7 +160,12 @@ fn to_query(query: SearchQuery) -> CommandResult<Query> {
         .iter()
         .map(|b| base64::engine::general_purpose::STANDARD.decode(b))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| CommandError::new(ErrorCode::Invalid, format!("pasted image is not base64: {e}")))?;
+        .map_err(|e| {
+            CommandError::new(
+                ErrorCode::Invalid,
+                format!("pasted image is not base64: {e}"),
+            )
+        })?;
     Ok(Query {
         text: query.text.filter(|t| !t.trim().is_empty()),
         negatives: query.negatives,
@@ -206,9 +211,9 @@ pub async fn failures(desktop: Shared<'_>) -> CommandResult<Vec<iris_core::Failu
 pub async fn reveal(desktop: Shared<'_>, id: String) -> CommandResult<()> {
     let desktop = desktop.inner().clone();
     blocking(move || {
-        let row = library(&desktop)?
-            .photo_by_id(&id)?
-            .ok_or_else(|| CommandError::new(ErrorCode::Invalid, format!("no photo has id \"{id}\"")))?;
+        let row = library(&desktop)?.photo_by_id(&id)?.ok_or_else(|| {
+            CommandError::new(ErrorCode::Invalid, format!("no photo has id \"{id}\""))
+        })?;
         let path = PathBuf::from(&row.path);
         let folder = path.parent().unwrap_or(&path).to_path_buf();
         let opener = if cfg!(target_os = "macos") {

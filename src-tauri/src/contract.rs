@@ -55,7 +55,8 @@ mod tests {
 
     #[test]
     fn the_committed_contract_is_current() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/contract.ts");
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/contract.ts");
         let fresh = render();
         if std::env::var_os("IRIS_BLESS_CONTRACT").is_some() {
             std::fs::write(&path, &fresh).unwrap();
@@ -71,8 +72,14 @@ mod tests {
     #[test]
     fn codes_and_states_are_kebab_case_unions() {
         let text = render();
-        assert!(text.contains(r#"type ErrorCode = "model-not-ready" | "invalid" | "failed";"#), "{text}");
-        assert!(text.contains(r#""loading" | "downloading" | "ready" | "unavailable""#), "{text}");
+        assert!(
+            text.contains(r#"type ErrorCode = "model-not-ready" | "invalid" | "failed";"#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#""loading" | "downloading" | "ready" | "unavailable""#),
+            "{text}"
+        );
         assert!(text.contains("export const MAX_RESULTS = 10000;"));
     }
 }

@@ -5,9 +5,9 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod background;
+mod commands;
 #[cfg(test)]
 mod contract;
-mod commands;
 mod error;
 mod protocol;
 mod state;

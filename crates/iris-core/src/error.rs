@@ -32,7 +32,9 @@ pub enum CoreError {
 impl From<iris_clip::ClipError> for CoreError {
     fn from(e: iris_clip::ClipError) -> Self {
         match e {
-            iris_clip::ClipError::Offline { reason, advice } => Self::ModelOffline { reason, advice },
+            iris_clip::ClipError::Offline { reason, advice } => {
+                Self::ModelOffline { reason, advice }
+            }
             e => Self::Clip(e),
         }
     }

@@ -51,7 +51,10 @@ pub fn parse(text: &str) -> Vec<Term> {
             i += 1;
         }
         let value: String = if i < n && chars[i] == '"' {
-            let close = chars[i + 1..].iter().position(|&c| c == '"').map(|p| p + i + 1);
+            let close = chars[i + 1..]
+                .iter()
+                .position(|&c| c == '"')
+                .map(|p| p + i + 1);
             let end = close.unwrap_or(n);
             let value = chars[i + 1..end].iter().collect();
             i = close.map_or(n, |c| c + 1);
@@ -69,7 +72,11 @@ pub fn parse(text: &str) -> Vec<Term> {
         }
         if !value.is_empty() {
             terms.push(Term {
-                kind: if negative { TermKind::Not } else { TermKind::Word },
+                kind: if negative {
+                    TermKind::Not
+                } else {
+                    TermKind::Word
+                },
                 text: value,
                 start: offsets[start],
                 end: offsets[i],
@@ -105,14 +112,21 @@ mod tests {
     #[test]
     fn an_unclosed_quote_runs_to_the_end_and_double_dashes_collapse() {
         use TermKind::{Not, Word};
-        assert_eq!(texts(r#"red "blue sky"#), [(Word, "red".into()), (Word, "blue sky".into())]);
+        assert_eq!(
+            texts(r#"red "blue sky"#),
+            [(Word, "red".into()), (Word, "blue sky".into())]
+        );
         assert_eq!(texts("--people"), [(Not, "people".to_string())]);
     }
 
     #[test]
     fn offsets_count_utf16_units_and_cover_the_source() {
         let terms = parse("😀 -\"café au lait\" x");
-        assert_eq!((terms[0].start, terms[0].end), (0, 2), "an emoji is two units");
+        assert_eq!(
+            (terms[0].start, terms[0].end),
+            (0, 2),
+            "an emoji is two units"
+        );
         assert_eq!((terms[1].start, terms[1].end), (3, 18));
         assert_eq!((terms[2].start, terms[2].end), (19, 20));
     }

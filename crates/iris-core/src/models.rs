@@ -50,7 +50,10 @@ mod tests {
     #[test]
     fn names_keep_repo_ids_and_take_a_folders_own_name() {
         assert_eq!(model_name("demo"), "demo");
-        assert_eq!(model_name("openai/clip-vit-base-patch32"), "openai/clip-vit-base-patch32");
+        assert_eq!(
+            model_name("openai/clip-vit-base-patch32"),
+            "openai/clip-vit-base-patch32"
+        );
         let dir = tempfile::tempdir().unwrap();
         let folder = dir.path().join("my-clip");
         std::fs::create_dir(&folder).unwrap();

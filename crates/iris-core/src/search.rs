@@ -7,8 +7,8 @@
 //! text query is exactly the photo's cosine with the text.
 
 use crate::catalog::{Catalog, Condition, RowFilter};
-use crate::grammar::{self, TermKind};
 use crate::error::{CoreError, Result};
+use crate::grammar::{self, TermKind};
 use crate::photo;
 use crate::row::{PhotoRow, Status};
 use iris_clip::Clip;

@@ -341,10 +341,18 @@ fn filters_restrict_by_folder_and_format() {
     };
     q.filter.folder = Some(photos.join("a").to_string_lossy().into_owned());
     let hits = library.search(&q).unwrap();
-    assert_eq!(hits.len(), 3, "a folder is not a prefix: photos/ab stays out");
+    assert_eq!(
+        hits.len(),
+        3,
+        "a folder is not a prefix: photos/ab stays out"
+    );
     assert!(hits.iter().all(|h| h.path.contains("/a/")));
     q.filter.folder = Some(format!("{}/", photos.join("ab").display()));
-    assert_eq!(library.search(&q).unwrap().len(), 2, "a trailing slash names the folder");
+    assert_eq!(
+        library.search(&q).unwrap().len(),
+        2,
+        "a trailing slash names the folder"
+    );
     let mut q = Query {
         k: 20,
         ..Query::from_text("anything")
@@ -410,7 +418,10 @@ fn a_cancelled_run_keeps_its_commits_and_the_next_run_completes() {
     assert!(cancelled.cancelled, "{cancelled:?}");
     let kept = library.row_count().unwrap();
     assert!(kept > 0 && kept < 120, "{kept} rows kept");
-    assert_eq!(cancelled.embedded, kept, "the report counts what was written");
+    assert_eq!(
+        cancelled.embedded, kept,
+        "the report counts what was written"
+    );
     let report = index(&library);
     assert_eq!(report.unchanged, kept);
     assert_eq!(report.embedded, 120 - kept);
@@ -460,7 +471,10 @@ fn a_query_image_is_decoded_as_indexing_decodes_it() {
     let rotated = photos.join("rotated.jpg");
     let mut jpeg = Vec::new();
     common::picture(404, 640, 480)
-        .write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+        .write_to(
+            &mut std::io::Cursor::new(&mut jpeg),
+            image::ImageFormat::Jpeg,
+        )
         .unwrap();
     std::fs::write(&rotated, common::with_orientation(&jpeg, 6)).unwrap();
     let library = open_library(&tmp.path().join("lib"));

@@ -120,7 +120,10 @@ mod tests {
             .and(Condition::Embedded)
             .and(Condition::InFolder("/photos/it's/".into()))
             .and(Condition::TakenFrom(10))
-            .and(Condition::Formats(vec!["jpeg".into(), "x' OR '1'='1".into()]));
+            .and(Condition::Formats(vec![
+                "jpeg".into(),
+                "x' OR '1'='1".into(),
+            ]));
         assert_eq!(
             f.sql("vec_m").unwrap(),
             "status != 'failed' AND vec_m IS NOT NULL AND (path = '/photos/it''s' OR \

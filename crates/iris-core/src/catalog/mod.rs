@@ -161,7 +161,9 @@ impl Catalog {
 
     /// Number of rows matching `filter`.
     pub fn count(&self, filter: &RowFilter) -> Result<usize> {
-        Ok(self.runtime.block_on(self.table.count_rows(self.sql(filter)))?)
+        Ok(self
+            .runtime
+            .block_on(self.table.count_rows(self.sql(filter)))?)
     }
 
     fn collect(&self, batches: Vec<RecordBatch>) -> Vec<PhotoRow> {

@@ -153,7 +153,6 @@ pub(crate) fn run(
     let skipped = plan.unchanged;
     let reading = to_read.len();
     let total = skipped + reading;
-    let plan = plan;
     let job = Job {
         known: &plan.known,
         preprocessor: clip.preprocessor(),

@@ -47,7 +47,9 @@ impl Plan {
     }
 
     pub fn is_vanished(&self, path: &str) -> bool {
-        self.vanished.binary_search_by(|p| p.as_str().cmp(path)).is_ok()
+        self.vanished
+            .binary_search_by(|p| p.as_str().cmp(path))
+            .is_ok()
     }
 }
 
@@ -187,7 +189,10 @@ mod tests {
         )];
         let plan = plan(existing, walks);
         assert_eq!(plan.known["same"], "/r/old-name.jpg");
-        assert!(!plan.known.contains_key("bad"), "failed content is not known");
+        assert!(
+            !plan.known.contains_key("bad"),
+            "failed content is not known"
+        );
         assert!(plan.is_vanished("/r/old-name.jpg") && !plan.is_vanished("/r/copy.jpg"));
     }
 
