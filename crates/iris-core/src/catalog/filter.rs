@@ -15,7 +15,6 @@ pub(crate) enum Condition {
     Ids(Vec<String>),
     /// The photo lies in this folder or below it (a folder, not a string prefix).
     InFolder(String),
-    NotInFolder(String),
     /// Taken at or after this time (seconds since the epoch).
     TakenFrom(i64),
     /// Taken before this time.
@@ -72,7 +71,6 @@ impl Condition {
             Self::Ids(v) => format!("id IN ({})", quoted_list(v)),
             Self::Formats(v) => format!("format IN ({})", quoted_list(v)),
             Self::InFolder(f) => in_folder_sql(f),
-            Self::NotInFolder(f) => format!("NOT {}", in_folder_sql(f)),
             Self::TakenFrom(t) => format!("taken >= {t}"),
             Self::TakenBefore(t) => format!("taken < {t}"),
             Self::Embedded => format!("{vector_column} IS NOT NULL"),
@@ -144,10 +142,10 @@ mod tests {
     #[test]
     fn the_file_system_root_is_a_folder_too() {
         assert_eq!(
-            RowFilter::only(Condition::NotInFolder("/".into()))
+            RowFilter::only(Condition::InFolder("/".into()))
                 .sql("v")
                 .unwrap(),
-            "NOT (path = '' OR starts_with(path, '/'))"
+            "(path = '' OR starts_with(path, '/'))"
         );
     }
 }

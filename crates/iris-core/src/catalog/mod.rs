@@ -78,10 +78,6 @@ impl Catalog {
         })
     }
 
-    pub fn vector_column(&self) -> &str {
-        &self.vector_column
-    }
-
     /// Every column of the table but the vectors (of any model), from its schema.
     fn metadata_columns(&self) -> Vec<String> {
         self.schema
