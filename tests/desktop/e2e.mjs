@@ -59,14 +59,18 @@ async function main() {
   check("offline, the window says the model is unavailable and offers the demo model", /not available/i.test(shown) && /demo/.test(offline.message), shown.replace(/\s+/g, " ").slice(0, 160));
   await shot("0-offline");
   await d.click(await d.find('[data-testid="use-demo-model"]'));
-  await d.until("demo model ready", async () => (await d.invoke("app_state")).model?.state === "ready");
-  check("the demo model loads from the offer", true);
+  const demo = await d.until("demo model ready", async () => {
+    const st = await d.invoke("app_state");
+    return st.model?.state === "ready" ? st.model : null;
+  });
+  check("the demo model loads from the offer", demo.name === "demo", demo.name);
   await d.closeApp();
 
   const started = Date.now();
   await d.openApp(app);
   await d.until("welcome screen", () => d.find('[data-testid="welcome"]'));
-  check("the app starts empty on the welcome screen", true, `interactive after ${Date.now() - started} ms`);
+  const empty = await d.invoke("app_state");
+  check("the app starts empty on the welcome screen", empty.photos === 0 && empty.roots.length === 0, `interactive after ${Date.now() - started} ms`);
   await d.until("model ready", async () => (await d.invoke("app_state")).model?.state === "ready");
   await shot("1-welcome");
 
@@ -91,8 +95,8 @@ async function main() {
   const hits = await d.invoke("search", { query: { text: query, k: 5 } });
   check("the gallery shows the engine's best result first", hits[0].id === firstId, hits[0].name);
   check(`the top result for "${query}" is one`, captionsOf(hits[0].name).includes(query), captionsOf(hits[0].name).join(" | "));
-  await d.until("thumbnails", () => d.exec("const i = document.querySelector('[data-testid=\"tile\"] img'); return i && i.complete && i.naturalWidth > 0;"), 20000);
-  check("thumbnails load through the iris protocol", true);
+  const thumbWidth = await d.until("thumbnails", () => d.exec("const i = document.querySelector('[data-testid=\"tile\"] img'); return i && i.complete && i.src.startsWith('iris:') ? i.naturalWidth : 0;"), 20000);
+  check("thumbnails load through the iris protocol", thumbWidth > 0, `${thumbWidth} px wide`);
   check("the protocol refuses a path", !(await loads("iris://localhost/photo/..%2F..%2Fetc%2Fpasswd")) && !(await loads(`iris://localhost/photo/${photos}/000000.png`)));
   await shot("3-text-results");
 
