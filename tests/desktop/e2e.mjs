@@ -120,6 +120,11 @@ async function main() {
   const viewerText = await d.text(viewer);
   check("the viewer opens with the score and the path", /\d\.\d/.test(viewerScore) && viewerText.includes(target.image), viewerScore);
   await shot("5-viewer");
+  // Tab cycles inside the open viewer (a focus trap): ten Tabs never leave it.
+  const focused = async () => Object.values(await d.exec("return document.activeElement;"))[0];
+  for (let i = 0; i < 10; i++) await d.type(await focused(), "\uE004");
+  const inside = await d.exec("return document.querySelector('[data-testid=\"viewer\"]').contains(document.activeElement) && document.activeElement.tagName === 'BUTTON';");
+  check("Tab keeps focus inside the viewer", inside === true, await d.exec("return document.activeElement.outerHTML.slice(0, 80);"));
   await d.click(await d.find('[data-testid="viewer"] button.close'));
   await d.until("viewer closed", async () => (await d.findAll('[data-testid="viewer"]')).length === 0);
 
