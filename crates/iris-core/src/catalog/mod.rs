@@ -136,10 +136,8 @@ impl Catalog {
 
     /// Sets the status of every row under `root` that has status `from`.
     pub fn set_root_status(&self, root: &str, from: Status, to: Status) -> Result<usize> {
-        let filter = RowFilter::only(Condition::Root(root.to_string()))
-            .and(Condition::Status(from))
-            .sql(&self.vector_column)
-            .unwrap_or_default();
+        let rows = RowFilter::only(Condition::Root(root.to_string())).and(Condition::Status(from));
+        let filter = self.sql(&rows).unwrap_or_default();
         let new_status = filter::status_value(to);
         self.runtime.block_on(async {
             let n = self.table.count_rows(Some(filter.clone())).await?;
