@@ -5,6 +5,7 @@ use crate::background::{load_model, start_index};
 use crate::error::{CommandError, CommandResult, ErrorCode};
 use crate::state::{Desktop, ModelState};
 use base64::Engine;
+use iris_core::grammar::Term;
 use iris_core::{Hit, Library, Progress, Query, RootStatus};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -128,9 +129,8 @@ pub async fn use_demo_model(app: AppHandle, desktop: Shared<'_>) -> CommandResul
 /// A search as the UI sends it.
 #[derive(Deserialize, ts_rs::TS)]
 pub struct SearchQuery {
+    /// The search box text as typed; the engine parses it (iris_core::grammar).
     text: Option<String>,
-    #[serde(default)]
-    negatives: Vec<String>,
     #[serde(default)]
     images: Vec<PathBuf>,
     /// Base64 of pasted image bytes.
@@ -166,9 +166,10 @@ fn to_query(query: SearchQuery) -> CommandResult<Query> {
                 format!("pasted image is not base64: {e}"),
             )
         })?;
+    let words = Query::from_text(query.text.as_deref().unwrap_or_default());
     Ok(Query {
-        text: query.text.filter(|t| !t.trim().is_empty()),
-        negatives: query.negatives,
+        text: words.text,
+        negatives: words.negatives,
         images: query.images,
         image_bytes,
         like: query.like,
@@ -177,6 +178,13 @@ fn to_query(query: SearchQuery) -> CommandResult<Query> {
         k: query.k.unwrap_or(200).min(MAX_RESULTS),
         ..Query::default()
     })
+}
+
+/// The terms of the search box text (its chips), parsed by the engine's grammar: the UI has
+/// no parser of its own and calls this per keystroke (microseconds).
+#[tauri::command]
+pub fn parse_query(text: String) -> Vec<Term> {
+    iris_core::grammar::parse(&text)
 }
 
 /// The most results one search returns.
@@ -248,7 +256,7 @@ mod tests {
     #[test]
     fn a_ui_query_becomes_an_engine_query() {
         let q = to_query(query(serde_json::json!({
-            "text": "beach", "negatives": ["people"], "like": ["ab"],
+            "text": "beach -people", "like": ["ab"],
             "image_data": ["aGVsbG8="], "image_weight": 2.0, "k": 50
         })))
         .unwrap();
@@ -257,6 +265,19 @@ mod tests {
         assert_eq!(q.like, ["ab"]);
         assert_eq!(q.image_bytes, [b"hello".to_vec()]);
         assert_eq!((q.text_weight, q.image_weight, q.k), (1.0, 2.0, 50));
+    }
+
+    #[test]
+    fn the_text_is_parsed_by_the_grammar_the_chips_come_from() {
+        let text = r#"dog  "on a sofa" -"busy street" -cat -cat"#;
+        let q = to_query(query(serde_json::json!({ "text": text }))).unwrap();
+        assert_eq!(q.text.as_deref(), Some("dog on a sofa"));
+        assert_eq!(q.negatives, ["busy street", "cat"]);
+        let chips = parse_query(text.to_string());
+        assert_eq!(chips.len(), 5);
+        assert!(chips.iter().all(|t| t.end <= text.len()));
+        let q = to_query(query(serde_json::json!({ "text": "-people" }))).unwrap();
+        assert_eq!((q.text, q.negatives), (None, vec!["people".to_string()]));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 use crate::commands::{AppState, SearchQuery, UiHit, MAX_RESULTS};
 use crate::error::{CommandError, ErrorCode};
 use crate::state::{ModelState, ModelStateName};
+use iris_core::grammar::{Term, TermKind};
 use iris_core::{Failure, Hit, IndexReport, Progress, RootStatus};
 use ts_rs::{Config, TS};
 
@@ -32,6 +33,8 @@ pub fn render() -> String {
         declaration::<RootStatus>(&cfg),
         declaration::<Progress>(&cfg),
         declaration::<AppState>(&cfg),
+        declaration::<TermKind>(&cfg),
+        declaration::<Term>(&cfg),
         declaration::<SearchQuery>(&cfg),
         declaration::<Hit>(&cfg),
         declaration::<UiHit>(&cfg),

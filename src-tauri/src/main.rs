@@ -66,6 +66,7 @@ fn main() {
             commands::cancel_indexing,
             commands::use_model_folder,
             commands::use_demo_model,
+            commands::parse_query,
             commands::search,
             commands::failures,
             commands::reveal,

@@ -6,7 +6,7 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { open } from '@tauri-apps/plugin-dialog';
 import { toAppError } from './lib/errors';
-import type { AppError, AppState, Failure, Hit, IndexDone, ModelState, Progress, SearchQuery } from './lib/types';
+import type { AppError, AppState, Failure, Hit, IndexDone, ModelState, Progress, SearchQuery, Term } from './lib/types';
 
 export type * from './lib/types';
 export type { UnlistenFn };
@@ -40,6 +40,7 @@ export const api = {
   cancelIndexing: () => call<null>('cancel_indexing'),
   useModelFolder: (path: string) => call<AppState>('use_model_folder', { path }),
   useDemoModel: () => call<AppState>('use_demo_model'),
+  parseQuery: (text: string) => call<Term[]>('parse_query', { text }),
   search: (query: SearchQuery) => call<Hit[]>('search', { query }),
   failures: () => call<Failure[]>('failures'),
   reveal: (id: string) => call<null>('reveal', { id }),

@@ -6,7 +6,7 @@ import { applyCutoff, histogram } from './lib/histogram';
 import { bytesToBase64, baseName, isAcceptedPasteType, partitionDrop } from './lib/media';
 import { addExtra, buildQuery, DEFAULT_K, extraKey, hasPositive, type ExtraChip } from './lib/query';
 import { sortHits, type SortMode } from './lib/sort';
-import type { AppError, AppState, Failure, Hit, IndexDone } from './lib/types';
+import type { AppError, AppState, Failure, Hit, IndexDone, Term } from './lib/types';
 
 export interface Banner extends AppError {
   id: number;
@@ -22,6 +22,8 @@ export class Store {
   errors = $state<Banner[]>([]);
 
   text = $state('');
+  /** The terms of `text` (the chips), as the engine's grammar parsed them. */
+  terms = $state.raw<Term[]>([]);
   extras = $state<ExtraChip[]>([]);
   imageWeight = $state(1);
   k = $state(DEFAULT_K);
@@ -51,6 +53,8 @@ export class Store {
   lastRun = $state<IndexDone | null>(null);
 
   #seq = 0;
+  /** The text `terms` belong to. */
+  #termsOf = '';
   #nextBannerId = 1;
   #lastRefresh = 0;
   #unlisten: UnlistenFn[] = [];
@@ -69,13 +73,13 @@ export class Store {
         this.lastRun = d;
         void this.refresh();
         if (this.view === 'problems') void this.loadFailures();
-        if (hasPositive(this.query)) void this.runSearch(true);
+        if (hasPositive(this.query, this.terms)) void this.runSearch(true);
       }),
       events.indexError((e) => this.report(e)),
       events.modelState((m) => {
         const wasReady = this.app?.model.state === 'ready';
         if (this.app) this.app.model = m;
-        if (!wasReady && m.state === 'ready' && hasPositive(this.query)) void this.runSearch(true);
+        if (!wasReady && m.state === 'ready' && hasPositive(this.query, this.terms)) void this.runSearch(true);
       }),
       onFileDrop((e) => {
         if (e.type === 'drop') {
@@ -179,10 +183,26 @@ export class Store {
 
   // ---- query --------------------------------------------------------------------------------
 
-  /** The search box changed: search once typing pauses. */
+  /** The search box changed: its chips now, a search once typing pauses. */
   setText(text: string): void {
     this.text = text;
+    void this.#parse();
     this.#debounced();
+  }
+
+  /**
+   * The terms of the current text from the engine (`parse_query`, per keystroke: the UI has no
+   * parser of its own). An answer for a text that has changed since is dropped.
+   */
+  async #parse(): Promise<Term[]> {
+    const text = this.text;
+    if (text === this.#termsOf) return this.terms;
+    const terms = text.trim() ? ((await this.#try(() => api.parseQuery(text))) ?? []) : [];
+    if (this.text === text) {
+      this.terms = terms;
+      this.#termsOf = text;
+    }
+    return terms;
   }
 
   /** Enter in the search box: search now. */
@@ -260,9 +280,11 @@ export class Store {
   }
 
   async runSearch(keepSelection = false): Promise<void> {
-    const q = this.query;
     const seq = ++this.#seq;
-    if (!hasPositive(q)) {
+    const terms = await this.#parse();
+    if (seq !== this.#seq) return; // a newer search has started
+    const q = this.query;
+    if (!hasPositive(q, terms)) {
       this.hits = [];
       this.searched = false;
       this.searching = false;

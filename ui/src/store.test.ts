@@ -1,10 +1,16 @@
 // Tests for the app store's actions against a mocked backend (drops, search sequencing, cut-off).
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Hit, SearchQuery } from './lib/types';
+import type { Hit, SearchQuery, Term } from './lib/types';
 
 const search = vi.fn<(q: SearchQuery) => Promise<Hit[]>>();
+/** The backend's parse_query, as a fixture: one word term, or one negative for a leading "-". */
+function oneTerm(text: string): Term[] {
+  const negative = text.startsWith('-');
+  return [{ kind: negative ? 'not' : 'word', text: negative ? text.slice(1) : text, start: 0, end: text.length }];
+}
+const parseQuery = vi.fn<(text: string) => Promise<Term[]>>();
 vi.mock('./api', () => ({
-  api: { search: (q: SearchQuery) => search(q), appState: vi.fn(), reveal: vi.fn() },
+  api: { search: (q: SearchQuery) => search(q), parseQuery: (t: string) => parseQuery(t), appState: vi.fn(), reveal: vi.fn() },
   backendAvailable: () => false,
   events: {},
   onFileDrop: vi.fn(),
@@ -20,6 +26,36 @@ function hit(id: string, score: number, taken: number | null = null): Hit {
 describe('Store', () => {
   beforeEach(() => {
     search.mockReset();
+    parseQuery.mockReset();
+    parseQuery.mockImplementation(async (text) => oneTerm(text));
+  });
+
+  it('takes the chips from the engine and drops an answer for an older text', async () => {
+    search.mockResolvedValue([]);
+    let resolveFirst!: (t: Term[]) => void;
+    parseQuery.mockImplementationOnce(() => new Promise((r) => (resolveFirst = r)));
+    const s = new Store();
+    s.setText('do');
+    s.setText('dog');
+    await vi.waitFor(() => expect(s.terms).toEqual(oneTerm('dog')));
+    resolveFirst(oneTerm('do'));
+    await Promise.resolve();
+    expect(s.terms).toEqual(oneTerm('dog'));
+    expect(parseQuery.mock.calls.map((c) => c[0])).toEqual(['do', 'dog']);
+    // Typing paused: one search, for the latest text.
+    await vi.waitFor(() => expect(search).toHaveBeenCalledTimes(1));
+    expect(search.mock.calls[0][0].text).toBe('dog');
+  });
+
+  it('asks the engine to parse before a search it starts at once', async () => {
+    search.mockResolvedValue([hit('a', 0.3)]);
+    const s = new Store();
+    s.replaceText('-people');
+    await vi.waitFor(() => expect(s.terms).toEqual(oneTerm('-people')));
+    expect(search).not.toHaveBeenCalled();
+    s.replaceText('people');
+    await vi.waitFor(() => expect(search).toHaveBeenCalledTimes(1));
+    expect(search.mock.calls[0][0].text).toBe('people');
   });
 
   it('does not call the backend for an empty or negatives-only query', async () => {
@@ -51,6 +87,7 @@ describe('Store', () => {
     const s = new Store();
     s.text = 'first';
     const first = s.runSearch();
+    await vi.waitFor(() => expect(search).toHaveBeenCalledTimes(1));
     s.text = 'second';
     await s.runSearch();
     resolveFirst([hit('old', 0.9)]);

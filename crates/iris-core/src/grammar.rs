@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 /// Whether a term is searched for or away from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum TermKind {
     Word,
@@ -16,7 +16,7 @@ pub enum TermKind {
 
 /// One term of the search text. `start` and `end` are offsets into the text in UTF-16 code
 /// units (what a web view's string indices count), so the UI can remove a term's source.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Term {
     pub kind: TermKind,
     pub text: String,

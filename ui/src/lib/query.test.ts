@@ -1,53 +1,20 @@
-// Tests for search text parsing and SearchQuery building.
+// Tests for the search box chips and SearchQuery building. The grammar itself is the engine's
+// (iris_core::grammar, tested there); terms here are what its parse_query returns.
 import { describe, expect, it } from 'vitest';
-import { addExtra, buildQuery, hasPositive, isMixed, parseText, phraseChips, removeChipFromText, type ExtraChip } from './query';
+import { addExtra, buildQuery, hasPositive, isMixed, phraseChips, removeChipFromText, type ExtraChip, type TextChip } from './query';
 
-describe('parseText', () => {
-  it('returns nothing for empty or blank text', () => {
-    expect(parseText('')).toEqual([]);
-    expect(parseText('   \t ')).toEqual([]);
-  });
-
-  it('splits words and negatives', () => {
-    const chips = parseText('kids on a beach -people');
-    expect(chips.map((c) => [c.kind, c.text])).toEqual([
-      ['word', 'kids'],
-      ['word', 'on'],
-      ['word', 'a'],
-      ['word', 'beach'],
-      ['not', 'people'],
-    ]);
-  });
-
-  it('keeps quoted phrases together, also negated', () => {
-    const chips = parseText('"red  car" -"busy street" night');
-    expect(chips.map((c) => [c.kind, c.text])).toEqual([
-      ['word', 'red car'],
-      ['not', 'busy street'],
-      ['word', 'night'],
-    ]);
-  });
-
-  it('handles an unclosed quote to the end of the text', () => {
-    expect(parseText('"dog on sofa').map((c) => c.text)).toEqual(['dog on sofa']);
-  });
-
-  it('ignores a lone dash and empty quotes, keeps inner dashes', () => {
-    expect(parseText('- "" -"" co-op').map((c) => [c.kind, c.text])).toEqual([['word', 'co-op']]);
-  });
-
-  it('records offsets that point at the source text', () => {
-    const text = 'cat  -dog';
-    const [a, b] = parseText(text);
-    expect(text.slice(a.start, a.end)).toBe('cat');
-    expect(text.slice(b.start, b.end)).toBe('-dog');
-  });
-});
+/** A term as the engine returns it: `source` is found in `text` from `from` on. */
+function term(text: string, source: string, kind: TextChip['kind'] = 'word', from = 0): TextChip {
+  const start = text.indexOf(source, from);
+  if (start < 0) throw new Error(`${source} is not in ${text}`);
+  const value = source.replace(/^-/, '').replace(/"/g, '');
+  return { kind, text: value, start, end: start + source.length };
+}
 
 describe('removeChipFromText', () => {
   it('removes a middle, first and last chip', () => {
     const text = 'sunset -people beach';
-    const chips = parseText(text);
+    const chips = [term(text, 'sunset'), term(text, '-people', 'not'), term(text, 'beach')];
     expect(removeChipFromText(text, chips[1])).toBe('sunset beach');
     expect(removeChipFromText(text, chips[0])).toBe('-people beach');
     expect(removeChipFromText(text, chips[2])).toBe('sunset -people ');
@@ -55,7 +22,7 @@ describe('removeChipFromText', () => {
 
   it('removes a quoted phrase', () => {
     const text = 'a "red car" here';
-    expect(removeChipFromText(text, parseText(text)[1])).toBe('a here');
+    expect(removeChipFromText(text, term(text, '"red car"'))).toBe('a here');
   });
 });
 
@@ -64,7 +31,6 @@ describe('buildQuery', () => {
     const q = buildQuery('', []);
     expect(q).toEqual({
       text: null,
-      negatives: [],
       images: [],
       image_data: [],
       like: [],
@@ -72,17 +38,19 @@ describe('buildQuery', () => {
       image_weight: 1,
       k: 1000,
     });
-    expect(hasPositive(q)).toBe(false);
+    expect(hasPositive(q, [])).toBe(false);
   });
 
-  it('joins positive words and collects unique negatives', () => {
-    const q = buildQuery('dog  asleep -cat -cat "on a sofa"', []);
-    expect(q.text).toBe('dog asleep on a sofa');
-    expect(q.negatives).toEqual(['cat']);
+  it('sends the text as typed, for the engine to parse', () => {
+    const text = 'dog  asleep -cat "on a sofa"';
+    expect(buildQuery(text, []).text).toBe(text);
+    expect(buildQuery('  \t', []).text).toBe(null);
   });
 
   it('negatives alone are not a searchable query', () => {
-    expect(hasPositive(buildQuery('-people', []))).toBe(false);
+    const text = '-people';
+    expect(hasPositive(buildQuery(text, []), [term(text, '-people', 'not')])).toBe(false);
+    expect(hasPositive(buildQuery('cat', []), [term('cat', 'cat')])).toBe(true);
   });
 
   it('sends text and images together', () => {
@@ -98,9 +66,12 @@ describe('buildQuery', () => {
     expect(q.like).toEqual(['abc']);
     expect(q.image_weight).toBe(2);
     expect(q.k).toBe(50);
-    expect(hasPositive(q)).toBe(true);
-    expect(isMixed(q)).toBe(true);
-    expect(isMixed(buildQuery('', extras))).toBe(false);
+    const words = [term('at night', 'at'), term('at night', 'night')];
+    expect(hasPositive(q, words)).toBe(true);
+    expect(hasPositive(buildQuery('', extras), [])).toBe(true);
+    expect(isMixed(q, words)).toBe(true);
+    expect(isMixed(buildQuery('', extras), [])).toBe(false);
+    expect(isMixed(q, [term('-x', '-x', 'not')])).toBe(false);
   });
 });
 
@@ -119,7 +90,9 @@ describe('addExtra', () => {
 describe('phraseChips', () => {
   it('joins runs of positive words into one chip and keeps negatives apart', () => {
     const text = 'kids on a beach -people at night';
-    const chips = phraseChips(parseText(text));
+    const terms = ['kids', 'on', 'a', 'beach'].map((w) => term(text, w));
+    terms.push(term(text, '-people', 'not'), term(text, 'at', 'word', 24), term(text, 'night'));
+    const chips = phraseChips(terms);
     expect(chips.map((c) => [c.kind, c.text])).toEqual([
       ['word', 'kids on a beach'],
       ['not', 'people'],

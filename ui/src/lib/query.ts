@@ -1,14 +1,12 @@
-// Search query model: parses the search box text into word chips and builds the SearchQuery.
+// Search query model: the search box chips (terms parsed by the engine) and the SearchQuery.
 import { MAX_RESULTS } from './contract';
-import type { SearchQuery } from './types';
+import type { SearchQuery, Term } from './types';
 
-/** A chip parsed from the search box text; start/end are offsets into that text. */
-export interface TextChip {
-  kind: 'word' | 'not';
-  text: string;
-  start: number;
-  end: number;
-}
+/**
+ * A chip parsed from the search box text by the engine's grammar (`parse_query`, the one parser:
+ * iris_core::grammar); start/end are offsets into that text.
+ */
+export type TextChip = Term;
 
 /** A chip that does not come from the text: a dropped file, a pasted image, a "like" photo. */
 export type ExtraChip =
@@ -24,42 +22,6 @@ export interface QueryOptions {
 
 /** Results asked for by default: a gallery's worth, within the backend's limit. */
 export const DEFAULT_K = Math.min(1000, MAX_RESULTS);
-
-/**
- * Splits text into chips. Words separated by whitespace; "double quoted phrases" are one chip;
- * a leading "-" makes a negative chip (`-people`, `-"busy street"`). A lone "-" or empty quotes
- * give nothing. Dashes inside a word ("co-op") are kept.
- */
-export function parseText(text: string): TextChip[] {
-  const chips: TextChip[] = [];
-  let i = 0;
-  const n = text.length;
-  while (i < n) {
-    while (i < n && /\s/.test(text[i])) i++;
-    if (i >= n) break;
-    const start = i;
-    let negative = false;
-    if (text[i] === '-') {
-      negative = true;
-      i++;
-    }
-    let value: string;
-    if (text[i] === '"') {
-      const close = text.indexOf('"', i + 1);
-      const end = close === -1 ? n : close;
-      value = text.slice(i + 1, end);
-      i = close === -1 ? n : close + 1;
-    } else {
-      const wordStart = i;
-      while (i < n && !/\s/.test(text[i])) i++;
-      value = text.slice(wordStart, i);
-    }
-    value = value.trim().replace(/\s+/g, ' ');
-    if (negative) value = value.replace(/^-+/, '');
-    if (value.length > 0) chips.push({ kind: negative ? 'not' : 'word', text: value, start, end: i });
-  }
-  return chips;
-}
 
 /**
  * The chips shown under the search box: each run of consecutive positive words becomes one
@@ -106,21 +68,32 @@ export function extraKey(chip: ExtraChip): string {
   }
 }
 
-/** True when the query has something to search for (negatives alone do not count). */
-export function hasPositive(q: SearchQuery): boolean {
-  return q.text !== null || q.images.length > 0 || q.image_data.length > 0 || q.like.length > 0;
+function hasImages(q: SearchQuery): boolean {
+  return q.images.length + q.image_data.length + q.like.length > 0;
 }
 
-/** True when the query mixes text with any image input (the weight slider matters then). */
-export function isMixed(q: SearchQuery): boolean {
-  return q.text !== null && q.images.length + q.image_data.length + q.like.length > 0;
+function hasWords(terms: readonly Term[]): boolean {
+  return terms.some((t) => t.kind === 'word');
 }
 
-/** Builds the backend query from the search text and the extra chips. */
+/**
+ * True when the query has something to search for: a positive word among the text's terms or an
+ * image (negatives alone do not count).
+ */
+export function hasPositive(q: SearchQuery, terms: readonly Term[]): boolean {
+  return hasWords(terms) || hasImages(q);
+}
+
+/** True when the query mixes words with any image input (the weight slider matters then). */
+export function isMixed(q: SearchQuery, terms: readonly Term[]): boolean {
+  return hasWords(terms) && hasImages(q);
+}
+
+/**
+ * Builds the backend query from the search text and the extra chips. The text goes as typed:
+ * the engine parses it with the same grammar that made the chips.
+ */
 export function buildQuery(text: string, extras: ExtraChip[], opts: QueryOptions = {}): SearchQuery {
-  const chips = parseText(text);
-  const words = chips.filter((c) => c.kind === 'word').map((c) => c.text);
-  const negatives = dedupe(chips.filter((c) => c.kind === 'not').map((c) => c.text));
   const images: string[] = [];
   const imageData: string[] = [];
   const like: string[] = [];
@@ -130,8 +103,7 @@ export function buildQuery(text: string, extras: ExtraChip[], opts: QueryOptions
     else like.push(e.id);
   }
   return {
-    text: words.length ? words.join(' ') : null,
-    negatives,
+    text: text.trim() ? text : null,
     images,
     image_data: imageData,
     like,
@@ -139,8 +111,4 @@ export function buildQuery(text: string, extras: ExtraChip[], opts: QueryOptions
     image_weight: opts.imageWeight ?? 1,
     k: opts.k ?? DEFAULT_K,
   };
-}
-
-function dedupe(xs: string[]): string[] {
-  return [...new Set(xs)];
 }

@@ -12,6 +12,8 @@ export type {
   Progress,
   Root,
   SearchQuery,
+  Term,
+  TermKind,
 } from './contract';
 
 /** A search result as the gallery shows it. */
