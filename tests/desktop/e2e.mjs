@@ -100,6 +100,17 @@ async function main() {
   check("the protocol refuses a path", !(await loads("iris://localhost/photo/..%2F..%2Fetc%2Fpasswd")) && !(await loads(`iris://localhost/photo/${photos}/000000.png`)));
   await shot("3-text-results");
 
+  // The chips come from the engine's grammar (parse_query): a quoted negative is one chip.
+  await d.type(input, ' -"busy street"');
+  await d.until("negative chip", () => d.find('[data-testid="chip"][data-kind="not"]'));
+  const chipLabels = await d.exec("return [...document.querySelectorAll('[data-testid=\"chip\"] .label')].map((l) => l.textContent);");
+  const terms = await d.invoke("parse_query", { text: `${query} -"busy street"` });
+  const wordsOf = (kind) => terms.filter((t) => t.kind === kind).map((t) => t.text);
+  check("the search box chips are the engine's terms", JSON.stringify(chipLabels) === JSON.stringify([wordsOf("word").join(" "), ...wordsOf("not")]) && wordsOf("not")[0] === "busy street", JSON.stringify(chipLabels));
+  await shot("3b-chips");
+  await d.click(await d.find('[data-testid="chip"][data-kind="not"] button'));
+  await d.until("negative removed", async () => (await d.findAll('[data-testid="chip"][data-kind="not"]')).length === 0);
+
   // The text goes the way a person removes it: the × on its chip.
   await d.click(await d.find('[data-testid="chip"][data-kind="word"] button'));
   await d.until("text removed", async () => (await d.findAll('[data-testid="chip"]')).length === 0);
@@ -127,6 +138,22 @@ async function main() {
   check("Tab keeps focus inside the viewer", inside === true, await d.exec("return document.activeElement.outerHTML.slice(0, 80);"));
   await d.click(await d.find('[data-testid="viewer"] button.close'));
   await d.until("viewer closed", async () => (await d.findAll('[data-testid="viewer"]')).length === 0);
+
+  // Find similar: the button floats over the selected tile, outside the listbox's options.
+  const buttonsInOptions = await d.exec("return document.querySelectorAll('[role=\"option\"] button, [role=\"option\"] [tabindex=\"0\"]').length;");
+  const similar = await d.until("find-similar button", () => d.find('[data-testid="find-similar"]'));
+  const similarId = await d.exec("return document.querySelector('[data-testid=\"find-similar\"]').dataset.id;");
+  const selectedId = await d.exec("return document.querySelector('[data-testid=\"tile\"][aria-selected=\"true\"]').dataset.id;");
+  await shot("5b-find-similar");
+  await d.click(similar);
+  await d.until("like chip", () => d.find('[data-testid="chip"][data-kind="like"]'));
+  const likeFirst = await d.until("similar results", async () => {
+    const id = await d.exec("return document.querySelector('[data-testid=\"tile\"]')?.dataset.id ?? null;");
+    const sc = await scoresShown();
+    return id === similarId && sc.length > 0 ? { id, score: sc[0] } : null;
+  });
+  check("Find similar (no button inside an option) searches like the selected photo", buttonsInOptions === 0 && similarId === selectedId && likeFirst.id === similarId, `${buttonsInOptions} buttons in options, first ${likeFirst.id} at ${likeFirst.score}`);
+  await shot("5c-similar-results");
 
   // Cancel is a normal state: a second, larger folder starts indexing; Pause holds it, Cancel
   // stops it; the sidebar says so, no error banner shows, the kept photos stay, and a Rescan

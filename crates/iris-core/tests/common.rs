@@ -66,7 +66,7 @@ pub fn index(library: &Library) -> iris_core::IndexReport {
 
 /// The package folder, read when the test runs (not when it was compiled), so that a test
 /// binary reused from a build in another checkout still finds this checkout's fixtures.
-fn manifest_dir() -> std::path::PathBuf {
+pub fn manifest_dir() -> std::path::PathBuf {
     std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("tests run under cargo"))
 }
 

@@ -39,9 +39,24 @@ eta_seconds: number | null, };
 export type AppState = { model: ModelState, library_dir: string, roots: Array<Root>, photos: number, failed: number, offline: number, indexing: Progress | null, paused: boolean, };
 
 /**
+ * Whether a term is searched for or away from.
+ */
+export type TermKind = "word" | "not";
+
+/**
+ * One term of the search text. `start` and `end` are offsets into the text in UTF-16 code
+ * units (what a web view's string indices count), so the UI can remove a term's source.
+ */
+export type Term = { kind: TermKind, text: string, start: number, end: number, };
+
+/**
  * A search as the UI sends it.
  */
-export type SearchQuery = { text: string | null, negatives: Array<string>, images: Array<string>, 
+export type SearchQuery = { 
+/**
+ * The search box text as typed; the engine parses it (iris_core::grammar).
+ */
+text: string | null, images: Array<string>, 
 /**
  * Base64 of pasted image bytes.
  */
