@@ -6,7 +6,7 @@
 //
 //   node tests/desktop/e2e.mjs APP_BINARY IRIS_CLI_BINARY
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as d from "./driver.mjs";
@@ -174,6 +174,18 @@ async function main() {
     return st.photos === 348 && !st.indexing ? st : null;
   }, 180000);
   check("a rescan after Cancel completes the folder", all.photos === 348, `${all.photos} photos`);
+
+  // A phone photo Iris cannot decode yet is a problem with its reason, never skipped silently.
+  writeFileSync(join(photos, "IMG_0001.HEIC"), Buffer.concat([Buffer.from([0, 0, 0, 24]), Buffer.from("ftypheic\0\0\0\0mif1heic")]));
+  await d.click(await d.find('[data-testid="rescan"]'));
+  await d.until("the HEIC is a failure", async () => {
+    const st = await d.invoke("app_state");
+    return st.failed === 1 && !st.indexing ? st : null;
+  }, 60000);
+  await d.click(await d.until("problems link", () => d.find('[data-testid="show-problems"]:not([disabled])')));
+  const problems = await d.text(await d.until("problems view", () => d.find('[data-testid="problems"] li')));
+  await shot("7-problems");
+  check("an undecodable HEIC shows in Problems with its reason", /IMG_0001\.HEIC/.test(problems) && /unsupported format: HEIC/.test(problems), problems.replace(/\s+/g, " "));
 }
 
 let failed = false;

@@ -14,6 +14,7 @@ pub mod assets;
 mod catalog;
 mod error;
 pub mod eval;
+mod formats;
 pub mod grammar;
 mod index;
 mod library;

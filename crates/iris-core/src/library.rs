@@ -7,6 +7,7 @@ use crate::error::{CoreError, Result};
 use crate::index::{self, IndexControl, IndexReport, Progress};
 use crate::models::{self, DownloadProgress, Model};
 use crate::row::Status;
+use crate::scan;
 use crate::search::{self, Hit, Query};
 use iris_clip::Clip;
 use serde::Serialize;
@@ -173,9 +174,12 @@ impl Library {
             let photos = self
                 .catalog
                 .count(&not_failed().and(Condition::Root(path.clone())))?;
+            // An empty folder is offline only when it should hold photos (an unmounted drive's
+            // mount point); a new empty root is simply empty.
+            let online = scan::is_present(&root) || (photos == 0 && root.is_dir());
             roots.push(RootStatus {
                 photos,
-                online: root.is_dir(),
+                online,
                 path,
             });
         }

@@ -167,6 +167,7 @@ fn decode_inner(
     thumbs: &Path,
     id: &str,
 ) -> Result<Decoded, String> {
+    refuse_undecoded(bytes, &entry.path)?;
     let exif = read_exif(bytes);
     let img = decode_reduced(bytes, &entry.path, pre)?;
     let (full_w, full_h) = full_size(bytes).unwrap_or(img.dimensions());
@@ -216,10 +217,21 @@ pub fn decode(
 /// gets the vector the library holds for it.
 pub fn decode_query(bytes: &[u8], path: &Path, pre: &Preprocessor) -> Result<Vec<f32>, String> {
     isolated(|| {
+        refuse_undecoded(bytes, path)?;
         let exif = read_exif(bytes);
         let img = orient(decode_reduced(bytes, path, pre)?, exif.orientation);
         Ok(pre.pixels(&img))
     })
+}
+
+/// A format Iris knows but cannot decode yet is a clear reason, not a decoder's guess.
+fn refuse_undecoded(bytes: &[u8], path: &Path) -> Result<(), String> {
+    match crate::formats::undecoded_format(path, bytes) {
+        Some(format) => Err(format!(
+            "unsupported format: {format} (Iris cannot decode it yet)"
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Runs a decode with its panics turned into a reason.

@@ -39,8 +39,19 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 fn is_candidate(path: &Path) -> bool {
     match path.extension().and_then(|e| e.to_str()) {
         None => true,
-        Some(ext) => IMAGE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()),
+        Some(ext) => {
+            IMAGE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str())
+                || crate::formats::is_undecoded_photo(path)
+        }
     }
+}
+
+/// Whether a root is there to be walked: a readable folder with at least one visible entry.
+/// An unmounted drive often leaves its mount point behind, empty; such a root is offline, not
+/// emptied, so nothing of it is removed until it is readable and holds something again.
+pub fn is_present(root: &Path) -> bool {
+    std::fs::read_dir(root)
+        .is_ok_and(|mut entries| entries.any(|e| e.is_ok_and(|e| !is_hidden(&e.file_name()))))
 }
 
 /// Modification time of a file in nanoseconds since the epoch (0 when unknown).
@@ -95,6 +106,21 @@ pub fn walk(root: &Path) -> Walk {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_root_is_present_when_readable_and_not_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("mnt");
+        assert!(!is_present(&root), "missing");
+        std::fs::create_dir(&root).unwrap();
+        assert!(!is_present(&root), "an empty mount point");
+        std::fs::write(root.join(".DS_Store"), b"x").unwrap();
+        assert!(!is_present(&root), "only hidden entries");
+        std::fs::create_dir(root.join("2024")).unwrap();
+        assert!(is_present(&root), "a folder in it");
+        std::fs::write(dir.path().join("file"), b"x").unwrap();
+        assert!(!is_present(&dir.path().join("file")), "a file is no root");
+    }
 
     #[test]
     fn skips_hidden_appledouble_and_non_images_and_survives_symlink_loops() {

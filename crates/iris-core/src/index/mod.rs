@@ -75,7 +75,7 @@ pub(crate) fn run(
         .iter()
         .map(|root| RootWalk {
             root: path_string(root),
-            files: root.is_dir().then(|| scan::walk(root).files),
+            files: scan::is_present(root).then(|| scan::walk(root).files),
         })
         .collect();
     let plan = plan::plan(catalog.all_rows()?, walks);

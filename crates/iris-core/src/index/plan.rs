@@ -8,7 +8,8 @@ use crate::scan::FileEntry;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-/// One registered root and what its walk found; `None` when the root is not there now.
+/// One registered root and what its walk found; `None` when the root is not there now
+/// (missing, unreadable, or an empty mount point: `scan::is_present`).
 pub(crate) struct RootWalk {
     pub root: String,
     pub files: Option<Vec<FileEntry>>,
