@@ -6,7 +6,7 @@ use crate::error::{CommandError, CommandResult, ErrorCode};
 use crate::state::{Desktop, ModelState};
 use base64::Engine;
 use iris_core::grammar::Term;
-use iris_core::{Hit, Library, Progress, Query, RootStatus};
+use iris_core::{Filter, Hit, Library, Progress, Query, RootStatus};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -190,22 +190,29 @@ pub fn parse_query(text: String) -> Vec<Term> {
 /// The most results one search returns.
 pub const MAX_RESULTS: usize = 10_000;
 
+/// Hits as the gallery shows them, each with its file name.
+fn ui_hits(hits: Vec<Hit>) -> Vec<UiHit> {
+    hits.into_iter()
+        .map(|hit| UiHit {
+            name: std::path::Path::new(&hit.path)
+                .file_name()
+                .map_or(String::new(), |n| n.to_string_lossy().into_owned()),
+            hit,
+        })
+        .collect()
+}
+
 #[tauri::command]
 pub async fn search(desktop: Shared<'_>, query: SearchQuery) -> CommandResult<Vec<UiHit>> {
     let desktop = desktop.inner().clone();
-    blocking(move || {
-        let hits = library(&desktop)?.search(&to_query(query)?)?;
-        Ok(hits
-            .into_iter()
-            .map(|hit| UiHit {
-                name: std::path::Path::new(&hit.path)
-                    .file_name()
-                    .map_or(String::new(), |n| n.to_string_lossy().into_owned()),
-                hit,
-            })
-            .collect())
-    })
-    .await
+    blocking(move || Ok(ui_hits(library(&desktop)?.search(&to_query(query)?)?))).await
+}
+
+/// The whole library newest first, for the empty search box.
+#[tauri::command]
+pub async fn browse(desktop: Shared<'_>) -> CommandResult<Vec<UiHit>> {
+    let desktop = desktop.inner().clone();
+    blocking(move || Ok(ui_hits(library(&desktop)?.browse(&Filter::default())?))).await
 }
 
 #[tauri::command]

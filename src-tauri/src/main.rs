@@ -68,6 +68,7 @@ fn main() {
             commands::use_demo_model,
             commands::parse_query,
             commands::search,
+            commands::browse,
             commands::failures,
             commands::reveal,
         ])

@@ -81,13 +81,23 @@ async function main() {
     return st.photos === 48 && !st.indexing ? st : null;
   }, 120000);
   check("indexing finishes with every photo", indexed.photos === 48, `${indexed.photos} photos, roots ${JSON.stringify(indexed.roots)}`);
+  // With an empty search box the window shows the library, newest first, without scores.
+  const browsed = await d.until("the library in the gallery", async () => {
+    const n = await d.exec("const g = document.querySelector('[data-testid=\"gallery\"]'); return g ? Number(g.dataset.count) : 0;");
+    return n === 48 ? n : null;
+  }, 30000);
+  const library = await d.invoke("browse");
+  const firstShown = await d.exec("return document.querySelector('[data-testid=\"tile\"]').dataset.id;");
+  const badges = (await d.findAll('[data-testid="score"]')).length;
+  const times = library.map((h) => h.taken ?? 0);
+  check("the empty search box shows the whole library newest first, no scores", browsed === 48 && library.length === 48 && firstShown === library[0].id && badges === 0 && /All 48 photos/.test(await d.text(await d.find('[data-testid="browse-count"]'))), `${browsed} tiles, first ${library[0].name}, ${badges} score badges, dated ${times.filter(Boolean).length}`);
   await shot("2-indexed");
 
   const input = await d.until("search box", () => d.find('[data-testid="search-input"]'));
   await d.type(input, query);
   const tiles = await d.until("text results", async () => {
     const t = await d.findAll('[data-testid="tile"]');
-    return t.length > 0 ? t : null;
+    return t.length > 0 && (await scoresShown()).length > 0 ? t : null;
   });
   const scores = await scoresShown();
   check("a typed query shows tiles with scores", scores.length > 0 && scores.every((x) => /\d\.\d\d/.test(x)), `${tiles.length} tiles, top score ${scores[0]}`);

@@ -42,6 +42,7 @@ export const api = {
   useDemoModel: () => call<AppState>('use_demo_model'),
   parseQuery: (text: string) => call<Term[]>('parse_query', { text }),
   search: (query: SearchQuery) => call<Hit[]>('search', { query }),
+  browse: () => call<Hit[]>('browse'),
   failures: () => call<Failure[]>('failures'),
   reveal: (id: string) => call<null>('reveal', { id }),
 };

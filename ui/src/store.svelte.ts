@@ -36,6 +36,8 @@ export class Store {
   searching = $state(false);
   /** The query that produced `hits` had something to search for. */
   searched = $state(false);
+  /** `hits` is the whole library, newest first (the search box is empty). */
+  browsing = $state(false);
   sort = $state<SortMode>('relevance');
   /** Minimum score shown; null shows everything. */
   cutoff = $state<number | null>(null);
@@ -73,13 +75,13 @@ export class Store {
         this.lastRun = d;
         void this.refresh();
         if (this.view === 'problems') void this.loadFailures();
-        if (hasPositive(this.query, this.terms)) void this.runSearch(true);
+        void this.runSearch(true);
       }),
       events.indexError((e) => this.report(e)),
       events.modelState((m) => {
         const wasReady = this.app?.model.state === 'ready';
         if (this.app) this.app.model = m;
-        if (!wasReady && m.state === 'ready' && hasPositive(this.query, this.terms)) void this.runSearch(true);
+        if (!wasReady && m.state === 'ready') void this.runSearch(true);
       }),
       onFileDrop((e) => {
         if (e.type === 'drop') {
@@ -96,6 +98,7 @@ export class Store {
     }
     if (backendAvailable()) await this.refresh();
     this.loaded = true;
+    if (this.app?.model.state === 'ready') void this.runSearch(true);
   }
 
   destroy(): void {
@@ -285,11 +288,7 @@ export class Store {
     if (seq !== this.#seq) return; // a newer search has started
     const q = this.query;
     if (!hasPositive(q, terms)) {
-      this.hits = [];
-      this.searched = false;
-      this.searching = false;
-      this.cutoff = null;
-      this.resultsVersion++;
+      await this.#browse(seq, keepSelection);
       return;
     }
     this.searching = true;
@@ -298,6 +297,7 @@ export class Store {
       if (seq !== this.#seq) return; // a newer search has started
       this.hits = hits;
       this.searched = true;
+      this.browsing = false;
       this.cutoff = null;
       if (!keepSelection) {
         this.selectedId = null;
@@ -307,6 +307,22 @@ export class Store {
       if (seq === this.#seq) this.report(e);
     } finally {
       if (seq === this.#seq) this.searching = false;
+    }
+  }
+
+  /** Nothing to search for: the gallery shows the library, newest first (once the model is ready). */
+  async #browse(seq: number, keepSelection: boolean): Promise<void> {
+    this.searched = false;
+    this.searching = false;
+    this.cutoff = null;
+    const ready = backendAvailable() && this.app?.model.state === 'ready';
+    const all = ready ? await this.#try(() => api.browse()) : [];
+    if (seq !== this.#seq) return;
+    this.hits = all ?? [];
+    this.browsing = this.hits.length > 0;
+    if (!keepSelection) {
+      this.selectedId = null;
+      this.resultsVersion++;
     }
   }
 

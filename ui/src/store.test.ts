@@ -1,6 +1,6 @@
 // Tests for the app store's actions against a mocked backend (drops, search sequencing, cut-off).
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Hit, SearchQuery, Term } from './lib/types';
+import type { AppState, Hit, SearchQuery, Term } from './lib/types';
 
 const search = vi.fn<(q: SearchQuery) => Promise<Hit[]>>();
 /** The backend's parse_query, as a fixture: one word term, or one negative for a leading "-". */
@@ -9,9 +9,11 @@ function oneTerm(text: string): Term[] {
   return [{ kind: negative ? 'not' : 'word', text: negative ? text.slice(1) : text, start: 0, end: text.length }];
 }
 const parseQuery = vi.fn<(text: string) => Promise<Term[]>>();
+const browse = vi.fn<() => Promise<Hit[]>>();
+const available = vi.fn(() => false);
 vi.mock('./api', () => ({
-  api: { search: (q: SearchQuery) => search(q), parseQuery: (t: string) => parseQuery(t), appState: vi.fn(), reveal: vi.fn() },
-  backendAvailable: () => false,
+  api: { search: (q: SearchQuery) => search(q), parseQuery: (t: string) => parseQuery(t), browse: () => browse(), appState: vi.fn(), reveal: vi.fn() },
+  backendAvailable: () => available(),
   events: {},
   onFileDrop: vi.fn(),
   pickFolders: vi.fn(),
@@ -26,8 +28,30 @@ function hit(id: string, score: number, taken: number | null = null): Hit {
 describe('Store', () => {
   beforeEach(() => {
     search.mockReset();
+    browse.mockReset();
+    available.mockReturnValue(false);
     parseQuery.mockReset();
     parseQuery.mockImplementation(async (text) => oneTerm(text));
+  });
+
+  it('shows the library when there is nothing to search for, once the model is ready', async () => {
+    available.mockReturnValue(true);
+    browse.mockResolvedValue([hit('newest', 0), hit('older', 0)]);
+    const s = new Store();
+    s.app = { model: { state: 'loading' } } as AppState;
+    await s.runSearch();
+    expect(browse).not.toHaveBeenCalled();
+    s.app = { model: { state: 'ready' } } as AppState;
+    await s.runSearch();
+    expect(browse).toHaveBeenCalledTimes(1);
+    expect(search).not.toHaveBeenCalled();
+    expect([s.browsing, s.searched]).toEqual([true, false]);
+    expect(s.visible.map((h) => h.id)).toEqual(['newest', 'older']);
+    search.mockResolvedValue([hit('cat', 0.3)]);
+    s.text = 'cat';
+    await s.runSearch();
+    expect([s.browsing, s.searched]).toEqual([false, true]);
+    expect(s.visible.map((h) => h.id)).toEqual(['cat']);
   });
 
   it('takes the chips from the engine and drops an answer for an older text', async () => {

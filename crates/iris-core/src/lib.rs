@@ -11,6 +11,7 @@
 
 mod arrow_rows;
 pub mod assets;
+mod browse;
 mod catalog;
 mod error;
 pub mod eval;

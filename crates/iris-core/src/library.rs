@@ -8,7 +8,7 @@ use crate::index::{self, IndexControl, IndexReport, Progress};
 use crate::models::{self, DownloadProgress, Model};
 use crate::row::Status;
 use crate::scan;
-use crate::search::{self, Hit, Query};
+use crate::search::{self, Filter, Hit, Query};
 use iris_clip::Clip;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -158,6 +158,12 @@ impl Library {
             control,
             progress,
         )
+    }
+
+    /// Every photo `filter` admits, newest first (date taken, else file time), identical
+    /// copies once: what the window shows with an empty search box.
+    pub fn browse(&self, filter: &Filter) -> Result<Vec<Hit>> {
+        crate::browse::browse(&self.catalog, filter)
     }
 
     /// Searches; see [`search::search`].

@@ -90,7 +90,7 @@ pub struct Filter {
 
 impl Filter {
     /// The catalog rows a search may return: indexed photos matching every restriction.
-    fn rows(&self) -> RowFilter {
+    pub(crate) fn rows(&self) -> RowFilter {
         let mut rows = RowFilter::only(Condition::NotStatus(Status::Failed));
         if let Some(folder) = &self.folder {
             rows = rows.and(Condition::InFolder(folder.clone()));
@@ -112,7 +112,7 @@ impl Filter {
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Hit {
     pub path: String,
-    /// Cosine similarity with the query vector.
+    /// Cosine similarity with the query vector (0 when browsing: there is no query).
     pub score: f32,
     pub id: String,
     pub size: u64,
@@ -204,7 +204,7 @@ pub fn search(catalog: &Catalog, clip: &Clip, q: &Query) -> Result<Vec<Hit>> {
         .collect())
 }
 
-fn hit(row: PhotoRow, score: f32) -> Hit {
+pub(crate) fn hit(row: PhotoRow, score: f32) -> Hit {
     Hit {
         online: row.status == Status::Ok,
         path: row.path,

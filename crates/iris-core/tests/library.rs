@@ -229,6 +229,50 @@ fn photos_in_formats_not_decoded_yet_are_failed_rows_with_a_reason_and_sidecars_
     assert_eq!((again.unchanged, again.failed, again.embedded), (5, 0, 0));
 }
 
+#[test]
+fn browsing_shows_every_photo_newest_first_copies_once_failures_never() {
+    let tmp = tempfile::tempdir().unwrap();
+    let photos = tmp.path().join("photos");
+    let paths = write_photos(&photos, 3, 70);
+    let year =
+        |y: u64| std::time::UNIX_EPOCH + std::time::Duration::from_secs((y - 1970) * 31_556_952);
+    for (path, y) in paths.iter().zip([2020, 2022, 2021]) {
+        let f = std::fs::File::options().write(true).open(path).unwrap();
+        f.set_modified(year(y)).unwrap();
+    }
+    std::fs::create_dir_all(photos.join("copies")).unwrap();
+    std::fs::copy(&paths[1], photos.join("copies/again.jpg")).unwrap();
+    std::fs::write(photos.join("broken.jpg"), b"not a jpeg").unwrap();
+    let library = open_library(&tmp.path().join("lib"));
+    library.add_roots(&[photos.clone()]).unwrap();
+    assert_eq!(index(&library).failed, 1);
+
+    let all = library.browse(&iris_core::Filter::default()).unwrap();
+    let names: Vec<&str> = all
+        .iter()
+        .map(|h| h.path.rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(
+        names.len(),
+        3,
+        "the copy is one photo, the broken file none: {names:?}"
+    );
+    assert_eq!(names[1..], ["photo_072.jpg", "photo_070.jpg"]);
+    assert!(
+        ["photo_071.jpg", "again.jpg"].contains(&names[0]),
+        "{names:?}"
+    );
+    assert!(all.iter().all(|h| h.online && h.score == 0.0));
+
+    let folder = iris_core::Filter {
+        folder: Some(photos.join("copies").to_string_lossy().into_owned()),
+        ..Default::default()
+    };
+    let in_copies = library.browse(&folder).unwrap();
+    assert_eq!(in_copies.len(), 1);
+    assert!(in_copies[0].path.ends_with("copies/again.jpg"));
+}
+
 /// A PNG whose header claims 100000 x 100000 pixels, with a token IDAT and IEND so that
 /// decoders get past the header to their size checks.
 fn png_bomb() -> Vec<u8> {
