@@ -244,7 +244,7 @@ fn browsing_shows_every_photo_newest_first_copies_once_failures_never() {
     std::fs::copy(&paths[1], photos.join("copies/again.jpg")).unwrap();
     std::fs::write(photos.join("broken.jpg"), b"not a jpeg").unwrap();
     let library = open_library(&tmp.path().join("lib"));
-    library.add_roots(&[photos.clone()]).unwrap();
+    library.add_roots(std::slice::from_ref(&photos)).unwrap();
     assert_eq!(index(&library).failed, 1);
 
     let all = library.browse(&iris_core::Filter::default()).unwrap();

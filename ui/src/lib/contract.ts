@@ -67,7 +67,7 @@ image_data: Array<string>, like: Array<string>, text_weight: number | null, imag
  */
 export type Hit = { path: string, 
 /**
- * Cosine similarity with the query vector.
+ * Cosine similarity with the query vector (0 when browsing: there is no query).
  */
 score: number, id: string, size: number, taken: number | null, width: number | null, height: number | null, format: string | null, camera: string | null, 
 /**
@@ -80,7 +80,7 @@ online: boolean, };
  */
 export type UiHit = { name: string, path: string, 
 /**
- * Cosine similarity with the query vector.
+ * Cosine similarity with the query vector (0 when browsing: there is no query).
  */
 score: number, id: string, size: number, taken: number | null, width: number | null, height: number | null, format: string | null, camera: string | null, 
 /**
