@@ -1,0 +1,144 @@
+//! Real photo libraries on a real LanceDB catalog with the tiny test model: photos in formats
+//! not decoded yet are failed rows that say so, an emptied mount point is an offline root, and
+//! an empty search box browses the library newest first.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn an_emptied_mount_point_is_offline_and_loses_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mount = tmp.path().join("mnt/photos-drive");
+    write_photos(&mount.join("2024"), 3, 40);
+    write_photos(&mount, 2, 50);
+    let empty_root = tmp.path().join("new-empty");
+    std::fs::create_dir_all(&empty_root).unwrap();
+    let library = open_library(&tmp.path().join("lib"));
+    library.add_roots(&[mount.clone(), empty_root]).unwrap();
+    assert_eq!(index(&library).embedded, 5);
+
+    // Unmounted: the drive's files go, its mount point stays behind, empty.
+    let away = tmp.path().join("drive-contents");
+    std::fs::rename(&mount, &away).unwrap();
+    std::fs::create_dir_all(&mount).unwrap();
+    let report = index(&library);
+    assert_eq!((report.offline, report.removed), (5, 0));
+    let status = library.status().unwrap();
+    assert_eq!((status.photos, status.offline), (5, 5));
+    let online = |s: &iris_core::LibraryStatus, name: &str| {
+        s.roots
+            .iter()
+            .find(|r| r.path.ends_with(name))
+            .unwrap()
+            .online
+    };
+    assert!(
+        !online(&status, "photos-drive"),
+        "the empty mount point is offline"
+    );
+    assert!(
+        online(&status, "new-empty"),
+        "a new empty root is just empty"
+    );
+
+    // Mounted again: everything back, nothing encoded again.
+    std::fs::remove_dir(&mount).unwrap();
+    std::fs::rename(&away, &mount).unwrap();
+    let back = index(&library);
+    assert_eq!(
+        (back.offline, back.embedded, back.removed, back.unchanged),
+        (0, 0, 0, 5)
+    );
+    assert_eq!(library.status().unwrap().offline, 0);
+}
+
+#[test]
+fn photos_in_formats_not_decoded_yet_are_failed_rows_with_a_reason_and_sidecars_are_ignored() {
+    let tmp = tempfile::tempdir().unwrap();
+    let photos = tmp.path().join("phone");
+    write_photos(&photos, 2, 60);
+    let mut heic = vec![0, 0, 0, 24];
+    heic.extend_from_slice(b"ftypheic\0\0\0\0mif1heic");
+    std::fs::write(photos.join("IMG_0001.HEIC"), &heic).unwrap();
+    std::fs::write(photos.join("IMG_0002.jpg"), &heic).unwrap(); // a HEIC renamed .jpg
+    std::fs::write(photos.join("DSC_0003.NEF"), b"MM\0\x2a\0\0\0\x08").unwrap();
+    for sidecar in ["IMG_0001.xmp", "IMG_0001.AAE", "IMG_0001.HEIC.json"] {
+        std::fs::write(photos.join(sidecar), b"{}").unwrap();
+    }
+    let library = open_library(&tmp.path().join("lib"));
+    library.add_roots(&[photos]).unwrap();
+    let report = index(&library);
+    assert_eq!(
+        (report.scanned, report.embedded, report.failed),
+        (5, 2, 3),
+        "sidecars are not counted"
+    );
+    let reasons: Vec<(String, String)> = library
+        .failures()
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.path.rsplit('/').next().unwrap().to_string(), f.reason))
+        .collect();
+    let reason_of = |name: &str| &reasons.iter().find(|(n, _)| n == name).unwrap().1;
+    assert!(
+        reason_of("IMG_0001.HEIC").starts_with("unsupported format: HEIC"),
+        "{reasons:?}"
+    );
+    assert!(
+        reason_of("IMG_0002.jpg").starts_with("unsupported format: HEIC"),
+        "{reasons:?}"
+    );
+    assert!(
+        reason_of("DSC_0003.NEF").starts_with("unsupported format: RAW (NEF)"),
+        "{reasons:?}"
+    );
+    assert_eq!(library.status().unwrap().failed, 3);
+    // A second run reads none of them again.
+    let again = index(&library);
+    assert_eq!((again.unchanged, again.failed, again.embedded), (5, 0, 0));
+}
+
+#[test]
+fn browsing_shows_every_photo_newest_first_copies_once_failures_never() {
+    let tmp = tempfile::tempdir().unwrap();
+    let photos = tmp.path().join("photos");
+    let paths = write_photos(&photos, 3, 70);
+    let year =
+        |y: u64| std::time::UNIX_EPOCH + std::time::Duration::from_secs((y - 1970) * 31_556_952);
+    for (path, y) in paths.iter().zip([2020, 2022, 2021]) {
+        let f = std::fs::File::options().write(true).open(path).unwrap();
+        f.set_modified(year(y)).unwrap();
+    }
+    std::fs::create_dir_all(photos.join("copies")).unwrap();
+    std::fs::copy(&paths[1], photos.join("copies/again.jpg")).unwrap();
+    std::fs::write(photos.join("broken.jpg"), b"not a jpeg").unwrap();
+    let library = open_library(&tmp.path().join("lib"));
+    library.add_roots(std::slice::from_ref(&photos)).unwrap();
+    assert_eq!(index(&library).failed, 1);
+
+    let all = library.browse(&iris_core::Filter::default()).unwrap();
+    let names: Vec<&str> = all
+        .iter()
+        .map(|h| h.path.rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(
+        names.len(),
+        3,
+        "the copy is one photo, the broken file none: {names:?}"
+    );
+    assert_eq!(names[1..], ["photo_072.jpg", "photo_070.jpg"]);
+    assert!(
+        ["photo_071.jpg", "again.jpg"].contains(&names[0]),
+        "{names:?}"
+    );
+    assert!(all.iter().all(|h| h.online && h.score == 0.0));
+
+    let folder = iris_core::Filter {
+        folder: Some(photos.join("copies").to_string_lossy().into_owned()),
+        ..Default::default()
+    };
+    let in_copies = library.browse(&folder).unwrap();
+    assert_eq!(in_copies.len(), 1);
+    assert!(in_copies[0].path.ends_with("copies/again.jpg"));
+}
