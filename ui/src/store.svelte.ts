@@ -57,6 +57,8 @@ export class Store {
   #seq = 0;
   /** The text `terms` belong to. */
   #termsOf = '';
+  /** The parse asked for and not answered yet, so that a search waits for it, not for a second. */
+  #parsing: { text: string; terms: Promise<Term[]> } | null = null;
   #nextBannerId = 1;
   #lastRefresh = 0;
   #unlisten: UnlistenFn[] = [];
@@ -200,7 +202,11 @@ export class Store {
   async #parse(): Promise<Term[]> {
     const text = this.text;
     if (text === this.#termsOf) return this.terms;
-    const terms = text.trim() ? ((await this.#try(() => api.parseQuery(text))) ?? []) : [];
+    if (this.#parsing?.text !== text) {
+      const ask = async () => (text.trim() ? ((await this.#try(() => api.parseQuery(text))) ?? []) : []);
+      this.#parsing = { text, terms: ask() };
+    }
+    const terms = await this.#parsing.terms;
     if (this.text === text) {
       this.terms = terms;
       this.#termsOf = text;

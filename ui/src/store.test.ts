@@ -71,6 +71,15 @@ describe('Store', () => {
     expect(search.mock.calls[0][0].text).toBe('dog');
   });
 
+  it('a search started while the text is being parsed waits for that parse, not a second one', async () => {
+    search.mockResolvedValue([]);
+    const s = new Store();
+    s.setText('cat');
+    s.searchNow();
+    await vi.waitFor(() => expect(search).toHaveBeenCalledTimes(1));
+    expect(parseQuery.mock.calls.map((c) => c[0])).toEqual(['cat']);
+  });
+
   it('asks the engine to parse before a search it starts at once', async () => {
     search.mockResolvedValue([hit('a', 0.3)]);
     const s = new Store();

@@ -19,10 +19,11 @@ pub(crate) fn browse(catalog: &Catalog, filter: &Filter) -> Result<Vec<Hit>> {
     let n = catalog.count(&rows)?;
     let mut by_id: HashMap<String, PhotoRow> = HashMap::with_capacity(n);
     for row in catalog.rows(&rows, false, n)? {
-        let keep_old = by_id
+        // The first copy found stays, unless a later one is online and it is not.
+        let replace = by_id
             .get(&row.id)
-            .is_some_and(|old| old.status == Status::Ok || row.status != Status::Ok);
-        if !keep_old {
+            .is_none_or(|old| old.status != Status::Ok && row.status == Status::Ok);
+        if replace {
             by_id.insert(row.id.clone(), row);
         }
     }

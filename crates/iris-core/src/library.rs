@@ -229,10 +229,7 @@ impl Library {
 
     /// The stored embedding of an indexed photo, by content id: the vector searches score.
     pub fn embedding(&self, id: &str) -> Result<Option<Vec<f32>>> {
-        let filter = RowFilter::only(Condition::Ids(vec![id.to_string()]))
-            .and(Condition::NotStatus(Status::Failed));
-        let rows = self.catalog.rows(&filter, true, 1)?;
-        Ok(rows.into_iter().next().and_then(|r| r.vector))
+        search::stored_vector(&self.catalog, id)
     }
 
     /// Number of rows (all states), for tests and diagnostics.

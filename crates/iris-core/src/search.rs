@@ -151,6 +151,13 @@ fn query_pixels(clip: &Clip, bytes: &[u8], path: &Path) -> Result<Vec<f32>> {
     })
 }
 
+/// The vector the catalog holds for a photo's content id under this model, if any.
+pub(crate) fn stored_vector(catalog: &Catalog, id: &str) -> Result<Option<Vec<f32>>> {
+    let filter = RowFilter::only(Condition::Ids(vec![id.to_string()])).and(Condition::Embedded);
+    let row = catalog.rows(&filter, true, 1)?.into_iter().next();
+    Ok(row.and_then(|r| r.vector))
+}
+
 /// The query vector.
 pub fn query_vector(catalog: &Catalog, clip: &Clip, q: &Query) -> Result<Vec<f32>> {
     let mut acc = vec![0f32; clip.dim()];
@@ -169,10 +176,7 @@ pub fn query_vector(catalog: &Catalog, clip: &Clip, q: &Query) -> Result<Vec<f32
         add_scaled(&mut acc, &v, q.image_weight);
     }
     for id in &q.like {
-        let filter = RowFilter::only(Condition::Ids(vec![id.clone()])).and(Condition::Embedded);
-        let row = catalog.rows(&filter, true, 1)?.into_iter().next();
-        let v = row
-            .and_then(|r| r.vector)
+        let v = stored_vector(catalog, id)?
             .ok_or_else(|| CoreError::Invalid(format!("no indexed photo has id \"{id}\"")))?;
         add_scaled(&mut acc, &v, q.image_weight);
     }
