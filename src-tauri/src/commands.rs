@@ -141,6 +141,8 @@ pub struct SearchQuery {
     text_weight: Option<f32>,
     image_weight: Option<f32>,
     k: Option<usize>,
+    /// Only photos in this folder or below it (the folder chosen in the sidebar).
+    folder: Option<String>,
 }
 
 /// A result as the UI shows it: a hit plus its file name.
@@ -176,7 +178,10 @@ fn to_query(query: SearchQuery) -> CommandResult<Query> {
         text_weight: query.text_weight.unwrap_or(1.0),
         image_weight: query.image_weight.unwrap_or(1.0),
         k: query.k.unwrap_or(200).min(MAX_RESULTS),
-        ..Query::default()
+        filter: Filter {
+            folder: query.folder,
+            ..Filter::default()
+        },
     })
 }
 
@@ -208,11 +213,22 @@ pub async fn search(desktop: Shared<'_>, query: SearchQuery) -> CommandResult<Ve
     blocking(move || Ok(ui_hits(library(&desktop)?.search(&to_query(query)?)?))).await
 }
 
-/// The whole library newest first, for the empty search box.
+/// The whole library (or one folder of it) newest first, for the empty search box.
 #[tauri::command]
-pub async fn browse(desktop: Shared<'_>) -> CommandResult<Vec<UiHit>> {
+pub async fn browse(desktop: Shared<'_>, folder: Option<String>) -> CommandResult<Vec<UiHit>> {
     let desktop = desktop.inner().clone();
-    blocking(move || Ok(ui_hits(library(&desktop)?.browse(&Filter::default())?))).await
+    let filter = Filter {
+        folder,
+        ..Filter::default()
+    };
+    blocking(move || Ok(ui_hits(library(&desktop)?.browse(&filter)?))).await
+}
+
+/// The folder tree of the roots with photo counts, for the sidebar.
+#[tauri::command]
+pub async fn folders(desktop: Shared<'_>) -> CommandResult<Vec<iris_core::Folder>> {
+    let desktop = desktop.inner().clone();
+    blocking(move || Ok(library(&desktop)?.folders()?)).await
 }
 
 #[tauri::command]

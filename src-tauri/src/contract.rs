@@ -8,7 +8,7 @@ use crate::commands::{AppState, SearchQuery, UiHit, MAX_RESULTS};
 use crate::error::{CommandError, ErrorCode};
 use crate::state::{ModelState, ModelStateName};
 use iris_core::grammar::{Term, TermKind};
-use iris_core::{Failure, Hit, IndexReport, Progress, RootStatus};
+use iris_core::{Failure, Folder, Hit, IndexReport, Progress, RootStatus};
 use ts_rs::{Config, TS};
 
 /// One exported declaration with its doc comment.
@@ -39,6 +39,7 @@ pub fn render() -> String {
         declaration::<Hit>(&cfg),
         declaration::<UiHit>(&cfg),
         declaration::<Failure>(&cfg),
+        declaration::<Folder>(&cfg),
         declaration::<IndexReport>(&cfg),
         declaration::<ErrorCode>(&cfg),
         declaration::<CommandError>(&cfg),

@@ -1,5 +1,5 @@
 //! Iris desktop: a Tauri window over iris-core. Commands live in [`commands`], background work
-//! (model loading, indexing) in [`background`]; photos and thumbnails reach the webview only
+//! (model loading, indexing) in [`background`], live folders in [`watching`]; photos and thumbnails reach the webview only
 //! through the `iris://` protocol, by catalog id ([`protocol`]).
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
@@ -11,6 +11,7 @@ mod contract;
 mod error;
 mod protocol;
 mod state;
+mod watching;
 
 use clap::Parser;
 use state::Desktop;
@@ -54,7 +55,8 @@ fn main() {
             if let Ok(mut pending) = desktop.pending_roots.lock() {
                 pending.extend(folders);
             }
-            background::load_model(app.handle().clone(), desktop, model);
+            background::load_model(app.handle().clone(), desktop.clone(), model);
+            watching::start(app.handle().clone(), desktop);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -69,6 +71,7 @@ fn main() {
             commands::parse_query,
             commands::search,
             commands::browse,
+            commands::folders,
             commands::failures,
             commands::reveal,
         ])

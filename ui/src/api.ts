@@ -6,7 +6,7 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { open } from '@tauri-apps/plugin-dialog';
 import { toAppError } from './lib/errors';
-import type { AppError, AppState, Failure, Hit, IndexDone, ModelState, Progress, SearchQuery, Term } from './lib/types';
+import type { AppError, AppState, Failure, Folder, Hit, IndexDone, ModelState, Progress, SearchQuery, Term } from './lib/types';
 
 export type * from './lib/types';
 export type { UnlistenFn };
@@ -42,7 +42,8 @@ export const api = {
   useDemoModel: () => call<AppState>('use_demo_model'),
   parseQuery: (text: string) => call<Term[]>('parse_query', { text }),
   search: (query: SearchQuery) => call<Hit[]>('search', { query }),
-  browse: () => call<Hit[]>('browse'),
+  browse: (folder: string | null) => call<Hit[]>('browse', { folder }),
+  folders: () => call<Folder[]>('folders'),
   failures: () => call<Failure[]>('failures'),
   reveal: (id: string) => call<null>('reveal', { id }),
 };

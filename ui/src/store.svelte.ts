@@ -6,7 +6,7 @@ import { applyCutoff, histogram } from './lib/histogram';
 import { bytesToBase64, baseName, isAcceptedPasteType, partitionDrop } from './lib/media';
 import { addExtra, buildQuery, DEFAULT_K, extraKey, hasPositive, type ExtraChip } from './lib/query';
 import { sortHits, type SortMode } from './lib/sort';
-import type { AppError, AppState, Failure, Hit, IndexDone, Term } from './lib/types';
+import type { AppError, AppState, Failure, Folder, Hit, IndexDone, Term } from './lib/types';
 
 export interface Banner extends AppError {
   id: number;
@@ -27,7 +27,11 @@ export class Store {
   extras = $state<ExtraChip[]>([]);
   imageWeight = $state(1);
   k = $state(DEFAULT_K);
-  query = $derived(buildQuery(this.text, this.extras, { imageWeight: this.imageWeight, k: this.k }));
+  /** The folder chosen in the sidebar: browsing and searching stay within it. */
+  folder = $state<string | null>(null);
+  /** The roots' folder tree with counts, for the sidebar. */
+  folders = $state.raw<Folder[]>([]);
+  query = $derived(buildQuery(this.text, this.extras, { imageWeight: this.imageWeight, k: this.k, folder: this.folder }));
 
   /** Results of the last completed search, in backend order. */
   hits = $state.raw<Hit[]>([]);
@@ -76,6 +80,7 @@ export class Store {
       events.indexDone((d) => {
         this.lastRun = d;
         void this.refresh();
+        void this.loadFolders();
         if (this.view === 'problems') void this.loadFailures();
         void this.runSearch(true);
       }),
@@ -99,6 +104,7 @@ export class Store {
       else this.report(s.reason);
     }
     if (backendAvailable()) await this.refresh();
+    if (backendAvailable() && this.app?.model.state === 'ready') void this.loadFolders();
     this.loaded = true;
     if (this.app?.model.state === 'ready') void this.runSearch(true);
   }
@@ -138,6 +144,18 @@ export class Store {
     this.#lastRefresh = Date.now();
     const s = quiet ? await api.appState().catch(() => undefined) : await this.#try(() => api.appState());
     if (s) this.app = s;
+  }
+
+  async loadFolders(): Promise<void> {
+    const folders = await this.#try(() => api.folders());
+    if (folders) this.folders = folders;
+  }
+
+  /** Shows one folder (and its subfolders); choosing the chosen one again, or null, shows all. */
+  chooseFolder(path: string | null): void {
+    this.folder = path === this.folder ? null : path;
+    this.view = 'results';
+    void this.runSearch();
   }
 
   async addFolders(): Promise<void> {
@@ -322,7 +340,7 @@ export class Store {
     this.searching = false;
     this.cutoff = null;
     const ready = backendAvailable() && this.app?.model.state === 'ready';
-    const all = ready ? await this.#try(() => api.browse()) : [];
+    const all = ready ? await this.#try(() => api.browse(this.folder)) : [];
     if (seq !== this.#seq) return;
     this.hits = all ?? [];
     this.browsing = this.hits.length > 0;

@@ -5,7 +5,7 @@ use crate::embed::download_progress;
 use crate::{Cli, UsageError};
 use anyhow::{Context, Result};
 use clap::Args;
-use iris_core::{IndexControl, Library, Query};
+use iris_core::{IndexControl, IndexReport, Library, Query};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -45,7 +45,7 @@ pub struct SearchArgs {
     format: Vec<String>,
 }
 
-fn open(cli: &Cli) -> Result<Library> {
+pub fn open(cli: &Cli) -> Result<Library> {
     let dir = cli
         .library
         .clone()
@@ -77,9 +77,8 @@ pub fn index(cli: &Cli, args: &IndexArgs) -> Result<()> {
         );
         bar
     });
-    let workers = args
-        .workers
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+    let workers = workers(args.workers);
+    say_if_waiting(&library);
     let report = library.index(workers, &IndexControl::new(), &mut |p| {
         if let Some(bar) = &bar {
             bar.set_length(p.total as u64);
@@ -93,8 +92,30 @@ pub fn index(cli: &Cli, args: &IndexArgs) -> Result<()> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    print_report(cli, &report)
+}
+
+/// Decoding threads: as asked, else all cores.
+pub fn workers(asked: Option<usize>) -> usize {
+    asked.unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+}
+
+/// Tells the user when another Iris process is writing the library, before waiting for it.
+pub fn say_if_waiting(library: &Library) {
+    if let Some(pid) = library.writer() {
+        let who = if pid == 0 {
+            String::new()
+        } else {
+            format!(" (pid {pid})")
+        };
+        eprintln!("waiting for another Iris process{who} to finish writing this library");
+    }
+}
+
+/// One index report, as a line of text or JSON.
+pub fn print_report(cli: &Cli, report: &IndexReport) -> Result<()> {
     if cli.json {
-        return print_json(&report);
+        return print_json(report);
     }
     println!(
         "{} files: {} embedded, {} unchanged, {} moved, {} removed, {} failed, {} offline in {:.1} s",

@@ -6,6 +6,7 @@
 mod demo_cmds;
 mod embed;
 mod library_cmds;
+mod watch_cmd;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -36,6 +37,9 @@ enum Command {
     Embed(embed::EmbedArgs),
     /// Add folders as roots and index them; with no folder, re-scan all roots.
     Index(library_cmds::IndexArgs),
+    /// Keep the library in step with its roots: index, then reconcile every change until
+    /// stopped (Ctrl-C).
+    Watch(watch_cmd::WatchArgs),
     /// Search the library by text, image, photo id or a mix.
     Search(library_cmds::SearchArgs),
     /// Counts of photos, failures, offline photos and roots.
@@ -68,6 +72,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Embed(args) => embed::run(&cli.model, args),
         Command::Index(args) => library_cmds::index(&cli, args),
+        Command::Watch(args) => watch_cmd::watch(&cli, args),
         Command::Search(args) => library_cmds::search(&cli, args),
         Command::Status => library_cmds::status(&cli),
         Command::Failures => library_cmds::failures(&cli),

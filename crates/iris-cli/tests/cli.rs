@@ -254,3 +254,68 @@ fn an_index_killed_mid_way_resumes_without_duplicates() {
 fn manifest_dir() -> std::path::PathBuf {
     std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("tests run under cargo"))
 }
+
+#[test]
+fn two_writers_on_one_library_take_turns_and_duplicate_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let photos = tmp.path().join("photos");
+    write_photos(&photos, 40);
+    let lib = tmp.path().join("lib");
+    let spawn = || {
+        iris(&lib)
+            .args(["--json", "index", "--workers", "1"])
+            .arg(&photos)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let reports: Vec<Value> = [a, b]
+        .into_iter()
+        .map(|c| json(&c.wait_with_output().unwrap()))
+        .collect();
+    let embedded: u64 = reports
+        .iter()
+        .map(|r| r["embedded"].as_u64().unwrap())
+        .sum();
+    assert_eq!(embedded, 40, "each photo embedded once: {reports:?}");
+    let status = json(&iris(&lib).args(["--json", "status"]).output().unwrap());
+    assert_eq!(status["photos"], 40);
+}
+
+#[test]
+fn watch_indexes_a_photo_copied_in_while_it_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let photos = tmp.path().join("photos");
+    write_photos(&photos, 2);
+    let lib = tmp.path().join("lib");
+    json(
+        &iris(&lib)
+            .args(["--json", "index"])
+            .arg(&photos)
+            .output()
+            .unwrap(),
+    );
+    let mut watch = iris(&lib)
+        .args(["--json", "watch", "--reconciles", "1"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The first line is the initial index; then a photo arrives.
+    let mut stdout = std::io::BufReader::new(watch.stdout.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
+    let first: Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(first["embedded"], 0, "{first}");
+    write_photos(&tmp.path().join("new"), 3);
+    std::fs::rename(tmp.path().join("new/p0002.jpg"), photos.join("arrived.jpg")).unwrap();
+    let mut second = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut second).unwrap();
+    let second: Value = serde_json::from_str(&second).unwrap();
+    assert!(watch.wait().unwrap().success());
+    assert_eq!(second["embedded"], 1, "{second}");
+    let status = json(&iris(&lib).args(["--json", "status"]).output().unwrap());
+    assert_eq!(status["photos"], 3);
+}

@@ -5,8 +5,8 @@ use crate::error::{CoreError, Result};
 use crate::row::{PhotoRow, Status};
 use arrow_array::types::Float32Type;
 use arrow_array::{
-    Array, ArrayRef, FixedSizeListArray, Float32Array, Int64Array, RecordBatch, StringArray,
-    UInt32Array, UInt64Array,
+    Array, ArrayRef, FixedSizeListArray, Float32Array, Float64Array, Int32Array, Int64Array,
+    RecordBatch, StringArray, UInt32Array, UInt64Array,
 };
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use std::sync::Arc;
@@ -23,7 +23,14 @@ pub(crate) fn schema(vector_column: &str, dim: usize) -> SchemaRef {
         Field::new("height", DataType::UInt32, true),
         Field::new("format", DataType::Utf8, true),
         Field::new("taken", DataType::Int64, true),
+        Field::new("taken_offset", DataType::Int32, true),
         Field::new("camera", DataType::Utf8, true),
+        Field::new("lens", DataType::Utf8, true),
+        Field::new("lat", DataType::Float64, true),
+        Field::new("lon", DataType::Float64, true),
+        Field::new("city", DataType::Utf8, true),
+        Field::new("region", DataType::Utf8, true),
+        Field::new("country", DataType::Utf8, true),
         Field::new("thumb", DataType::Utf8, true),
         Field::new("status", DataType::Utf8, false),
         Field::new("reason", DataType::Utf8, true),
@@ -32,7 +39,7 @@ pub(crate) fn schema(vector_column: &str, dim: usize) -> SchemaRef {
 }
 
 /// The nullable fixed-size vector column of one model.
-pub(crate) fn vector_field(name: &str, dim: usize) -> Field {
+fn vector_field(name: &str, dim: usize) -> Field {
     let item = Arc::new(Field::new("item", DataType::Float32, true));
     Field::new(name, DataType::FixedSizeList(item, dim as i32), true)
 }
@@ -64,7 +71,14 @@ pub(crate) fn to_batch(
             "height" => Arc::new(rows.iter().map(|r| r.height).collect::<UInt32Array>()),
             "format" => strings(&|r| r.format.as_deref()),
             "taken" => Arc::new(rows.iter().map(|r| r.taken).collect::<Int64Array>()),
+            "taken_offset" => Arc::new(rows.iter().map(|r| r.taken_offset).collect::<Int32Array>()),
             "camera" => strings(&|r| r.camera.as_deref()),
+            "lens" => strings(&|r| r.lens.as_deref()),
+            "lat" => Arc::new(rows.iter().map(|r| r.lat).collect::<Float64Array>()),
+            "lon" => Arc::new(rows.iter().map(|r| r.lon).collect::<Float64Array>()),
+            "city" => strings(&|r| r.city.as_deref()),
+            "region" => strings(&|r| r.region.as_deref()),
+            "country" => strings(&|r| r.country.as_deref()),
             "thumb" => strings(&|r| r.thumb.as_deref()),
             "status" => strings(&|r| Some(r.status.as_str())),
             "reason" => strings(&|r| r.reason.as_deref()),
@@ -102,6 +116,7 @@ pub(crate) fn from_batch(batch: &RecordBatch, vector_column: &str) -> Vec<PhotoR
     let u64s = column::<UInt64Array>(batch, "size");
     let i64s = |name| column::<Int64Array>(batch, name);
     let u32s = |name| column::<UInt32Array>(batch, name);
+    let f64s = |name| column::<Float64Array>(batch, name);
     let vectors = column::<FixedSizeListArray>(batch, vector_column);
     (0..batch.num_rows())
         .map(|i| PhotoRow {
@@ -114,7 +129,16 @@ pub(crate) fn from_batch(batch: &RecordBatch, vector_column: &str) -> Vec<PhotoR
             height: u32s("height").filter(|a| a.is_valid(i)).map(|a| a.value(i)),
             format: string_at(batch, "format", i),
             taken: i64s("taken").filter(|a| a.is_valid(i)).map(|a| a.value(i)),
+            taken_offset: column::<Int32Array>(batch, "taken_offset")
+                .filter(|a| a.is_valid(i))
+                .map(|a| a.value(i)),
             camera: string_at(batch, "camera", i),
+            lens: string_at(batch, "lens", i),
+            lat: f64s("lat").filter(|a| a.is_valid(i)).map(|a| a.value(i)),
+            lon: f64s("lon").filter(|a| a.is_valid(i)).map(|a| a.value(i)),
+            city: string_at(batch, "city", i),
+            region: string_at(batch, "region", i),
+            country: string_at(batch, "country", i),
             thumb: string_at(batch, "thumb", i),
             status: Status::parse(&string_at(batch, "status", i).unwrap_or_default()),
             reason: string_at(batch, "reason", i),

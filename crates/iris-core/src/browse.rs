@@ -1,6 +1,7 @@
 //! Browsing without a query: every photo of the library (or of a filter's part of it) newest
 //! first, by date taken, else by the file's modification time, so that photos without a date
-//! still sit where they were made. Identical copies are one photo, an online copy preferred.
+//! still sit where they were made. Identical copies are one photo, an online copy preferred,
+//! and a RAW+JPEG pair is one ([`crate::pairs`]).
 
 use crate::catalog::Catalog;
 use crate::error::Result;
@@ -29,7 +30,9 @@ pub(crate) fn browse(catalog: &Catalog, filter: &Filter) -> Result<Vec<Hit>> {
     }
     let mut photos: Vec<PhotoRow> = by_id.into_values().collect();
     photos.sort_by(|a, b| when(b).cmp(&when(a)).then_with(|| a.path.cmp(&b.path)));
-    Ok(photos.into_iter().map(|row| hit(row, 0.0)).collect())
+    Ok(crate::pairs::collapse(
+        photos.into_iter().map(|row| hit(row, 0.0)).collect(),
+    ))
 }
 
 #[cfg(test)]

@@ -1,16 +1,13 @@
-//! Photo formats Iris knows but cannot decode yet (HEIC/HEIF, AVIF, JPEG XL, camera RAW): the
-//! walk takes them, and indexing turns each into a failed row that says so, so that no photo
-//! of a library is skipped silently. Sidecars (.xmp, .aae, .json) are not photos and stay out.
+//! Which photo formats a file holds beyond what the image crate decodes: camera RAW (indexed
+//! through its embedded preview, [`crate::raw`]), HEIC/HEIF and AVIF (decoded by libheif,
+//! [`crate::heif`]), and JPEG XL, which Iris knows but cannot decode yet: the walk takes it
+//! and indexing makes it a failed row that says so, so that no photo of a library is skipped
+//! silently. Sidecars (.xmp, .aae, .json) are not photos and stay out.
 
 use std::path::Path;
 
-/// Extensions (lower case) of photo formats not decoded yet, with the name a reason gives.
-const UNDECODED: [(&str, &str); 17] = [
-    ("heic", "HEIC"),
-    ("heif", "HEIF"),
-    ("hif", "HEIF"),
-    ("avif", "AVIF"),
-    ("jxl", "JPEG XL"),
+/// RAW extensions (lower case) with the name a reason gives.
+const RAW: [(&str, &str); 12] = [
     ("dng", "RAW (DNG)"),
     ("cr2", "RAW (CR2)"),
     ("cr3", "RAW (CR3)"),
@@ -25,44 +22,58 @@ const UNDECODED: [(&str, &str); 17] = [
     ("x3f", "RAW (X3F)"),
 ];
 
+/// Whether a catalog format name (the lower-case extension a RAW is stored under) is a RAW.
+pub(crate) fn is_raw_format_name(format: &str) -> bool {
+    RAW.iter().any(|(ext, _)| *ext == format)
+}
+
+/// Extensions of formats not decoded yet, with the name a reason gives.
+const UNDECODED: [(&str, &str); 1] = [("jxl", "JPEG XL")];
+
 fn extension(path: &Path) -> Option<String> {
     path.extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
 }
 
-/// True for a file the walk should take although it cannot be decoded yet.
-pub(crate) fn is_undecoded_photo(path: &Path) -> bool {
-    extension(path).is_some_and(|e| UNDECODED.iter().any(|(x, _)| *x == e))
+fn named(table: &[(&str, &'static str)], path: &Path) -> Option<&'static str> {
+    let ext = extension(path)?;
+    table.iter().find(|(x, _)| *x == ext).map(|(_, name)| *name)
 }
 
-/// The format of a file Iris cannot decode yet, by its content first (a HEIC renamed .jpg is
-/// still a HEIC), then by its extension (RAW files are TIFF-like containers).
+/// True for a file the walk takes beyond the image extensions: RAWs and JPEG XL.
+pub(crate) fn is_extra_photo(path: &Path) -> bool {
+    named(&RAW, path)
+        .or_else(|| named(&UNDECODED, path))
+        .is_some()
+}
+
+/// Whether the content is one the image crate or libheif decodes as it is (TIFF aside: a RAW
+/// is a TIFF too). Content decides before the name: a JPEG named .NEF is a JPEG.
+fn plainly_decodable(bytes: &[u8]) -> bool {
+    crate::heif::is_heif(bytes)
+        || image::guess_format(bytes).is_ok_and(|f| f != image::ImageFormat::Tiff)
+}
+
+/// The RAW format of a file ("RAW (NEF)"), by its extension, unless its content is a plain
+/// image.
+pub(crate) fn raw_format(path: &Path, bytes: &[u8]) -> Option<&'static str> {
+    if plainly_decodable(bytes) {
+        return None;
+    }
+    named(&RAW, path)
+}
+
+/// The format of a file Iris cannot decode yet, by its content first (a JPEG XL renamed .jpg
+/// is still one), then by its extension.
 pub(crate) fn undecoded_format(path: &Path, bytes: &[u8]) -> Option<&'static str> {
-    if let Some(name) = iso_media_format(bytes) {
-        return Some(name);
+    if plainly_decodable(bytes) {
+        return None;
     }
     if bytes.starts_with(&[0xFF, 0x0A]) || bytes.starts_with(b"\0\0\0\x0CJXL \r\n\x87\n") {
         return Some("JPEG XL");
     }
-    let ext = extension(path)?;
-    UNDECODED
-        .iter()
-        .find(|(x, _)| *x == ext)
-        .map(|(_, name)| *name)
-}
-
-/// HEIF-family files are ISO media files: an `ftyp` box whose major brand names the kind.
-fn iso_media_format(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.len() < 12 || &bytes[4..8] != b"ftyp" {
-        return None;
-    }
-    match &bytes[8..12] {
-        b"heic" | b"heix" | b"heim" | b"heis" | b"hevc" | b"hevx" => Some("HEIC"),
-        b"mif1" | b"msf1" => Some("HEIF"),
-        b"avif" | b"avis" => Some("AVIF"),
-        _ => None,
-    }
+    named(&UNDECODED, path)
 }
 
 #[cfg(test)]
@@ -80,16 +91,25 @@ mod tests {
     #[test]
     fn content_names_the_format_before_the_extension() {
         let p = Path::new;
-        assert_eq!(undecoded_format(p("a.HEIC"), &ftyp(b"heic")), Some("HEIC"));
         assert_eq!(
-            undecoded_format(p("renamed.jpg"), &ftyp(b"heic")),
-            Some("HEIC")
+            undecoded_format(p("a.HEIC"), &ftyp(b"heic")),
+            None,
+            "decoded"
         );
-        assert_eq!(undecoded_format(p("a.avif"), &ftyp(b"avif")), Some("AVIF"));
-        assert_eq!(undecoded_format(p("a.NEF"), b"MM\0\x2a"), Some("RAW (NEF)"));
+        assert_eq!(
+            undecoded_format(p("a.jxl.jpg"), &[0xFF, 0x0A, 1]),
+            Some("JPEG XL")
+        );
+        assert_eq!(undecoded_format(p("a.jxl"), b"garbage"), Some("JPEG XL"));
         assert_eq!(undecoded_format(p("a.jpg"), &[0xFF, 0xD8, 0xFF]), None);
-        assert_eq!(undecoded_format(p("a.mp4"), &ftyp(b"isom")), None);
-        assert!(is_undecoded_photo(p("x/IMG_1.Cr3")));
-        assert!(!is_undecoded_photo(p("x/IMG_1.xmp")) && !is_undecoded_photo(p("x/IMG_1.AAE")));
+        assert_eq!(raw_format(p("a.NEF"), b"MM\0\x2a"), Some("RAW (NEF)"));
+        assert_eq!(
+            raw_format(p("a.NEF"), &[0xFF, 0xD8, 0xFF, 0xE0]),
+            None,
+            "a JPEG named .NEF"
+        );
+        assert_eq!(raw_format(p("a.tif"), b"MM\0\x2a"), None);
+        assert!(is_extra_photo(p("x/IMG_1.Cr3")) && is_extra_photo(p("x/a.JXL")));
+        assert!(!is_extra_photo(p("x/IMG_1.xmp")) && !is_extra_photo(p("x/IMG_1.AAE")));
     }
 }

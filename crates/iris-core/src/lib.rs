@@ -15,21 +15,32 @@ mod browse;
 mod catalog;
 mod error;
 pub mod eval;
+mod exif_meta;
+mod folders;
 mod formats;
 pub mod grammar;
+mod heif;
 mod index;
 mod library;
+mod lock;
 pub mod models;
+mod pairs;
 pub mod photo;
+pub mod places;
+mod raw;
 mod row;
 pub mod scan;
 mod search;
+pub mod watch;
 
 pub use error::{CoreError, Result};
+pub use folders::Folder;
 pub use index::{IndexControl, IndexReport, Progress};
 pub use library::{
     default_library_dir, vector_column_name, Failure, Library, LibraryStatus, RootStatus,
 };
+pub use lock::WriterLock;
 pub use models::model_name;
 pub use row::{PhotoRow, Status};
 pub use search::{Filter, Hit, Query};
+pub use watch::{Cause, Change, RootWatcher};

@@ -4,11 +4,14 @@
 
 use crate::catalog::{Catalog, Condition, RowFilter};
 use crate::error::{CoreError, Result};
+use crate::folders::Folder;
 use crate::index::{self, IndexControl, IndexReport, Progress};
+use crate::lock::WriterLock;
 use crate::models::{self, DownloadProgress, Model};
 use crate::row::Status;
 use crate::scan;
 use crate::search::{self, Filter, Hit, Query};
+use crate::watch::RootWatcher;
 use iris_clip::Clip;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -79,7 +82,16 @@ impl Library {
     /// Opens (creating if needed) the library in `dir` for a loaded model named `model_name`.
     pub fn open(dir: &Path, clip: Clip, model_name: &str) -> Result<Self> {
         let column = vector_column_name(model_name, clip.dim());
+        std::fs::create_dir_all(dir).map_err(|e| CoreError::io(dir, e))?;
+        // Creating the table or a model's column is a write: one process at a time. A reader
+        // opening while a writer works does not wait: that writer made the table already.
+        let writer = match WriterLock::try_acquire(dir)? {
+            None if Catalog::exists(dir) => None,
+            None => Some(WriterLock::acquire(dir, &mut |_| {})?),
+            held => held,
+        };
         let catalog = Catalog::open(dir, &column, clip.dim())?;
+        drop(writer);
         Ok(Self {
             dir: dir.to_path_buf(),
             catalog,
@@ -142,13 +154,31 @@ impl Library {
     /// Indexes every registered root with `workers` decoding threads; `control` cancels,
     /// pauses and resumes it from another thread. A cancelled run returns its report (with
     /// `cancelled` set), not an error.
+    /// Waits for another process writing the library (see [`WriterLock`]) first.
     pub fn index(
         &self,
         workers: usize,
         control: &IndexControl,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<IndexReport> {
-        let roots = self.roots()?;
+        self.index_roots(&self.roots()?, workers, control, progress)
+    }
+
+    /// Indexes the registered roots among `roots` (a reconcile after a [`crate::watch::Change`]); photos
+    /// moved in from another root keep their embedding.
+    pub fn index_roots(
+        &self,
+        roots: &[PathBuf],
+        workers: usize,
+        control: &IndexControl,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<IndexReport> {
+        let registered = self.roots()?;
+        let roots: Vec<PathBuf> = registered
+            .into_iter()
+            .filter(|r| roots.contains(r))
+            .collect();
+        let _writer = WriterLock::acquire(&self.dir, &mut |_| {})?;
         index::run(
             &self.catalog,
             &self.clip,
@@ -160,10 +190,27 @@ impl Library {
         )
     }
 
+    /// The pid of another process writing this library now (its index job holds the
+    /// writer lock), so a caller can say what it waits for before [`Library::index`] waits.
+    pub fn writer(&self) -> Option<u32> {
+        WriterLock::holder(&self.dir).filter(|pid| *pid != std::process::id())
+    }
+
+    /// Watches the registered roots; each [`crate::watch::Change`] it reports is reconciled by
+    /// [`Library::index_roots`].
+    pub fn watch(&self) -> Result<RootWatcher> {
+        RootWatcher::new(&self.roots()?)
+    }
+
     /// Every photo `filter` admits, newest first (date taken, else file time), identical
     /// copies once: what the window shows with an empty search box.
     pub fn browse(&self, filter: &Filter) -> Result<Vec<Hit>> {
         crate::browse::browse(&self.catalog, filter)
+    }
+
+    /// Each root's folders that hold photos, with counts, in tree order (the sidebar's tree).
+    pub fn folders(&self) -> Result<Vec<Folder>> {
+        crate::folders::folders(&self.catalog, &self.roots()?)
     }
 
     /// Searches; see [`search::search`].

@@ -1,5 +1,5 @@
 //! Turning one file into what the catalog needs: content hash, decoded pixels (JPEGs at a
-//! reduced DCT scale when large), EXIF orientation applied, date taken and camera, and a
+//! reduced DCT scale when large), EXIF orientation applied, its EXIF facts and place, and a
 //! cached thumbnail. A decoder panic is caught here and costs that file only.
 
 use crate::scan::FileEntry;
@@ -19,7 +19,14 @@ pub struct PhotoMeta {
     pub height: u32,
     pub format: String,
     pub taken: Option<i64>,
+    /// Minutes east of UTC of `taken`, where the camera wrote it.
+    pub taken_offset: Option<i32>,
     pub camera: Option<String>,
+    pub lens: Option<String>,
+    /// Latitude and longitude in degrees.
+    pub gps: Option<(f64, f64)>,
+    /// The place of `gps`, offline ([`crate::places`]).
+    pub place: Option<crate::places::Place>,
 }
 
 /// A file read and decoded, ready for the model.
@@ -50,69 +57,6 @@ fn format_name(bytes: &[u8]) -> String {
         .and_then(|f| f.extensions_str().first().copied())
         .unwrap_or("unknown")
         .to_string()
-}
-
-struct Exif {
-    orientation: u32,
-    taken: Option<i64>,
-    camera: Option<String>,
-}
-
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn read_exif(bytes: &[u8]) -> Exif {
-    let mut out = Exif {
-        orientation: 1,
-        taken: None,
-        camera: None,
-    };
-    let Ok(exif) = exif::Reader::new().read_from_container(&mut Cursor::new(bytes)) else {
-        return out;
-    };
-    let field = |tag| exif.get_field(tag, exif::In::PRIMARY);
-    if let Some(o) = field(exif::Tag::Orientation).and_then(|f| f.value.get_uint(0)) {
-        out.orientation = o;
-    }
-    let taken = field(exif::Tag::DateTimeOriginal).or_else(|| field(exif::Tag::DateTime));
-    if let Some(exif::Value::Ascii(parts)) = taken.map(|f| &f.value) {
-        if let Some(dt) = parts
-            .first()
-            .and_then(|a| exif::DateTime::from_ascii(a).ok())
-        {
-            let days = days_from_civil(dt.year as i64, dt.month as i64, dt.day as i64);
-            out.taken = Some(
-                days * 86_400 + dt.hour as i64 * 3600 + dt.minute as i64 * 60 + dt.second as i64,
-            );
-        }
-    }
-    let text = |tag| {
-        field(tag).and_then(|f| match &f.value {
-            exif::Value::Ascii(parts) => parts
-                .first()
-                .map(|p| {
-                    String::from_utf8_lossy(p)
-                        .trim_matches(char::from(0))
-                        .trim()
-                        .to_string()
-                })
-                .filter(|s| !s.is_empty()),
-            _ => None,
-        })
-    };
-    let (make, model) = (text(exif::Tag::Make), text(exif::Tag::Model));
-    out.camera = match (make, model) {
-        (Some(make), Some(model)) if model.starts_with(&make) => Some(model),
-        (Some(make), Some(model)) => Some(format!("{make} {model}")),
-        (make, model) => make.or(model),
-    };
-    out
 }
 
 /// Rotates and flips as EXIF orientation 1-8 says.
@@ -160,6 +104,65 @@ fn decode_reduced(bytes: &[u8], path: &Path, pre: &Preprocessor) -> Result<RgbIm
     iris_clip::decode_bytes(bytes, path, Some(target)).map_err(|e| e.to_string())
 }
 
+/// A photo decoded upright for the model and the thumbnail.
+struct Upright {
+    image: RgbImage,
+    /// Full size, upright.
+    size: (u32, u32),
+    exif: crate::exif_meta::Exif,
+    format: String,
+}
+
+/// Decodes a photo upright: EXIF orientation (or a HEIF container's own) applied; a RAW
+/// through its embedded preview, oriented by the RAW's EXIF.
+fn decode_upright(bytes: &[u8], path: &Path, pre: &Preprocessor) -> Result<Upright, String> {
+    refuse_undecoded(bytes, path)?;
+    let exif = crate::exif_meta::read(bytes);
+    let (image, size, orientation, format, exif) = if crate::heif::is_heif(bytes) {
+        let min_edge = pre.shortest_edge.unwrap_or(224) as u32;
+        let pic = crate::heif::decode(bytes, exif.orientation, min_edge, THUMBNAIL_EDGE)?;
+        let format = crate::heif::format_name(bytes)
+            .unwrap_or("heif")
+            .to_string();
+        (
+            pic.image,
+            (pic.width, pic.height),
+            pic.orientation,
+            format,
+            exif,
+        )
+    } else if let Some(raw) = crate::formats::raw_format(path, bytes) {
+        let jpeg = crate::raw::preview(bytes, raw)?;
+        // CR3 and RAF keep their EXIF where the reader does not look; the preview has a copy.
+        let exif = if exif == crate::exif_meta::Exif::default() {
+            crate::exif_meta::read(&jpeg)
+        } else {
+            exif
+        };
+        let image = decode_reduced(&jpeg, path, pre)?;
+        let size = full_size(&jpeg).unwrap_or(image.dimensions());
+        let format = path
+            .extension()
+            .map_or("raw".to_string(), |e| e.to_string_lossy().to_lowercase());
+        (image, size, exif.orientation, format, exif)
+    } else {
+        let image = decode_reduced(bytes, path, pre)?;
+        let size = full_size(bytes).unwrap_or(image.dimensions());
+        (image, size, exif.orientation, format_name(bytes), exif)
+    };
+    let size = if (5..=8).contains(&orientation) {
+        (size.1, size.0)
+    } else {
+        size
+    };
+    Ok(Upright {
+        image: orient(image, orientation),
+        size,
+        exif,
+        format,
+    })
+}
+
 fn decode_inner(
     bytes: &[u8],
     entry: &FileEntry,
@@ -167,25 +170,27 @@ fn decode_inner(
     thumbs: &Path,
     id: &str,
 ) -> Result<Decoded, String> {
-    refuse_undecoded(bytes, &entry.path)?;
-    let exif = read_exif(bytes);
-    let img = decode_reduced(bytes, &entry.path, pre)?;
-    let (full_w, full_h) = full_size(bytes).unwrap_or(img.dimensions());
-    let img = orient(img, exif.orientation);
-    let (width, height) = if (5..=8).contains(&exif.orientation) {
-        (full_h, full_w)
-    } else {
-        (full_w, full_h)
-    };
+    let Upright {
+        image: img,
+        size: (width, height),
+        exif,
+        format,
+    } = decode_upright(bytes, &entry.path, pre)?;
     let thumb_path = thumbnail_path(thumbs, id);
     let thumbnail = thumb_path.is_file() || write_thumbnail(&img, &thumb_path).is_ok();
     Ok(Decoded {
         meta: PhotoMeta {
             width,
             height,
-            format: format_name(bytes),
+            format,
             taken: exif.taken,
+            taken_offset: exif.offset_minutes,
+            place: exif
+                .gps
+                .and_then(|(lat, lon)| crate::places::place_of(lat, lon)),
+            gps: exif.gps,
             camera: exif.camera,
+            lens: exif.lens,
         },
         pixels: pre.pixels(&img),
         thumbnail,
@@ -216,12 +221,7 @@ pub fn decode(
 /// (reduced scale, EXIF orientation, panics caught), so a library photo dropped as a query
 /// gets the vector the library holds for it.
 pub fn decode_query(bytes: &[u8], path: &Path, pre: &Preprocessor) -> Result<Vec<f32>, String> {
-    isolated(|| {
-        refuse_undecoded(bytes, path)?;
-        let exif = read_exif(bytes);
-        let img = orient(decode_reduced(bytes, path, pre)?, exif.orientation);
-        Ok(pre.pixels(&img))
-    })
+    isolated(|| Ok(pre.pixels(&decode_upright(bytes, path, pre)?.image)))
 }
 
 /// A format Iris knows but cannot decode yet is a clear reason, not a decoder's guess.
@@ -252,13 +252,6 @@ fn isolated<T>(decode: impl FnOnce() -> Result<T, String>) -> Result<T, String> 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn civil_dates_convert_to_epoch_days() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
-        assert_eq!(days_from_civil(2024, 2, 29), 19_782);
-    }
 
     #[test]
     fn orientation_six_rotates_a_wide_image_to_tall() {

@@ -49,8 +49,19 @@ pub struct PhotoRow {
     pub format: Option<String>,
     /// EXIF DateTimeOriginal as seconds since the epoch, the camera's local time read as UTC.
     pub taken: Option<i64>,
+    /// EXIF OffsetTimeOriginal: minutes east of UTC of `taken`.
+    pub taken_offset: Option<i32>,
     /// EXIF make and model.
     pub camera: Option<String>,
+    /// EXIF LensModel.
+    pub lens: Option<String>,
+    /// GPS position in degrees.
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    /// The place of the GPS position (offline reverse geocoding).
+    pub city: Option<String>,
+    pub region: Option<String>,
+    pub country: Option<String>,
     /// Key of the cached thumbnail (the content hash) when one was made.
     pub thumb: Option<String>,
     pub status: Status,
@@ -60,6 +71,16 @@ pub struct PhotoRow {
 }
 
 impl PhotoRow {
+    /// "Honolulu, Hawaii, United States", leaving out what is unknown.
+    pub fn place_label(&self) -> Option<String> {
+        crate::places::Place {
+            city: self.city.clone(),
+            region: self.region.clone(),
+            country: self.country.clone(),
+        }
+        .label()
+    }
+
     /// A row for a file that could not be read or decoded.
     pub fn failed(
         path: String,
@@ -79,7 +100,14 @@ impl PhotoRow {
             height: None,
             format: None,
             taken: None,
+            taken_offset: None,
             camera: None,
+            lens: None,
+            lat: None,
+            lon: None,
+            city: None,
+            region: None,
+            country: None,
             thumb: None,
             status: Status::Failed,
             reason: Some(reason),

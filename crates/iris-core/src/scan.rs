@@ -12,8 +12,8 @@ use std::time::UNIX_EPOCH;
 use walkdir::WalkDir;
 
 /// The file extensions (lower case) that are photos to the walk and query images to a drop.
-pub const IMAGE_EXTENSIONS: [&str; 9] = [
-    "jpg", "jpeg", "jpe", "png", "webp", "gif", "bmp", "tif", "tiff",
+pub const IMAGE_EXTENSIONS: [&str; 13] = [
+    "jpg", "jpeg", "jpe", "png", "webp", "gif", "bmp", "tif", "tiff", "heic", "heif", "hif", "avif",
 ];
 
 /// A file found by the walk.
@@ -32,16 +32,16 @@ pub struct Walk {
     pub problems: Vec<(PathBuf, String)>,
 }
 
-fn is_hidden(name: &std::ffi::OsStr) -> bool {
+pub(crate) fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_str().is_some_and(|n| n.starts_with('.'))
 }
 
-fn is_candidate(path: &Path) -> bool {
+pub(crate) fn is_candidate(path: &Path) -> bool {
     match path.extension().and_then(|e| e.to_str()) {
         None => true,
         Some(ext) => {
             IMAGE_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str())
-                || crate::formats::is_undecoded_photo(path)
+                || crate::formats::is_extra_photo(path)
         }
     }
 }

@@ -117,10 +117,17 @@ pub struct Hit {
     pub id: String,
     pub size: u64,
     pub taken: Option<i64>,
+    /// File modification time, seconds since the epoch (what browsing sorts undated photos by).
+    pub modified: i64,
     pub width: Option<u32>,
     pub height: Option<u32>,
     pub format: Option<String>,
     pub camera: Option<String>,
+    pub lens: Option<String>,
+    /// Where it was taken: "Honolulu, Hawaii, United States".
+    pub place: Option<String>,
+    /// The RAW file shot with this photo (IMG_0001.CR2 beside IMG_0001.JPG), shown as one.
+    pub raw_sibling: Option<String>,
     /// False when the photo's drive is not connected.
     pub online: bool,
 }
@@ -200,26 +207,32 @@ pub fn search(catalog: &Catalog, clip: &Clip, q: &Query) -> Result<Vec<Hit>> {
     let vector = query_vector(catalog, clip, q)?;
     let found = catalog.nearest(&vector, q.k * 2 + 8, &q.filter.rows())?;
     let mut seen = HashSet::new();
-    Ok(found
+    let hits = found
         .into_iter()
         .filter(|(row, _)| seen.insert(row.id.clone()))
-        .take(q.k)
         .map(|(row, score)| hit(row, score))
-        .collect())
+        .collect();
+    let mut hits = crate::pairs::collapse(hits);
+    hits.truncate(q.k);
+    Ok(hits)
 }
 
 pub(crate) fn hit(row: PhotoRow, score: f32) -> Hit {
     Hit {
+        place: row.place_label(),
+        raw_sibling: None,
         online: row.status == Status::Ok,
         path: row.path,
         score,
         id: row.id,
         size: row.size,
         taken: row.taken,
+        modified: row.mtime_ns.div_euclid(1_000_000_000),
         width: row.width,
         height: row.height,
         format: row.format,
         camera: row.camera,
+        lens: row.lens,
     }
 }
 

@@ -1,6 +1,7 @@
-//! Real photo libraries on a real LanceDB catalog with the tiny test model: photos in formats
-//! not decoded yet are failed rows that say so, an emptied mount point is an offline root, and
-//! an empty search box browses the library newest first.
+//! Real photo libraries on a real LanceDB catalog with the tiny test model: photos that cannot
+//! be decoded (corrupt, or in formats not decoded yet) are failed rows that say so, an emptied
+//! mount point is an offline root, an empty search box browses the library newest first, and
+//! the folder tree counts what is under each folder.
 
 mod common;
 
@@ -54,14 +55,14 @@ fn an_emptied_mount_point_is_offline_and_loses_nothing() {
 }
 
 #[test]
-fn photos_in_formats_not_decoded_yet_are_failed_rows_with_a_reason_and_sidecars_are_ignored() {
+fn photos_that_cannot_be_decoded_are_failed_rows_with_a_reason_and_sidecars_are_ignored() {
     let tmp = tempfile::tempdir().unwrap();
     let photos = tmp.path().join("phone");
     write_photos(&photos, 2, 60);
     let mut heic = vec![0, 0, 0, 24];
     heic.extend_from_slice(b"ftypheic\0\0\0\0mif1heic");
     std::fs::write(photos.join("IMG_0001.HEIC"), &heic).unwrap();
-    std::fs::write(photos.join("IMG_0002.jpg"), &heic).unwrap(); // a HEIC renamed .jpg
+    std::fs::write(photos.join("IMG_0002.jpg"), &heic).unwrap(); // a broken HEIC renamed .jpg
     std::fs::write(photos.join("DSC_0003.NEF"), b"MM\0\x2a\0\0\0\x08").unwrap();
     for sidecar in ["IMG_0001.xmp", "IMG_0001.AAE", "IMG_0001.HEIC.json"] {
         std::fs::write(photos.join(sidecar), b"{}").unwrap();
@@ -81,16 +82,17 @@ fn photos_in_formats_not_decoded_yet_are_failed_rows_with_a_reason_and_sidecars_
         .map(|f| (f.path.rsplit('/').next().unwrap().to_string(), f.reason))
         .collect();
     let reason_of = |name: &str| &reasons.iter().find(|(n, _)| n == name).unwrap().1;
+    // Only a header: a corrupt HEIC, recognised by its content whatever its name.
     assert!(
-        reason_of("IMG_0001.HEIC").starts_with("unsupported format: HEIC"),
+        reason_of("IMG_0001.HEIC").starts_with("cannot decode this HEIF image"),
         "{reasons:?}"
     );
     assert!(
-        reason_of("IMG_0002.jpg").starts_with("unsupported format: HEIC"),
+        reason_of("IMG_0002.jpg").starts_with("cannot decode this HEIF image"),
         "{reasons:?}"
     );
     assert!(
-        reason_of("DSC_0003.NEF").starts_with("unsupported format: RAW (NEF)"),
+        reason_of("DSC_0003.NEF").starts_with("RAW (NEF) has no usable preview"),
         "{reasons:?}"
     );
     assert_eq!(library.status().unwrap().failed, 3);
@@ -141,4 +143,43 @@ fn browsing_shows_every_photo_newest_first_copies_once_failures_never() {
     let in_copies = library.browse(&folder).unwrap();
     assert_eq!(in_copies.len(), 1);
     assert!(in_copies[0].path.ends_with("copies/again.jpg"));
+}
+
+#[test]
+fn the_folder_tree_counts_photos_below_each_folder_and_a_folder_filters_browsing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("Pictures");
+    write_photos(&root.join("2024/summer"), 2, 0);
+    write_photos(&root.join("2024"), 1, 10);
+    write_photos(&root.join("scans"), 1, 20);
+    write_photos(&root, 1, 30);
+    std::fs::write(root.join("scans/broken.jpg"), b"not a jpeg").unwrap();
+    let library = open_library(&tmp.path().join("lib"));
+    library.add_roots(std::slice::from_ref(&root)).unwrap();
+    index(&library);
+
+    let tree: Vec<(String, u32, usize, bool)> = library
+        .folders()
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.name, f.depth, f.photos, f.has_children))
+        .collect();
+    let root_name = root.to_string_lossy().into_owned();
+    assert_eq!(
+        tree,
+        [
+            (root_name, 0, 5, true),
+            ("2024".into(), 1, 3, true),
+            ("summer".into(), 2, 2, false),
+            ("scans".into(), 1, 1, false),
+        ],
+        "failed files do not count"
+    );
+    let in_2024 = iris_core::Filter {
+        folder: Some(root.join("2024").to_string_lossy().into_owned()),
+        ..iris_core::Filter::default()
+    };
+    let shown = library.browse(&in_2024).unwrap();
+    assert_eq!(shown.len(), 3, "the folder and its subfolders");
+    assert!(shown.iter().all(|h| h.path.contains("/2024/")));
 }

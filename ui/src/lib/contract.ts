@@ -60,7 +60,11 @@ text: string | null, images: Array<string>,
 /**
  * Base64 of pasted image bytes.
  */
-image_data: Array<string>, like: Array<string>, text_weight: number | null, image_weight: number | null, k: number | null, };
+image_data: Array<string>, like: Array<string>, text_weight: number | null, image_weight: number | null, k: number | null, 
+/**
+ * Only photos in this folder or below it (the folder chosen in the sidebar).
+ */
+folder: string | null, };
 
 /**
  * One search result.
@@ -69,7 +73,19 @@ export type Hit = { path: string,
 /**
  * Cosine similarity with the query vector (0 when browsing: there is no query).
  */
-score: number, id: string, size: number, taken: number | null, width: number | null, height: number | null, format: string | null, camera: string | null, 
+score: number, id: string, size: number, taken: number | null, 
+/**
+ * File modification time, seconds since the epoch (what browsing sorts undated photos by).
+ */
+modified: number, width: number | null, height: number | null, format: string | null, camera: string | null, lens: string | null, 
+/**
+ * Where it was taken: "Honolulu, Hawaii, United States".
+ */
+place: string | null, 
+/**
+ * The RAW file shot with this photo (IMG_0001.CR2 beside IMG_0001.JPG), shown as one.
+ */
+raw_sibling: string | null, 
 /**
  * False when the photo's drive is not connected.
  */
@@ -82,7 +98,19 @@ export type UiHit = { name: string, path: string,
 /**
  * Cosine similarity with the query vector (0 when browsing: there is no query).
  */
-score: number, id: string, size: number, taken: number | null, width: number | null, height: number | null, format: string | null, camera: string | null, 
+score: number, id: string, size: number, taken: number | null, 
+/**
+ * File modification time, seconds since the epoch (what browsing sorts undated photos by).
+ */
+modified: number, width: number | null, height: number | null, format: string | null, camera: string | null, lens: string | null, 
+/**
+ * Where it was taken: "Honolulu, Hawaii, United States".
+ */
+place: string | null, 
+/**
+ * The RAW file shot with this photo (IMG_0001.CR2 beside IMG_0001.JPG), shown as one.
+ */
+raw_sibling: string | null, 
 /**
  * False when the photo's drive is not connected.
  */
@@ -92,6 +120,31 @@ online: boolean, };
  * A file that could not be indexed.
  */
 export type Failure = { path: string, reason: string, };
+
+/**
+ * One folder of the tree.
+ */
+export type Folder = { 
+/**
+ * Absolute path: what a folder filter takes.
+ */
+path: string, 
+/**
+ * The last path component (the whole path for a root).
+ */
+name: string, 
+/**
+ * 0 for a root, 1 for a folder in it, and so on.
+ */
+depth: number, 
+/**
+ * Photos in this folder and below.
+ */
+photos: number, 
+/**
+ * Whether subfolders with photos follow it in the list.
+ */
+has_children: boolean, };
 
 /**
  * What an index run did (the CLI prints it with `--json`).
@@ -146,7 +199,7 @@ export type ErrorCode = "model-not-ready" | "invalid" | "failed";
 export type AppError = { code: ErrorCode, message: string, };
 
 /** File extensions (lower case) of images the engine decodes, for drops. */
-export const IMAGE_EXTENSIONS: readonly string[] = ['jpg', 'jpeg', 'jpe', 'png', 'webp', 'gif', 'bmp', 'tif', 'tiff'];
+export const IMAGE_EXTENSIONS: readonly string[] = ['jpg', 'jpeg', 'jpe', 'png', 'webp', 'gif', 'bmp', 'tif', 'tiff', 'heic', 'heif', 'hif', 'avif'];
 
 /** The most results one search returns. */
 export const MAX_RESULTS = 10000;

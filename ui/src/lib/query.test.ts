@@ -37,8 +37,13 @@ describe('buildQuery', () => {
       text_weight: 1,
       image_weight: 1,
       k: 1000,
+      folder: null,
     });
     expect(hasPositive(q, [])).toBe(false);
+  });
+
+  it('searches within the folder chosen in the sidebar', () => {
+    expect(buildQuery('cat', [], { folder: '/p/2024' }).folder).toBe('/p/2024');
   });
 
   it('sends the text as typed, for the engine to parse', () => {

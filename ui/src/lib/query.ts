@@ -18,6 +18,8 @@ export interface QueryOptions {
   textWeight?: number;
   imageWeight?: number;
   k?: number;
+  /** Only photos in this folder or below it. */
+  folder?: string | null;
 }
 
 /** Results asked for by default: a gallery's worth, within the backend's limit. */
@@ -110,5 +112,6 @@ export function buildQuery(text: string, extras: ExtraChip[], opts: QueryOptions
     text_weight: opts.textWeight ?? 1,
     image_weight: opts.imageWeight ?? 1,
     k: opts.k ?? DEFAULT_K,
+    folder: opts.folder ?? null,
   };
 }

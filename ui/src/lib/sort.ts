@@ -1,4 +1,5 @@
-// Result ordering: by relevance (score) or by date taken (unknown dates last).
+// Result ordering: by relevance (score) or by date, newest first: the date taken, else the file
+// time, as browsing orders the library (so the month sections of both agree).
 import type { Hit } from './types';
 
 export type SortMode = 'relevance' | 'date';
@@ -9,14 +10,8 @@ export function sortHits(hits: readonly Hit[], mode: SortMode): Hit[] {
   if (mode === 'relevance') {
     indexed.sort((a, b) => b.h.score - a.h.score || a.i - b.i);
   } else {
-    indexed.sort((a, b) => {
-      const ta = a.h.taken;
-      const tb = b.h.taken;
-      if (ta === null && tb === null) return b.h.score - a.h.score || a.i - b.i;
-      if (ta === null) return 1;
-      if (tb === null) return -1;
-      return tb - ta || b.h.score - a.h.score || a.i - b.i;
-    });
+    const date = (h: Hit) => h.taken ?? h.modified;
+    indexed.sort((a, b) => date(b.h) - date(a.h) || b.h.score - a.h.score || a.i - b.i);
   }
   return indexed.map((x) => x.h);
 }

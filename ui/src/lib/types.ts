@@ -7,6 +7,7 @@ export type {
   AppState,
   ErrorCode,
   Failure,
+  Folder,
   ModelState,
   ModelStateName,
   Progress,

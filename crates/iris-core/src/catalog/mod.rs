@@ -8,11 +8,11 @@ mod filter;
 
 pub(crate) use filter::{Condition, RowFilter};
 
-use crate::arrow_rows::{distances, from_batch, is_vector_field, schema, to_batch, vector_field};
+use crate::arrow_rows::{distances, from_batch, is_vector_field, schema as table_schema, to_batch};
 use crate::error::{CoreError, Result};
 use crate::row::{PhotoRow, Status};
 use arrow_array::{RecordBatch, RecordBatchIterator};
-use arrow_schema::{Schema, SchemaRef};
+use arrow_schema::{Field, Schema, SchemaRef};
 use futures::TryStreamExt;
 use lancedb::query::{ExecutableQuery, QueryBase, Select};
 use lancedb::table::NewColumnTransform;
@@ -22,6 +22,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 const TABLE: &str = "photos";
+
+/// Fragments (data files) a table may have before an index run compacts it.
+pub(crate) const COMPACT_ABOVE_FRAGMENTS: usize = 8;
 
 /// Rows deleted per commit: a longer IN list makes a slow plan.
 const DELETE_CHUNK: usize = 500;
@@ -49,18 +52,32 @@ impl Catalog {
             .ok_or_else(|| CoreError::Invalid(format!("library path {dir:?} is not utf-8")))?
             .to_string();
         let (table, schema) = runtime.block_on(async {
-            let db = lancedb::connect(&uri).execute().await?;
+            // Every read sees the latest commit, also one made by another process (the app
+            // and `iris watch` on one library): one manifest check per read, microseconds
+            // on a local disk.
+            let db = lancedb::connect(&uri)
+                .read_consistency_interval(std::time::Duration::ZERO)
+                .execute()
+                .await?;
             let names = db.table_names().execute().await?;
             let table = if names.iter().any(|n| n == TABLE) {
                 db.open_table(TABLE).execute().await?
             } else {
-                db.create_empty_table(TABLE, schema(vector_column, dim))
+                db.create_empty_table(TABLE, table_schema(vector_column, dim))
                     .execute()
                     .await?
             };
+            // A catalog written by an older Iris, or for another model, lacks some columns:
+            // they are added empty (one commit), and rows fill them as they are re-read.
             let mut schema = table.schema().await?;
-            if schema.field_with_name(vector_column).is_err() {
-                let added = Arc::new(Schema::new(vec![vector_field(vector_column, dim)]));
+            let missing: Vec<Field> = table_schema(vector_column, dim)
+                .fields()
+                .iter()
+                .filter(|f| schema.field_with_name(f.name()).is_err())
+                .map(|f| f.as_ref().clone())
+                .collect();
+            if !missing.is_empty() {
+                let added = Arc::new(Schema::new(missing));
                 table
                     .add_columns()
                     .transform(NewColumnTransform::AllNulls(added))
@@ -76,6 +93,16 @@ impl Catalog {
             schema,
             vector_column: vector_column.to_string(),
         })
+    }
+
+    /// Whether the library in `dir` holds a committed catalog table (a Lance dataset with at
+    /// least one version): one another process is not still creating.
+    pub fn exists(dir: &Path) -> bool {
+        let versions = dir
+            .join("catalog")
+            .join(format!("{TABLE}.lance"))
+            .join("_versions");
+        std::fs::read_dir(versions).is_ok_and(|mut entries| entries.next().is_some())
     }
 
     /// Every column of the table but the vectors (of any model), from its schema.
@@ -123,15 +150,26 @@ impl Catalog {
     }
 
     /// Merges the small files that batched commits leave behind into large ones (LanceDB
-    /// compaction, one atomic commit): every query opens every file, and 10,000 photos
-    /// indexed in 64-row commits are 157 files.
-    pub fn compact(&self) -> Result<()> {
+    /// compaction, one atomic commit) once there are more than [`COMPACT_ABOVE_FRAGMENTS`]:
+    /// every query opens every file (10,000 photos indexed in 64-row commits are 157 files),
+    /// but compaction rewrites the small files with their neighbours, so a live-folder
+    /// reconcile that adds one photo to a compact 50,000-photo table must not trigger it.
+    /// Returns whether it compacted.
+    pub fn compact_if_fragmented(&self) -> Result<bool> {
+        let fragments = self
+            .runtime
+            .block_on(self.table.stats())?
+            .fragment_stats
+            .num_fragments;
+        if fragments <= COMPACT_ABOVE_FRAGMENTS {
+            return Ok(false);
+        }
         let action = OptimizeAction::Compact {
             options: CompactionOptions::default(),
             remap_options: None,
         };
         self.runtime.block_on(self.table.optimize(action))?;
-        Ok(())
+        Ok(true)
     }
 
     /// Sets the status of every row under `root` that has status `from`.
@@ -268,5 +306,97 @@ impl Catalog {
         }
         out.sort_by(|a, b| b.1.total_cmp(&a.1));
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ADDED_LATER: [&str; 7] = [
+        "taken_offset",
+        "lens",
+        "lat",
+        "lon",
+        "city",
+        "region",
+        "country",
+    ];
+
+    fn photo(path: &str) -> PhotoRow {
+        let mut row = PhotoRow::failed(path.into(), "/r".into(), "id".into(), 1, 2, String::new());
+        row.status = Status::Ok;
+        row.vector = Some(vec![1.0, 0.0, 0.0, 0.0]);
+        row
+    }
+
+    #[test]
+    fn a_catalog_of_an_older_iris_gains_the_new_columns_and_keeps_its_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let full = table_schema("vec_m_4", 4);
+        let old: Vec<Field> = full
+            .fields()
+            .iter()
+            .filter(|f| !ADDED_LATER.contains(&f.name().as_str()))
+            .map(|f| f.as_ref().clone())
+            .collect();
+        let old = Arc::new(Schema::new(old));
+        let uri = dir.path().join("catalog").to_string_lossy().into_owned();
+        tokio::runtime::Runtime::new().unwrap().block_on(async {
+            let db = lancedb::connect(&uri).execute().await.unwrap();
+            let batch = to_batch(&[photo("/r/old.jpg")], &old, "vec_m_4").unwrap();
+            let reader = RecordBatchIterator::new(vec![Ok(batch)], old.clone());
+            let reader: Box<dyn arrow_array::RecordBatchReader + Send> = Box::new(reader);
+            db.create_table(TABLE, reader).execute().await.unwrap();
+        });
+
+        let catalog = Catalog::open(dir.path(), "vec_m_4", 4).unwrap();
+        for name in ADDED_LATER {
+            assert!(catalog.schema.field_with_name(name).is_ok(), "{name} added");
+        }
+        let rows = catalog.rows(&RowFilter::all(), false, 10).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            (rows[0].path.as_str(), rows[0].lens.as_deref()),
+            ("/r/old.jpg", None)
+        );
+        let mut new = photo("/r/new.jpg");
+        new.lens = Some("EF24-105mm f/4L".into());
+        new.country = Some("Japan".into());
+        catalog.upsert(&[new]).unwrap();
+        let found = catalog
+            .rows(
+                &RowFilter::only(Condition::Paths(vec!["/r/new.jpg".into()])),
+                false,
+                1,
+            )
+            .unwrap();
+        assert_eq!(found[0].lens.as_deref(), Some("EF24-105mm f/4L"));
+        assert_eq!(found[0].country.as_deref(), Some("Japan"));
+    }
+
+    #[test]
+    fn a_few_commits_are_left_alone_and_many_are_compacted_into_one_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = Catalog::open(dir.path(), "vec_m_4", 4).unwrap();
+        for i in 0..3 {
+            catalog.upsert(&[photo(&format!("/r/{i}.jpg"))]).unwrap();
+        }
+        assert!(
+            !catalog.compact_if_fragmented().unwrap(),
+            "3 files: a reconcile's worth"
+        );
+        for i in 3..(COMPACT_ABOVE_FRAGMENTS + 2) {
+            catalog.upsert(&[photo(&format!("/r/{i}.jpg"))]).unwrap();
+        }
+        assert!(catalog.compact_if_fragmented().unwrap());
+        assert!(
+            !catalog.compact_if_fragmented().unwrap(),
+            "one file after compaction"
+        );
+        assert_eq!(
+            catalog.count(&RowFilter::all()).unwrap(),
+            COMPACT_ABOVE_FRAGMENTS + 2
+        );
     }
 }

@@ -107,7 +107,7 @@ pub(crate) fn run(
         report.removed = plan.vanished.len() - moved_from.len();
     }
     if report.embedded + report.failed + report.moved + report.removed > 0 {
-        catalog.compact()?;
+        catalog.compact_if_fragmented()?;
     }
     report.offline = catalog.count(&RowFilter::only(Condition::Status(Status::Offline)))?;
     report.seconds = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;

@@ -30,7 +30,7 @@ enum Outcome {
     Decoded {
         entry: FileEntry,
         id: String,
-        decoded: Decoded,
+        decoded: Box<Decoded>,
     },
     Failed {
         entry: FileEntry,
@@ -70,7 +70,11 @@ impl Job<'_> {
             };
         }
         match photo::decode(&bytes, &entry, self.preprocessor, self.thumbs, &id) {
-            Ok(decoded) => Outcome::Decoded { entry, id, decoded },
+            Ok(decoded) => Outcome::Decoded {
+                entry,
+                id,
+                decoded: Box::new(decoded),
+            },
             Err(reason) => Outcome::Failed { entry, id, reason },
         }
     }
@@ -220,7 +224,7 @@ pub(crate) fn run(
                     ));
                 }
                 Outcome::Decoded { entry, id, decoded } => {
-                    pending.push((entry, id, decoded));
+                    pending.push((entry, id, *decoded));
                     if pending.len() >= iris_clip::IMAGE_BATCH {
                         report.embedded += encode(&mut pending, &mut writer)?;
                     }
@@ -244,6 +248,7 @@ pub(crate) fn run(
 }
 
 fn ok_row(entry: &FileEntry, root: String, id: String, d: Decoded, vector: Vec<f32>) -> PhotoRow {
+    let place = d.meta.place.unwrap_or_default();
     PhotoRow {
         path: path_string(&entry.path),
         root,
@@ -255,7 +260,14 @@ fn ok_row(entry: &FileEntry, root: String, id: String, d: Decoded, vector: Vec<f
         height: Some(d.meta.height),
         format: Some(d.meta.format),
         taken: d.meta.taken,
+        taken_offset: d.meta.taken_offset,
         camera: d.meta.camera,
+        lens: d.meta.lens,
+        lat: d.meta.gps.map(|g| g.0),
+        lon: d.meta.gps.map(|g| g.1),
+        city: place.city,
+        region: place.region,
+        country: place.country,
         status: Status::Ok,
         reason: None,
         vector: Some(vector),
