@@ -135,7 +135,7 @@ async function main() {
     const n = await d.exec("const g = document.querySelector('[data-testid=\"gallery\"]'); return g ? Number(g.dataset.count) : 0;");
     return n === 1 ? n : null;
   }, 20000);
-  const folderChip = await d.text(await d.find('[data-testid="folder-chip"]'));
+  const folderChip = await d.exec("return document.querySelector('[data-testid=\"folder-chip\"] .label').textContent;");
   await shot("2c-folder");
   check("clicking a sidebar folder shows only that folder's photos", inFolder === 1 && /in: arrivals/.test(folderChip), `${inFolder} tile, chip "${folderChip}"`);
   await d.click((await d.findAll('[data-testid="tile"]'))[0]);
