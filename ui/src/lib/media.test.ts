@@ -21,7 +21,8 @@ describe('paths', () => {
   it('recognises image extensions case-insensitively', () => {
     expect(isImagePath('/a/B.JPEG')).toBe(true);
     expect(isImagePath('/a/b.tif')).toBe(true);
-    expect(isImagePath('/a/b.heic')).toBe(false); // the engine cannot decode HEIC yet
+    expect(isImagePath('/a/IMG_1.HEIC')).toBe(true);
+    expect(isImagePath('/a/b.jxl')).toBe(false); // the engine cannot decode JPEG XL yet
     expect(isImagePath('/a/notes.txt')).toBe(false);
     expect(isImagePath('/a/folder')).toBe(false);
     expect(isImagePath('/a/.jpg')).toBe(false);
