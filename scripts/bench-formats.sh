@@ -36,7 +36,7 @@ index_figures() { # folder of N photos -> "images/s peak-MiB"
   lib=$(mktemp -d)
   /usr/bin/time -f "%M" -o "$lib.rss" "$iris" --threads 2 --model "$model" --library "$lib" \
     --json index --workers 2 "$set" > "$lib.json"
-  python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(f"{r[\"embedded\"]/r[\"seconds\"]:.2f} {int(open(sys.argv[2]).read())/1024:.0f} {r[\"failed\"]}")' "$lib.json" "$lib.rss"
+  python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("%.2f %.0f %d" % (r["embedded"]/r["seconds"], int(open(sys.argv[2]).read())/1024, r["failed"]))' "$lib.json" "$lib.rss"
   rm -rf "$lib" "$lib.json" "$lib.rss" "$set"
 }
 read -r jpeg_ips jpeg_rss jpeg_failed <<< "$(index_figures "$jpegs")"
