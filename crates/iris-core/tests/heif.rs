@@ -91,6 +91,16 @@ fn heic_and_avif_index_upright_with_their_place_and_a_broken_one_is_a_failed_row
         &[&s(&avif_turned), &s(&root.join("rotated.avif"))],
         "libavif-bin",
     );
+    // A burst: two images in one HEIC, the first the primary (landscape, then portrait).
+    let (first, second) = (src.join("first.png"), src.join("second.png"));
+    picture(13, 200, 100).save(&first).unwrap();
+    picture(14, 100, 200).save(&second).unwrap();
+    let burst = root.join("IMG_0004.HEIC");
+    run(
+        "heif-enc",
+        &["-q", "90", &s(&first), &s(&second), "-o", &s(&burst)],
+        "libheif-examples",
+    );
     // A HEIC cut short, as an interrupted copy leaves it.
     let whole = std::fs::read(root.join("IMG_0001.HEIC")).unwrap();
     std::fs::write(root.join("IMG_0003.HEIC"), &whole[..whole.len() / 3]).unwrap();
@@ -101,7 +111,7 @@ fn heic_and_avif_index_upright_with_their_place_and_a_broken_one_is_a_failed_row
     let library = open_library(&tmp.path().join("lib"));
     library.add_roots(std::slice::from_ref(&root)).unwrap();
     let report = index(&library);
-    assert_eq!((report.failed, report.scanned), (1, 7), "{report:?}");
+    assert_eq!((report.failed, report.scanned), (1, 8), "{report:?}");
     let rows = library.rows().unwrap();
     let row = |name: &str| rows.iter().find(|r| r.path.ends_with(name)).unwrap();
 
@@ -131,6 +141,12 @@ fn heic_and_avif_index_upright_with_their_place_and_a_broken_one_is_a_failed_row
         "the container's rotation, once"
     );
 
+    let burst = row("IMG_0004.HEIC");
+    assert_eq!(
+        (burst.width, burst.height),
+        (Some(200), Some(100)),
+        "a burst indexes its primary"
+    );
     let broken = row("IMG_0003.HEIC");
     assert_eq!(broken.status, iris_core::Status::Failed);
     assert!(
