@@ -132,7 +132,7 @@ fn decode_upright(bytes: &[u8], path: &Path, pre: &Preprocessor) -> Result<Uprig
             exif,
         )
     } else if let Some(raw) = crate::formats::raw_format(path, bytes) {
-        let jpeg = crate::raw::preview(bytes, raw)?;
+        let (jpeg, size) = crate::raw::preview(bytes, raw)?;
         // CR3 and RAF keep their EXIF where the reader does not look; the preview has a copy.
         let exif = if exif == crate::exif_meta::Exif::default() {
             crate::exif_meta::read(&jpeg)
@@ -140,7 +140,6 @@ fn decode_upright(bytes: &[u8], path: &Path, pre: &Preprocessor) -> Result<Uprig
             exif
         };
         let image = decode_reduced(&jpeg, path, pre)?;
-        let size = full_size(&jpeg).unwrap_or(image.dimensions());
         let format = path
             .extension()
             .map_or("raw".to_string(), |e| e.to_string_lossy().to_lowercase());

@@ -18,8 +18,8 @@ pub const MIN_PREVIEW_EDGE: u32 = 320;
 /// IFDs visited at most, against loops in a corrupt file.
 const MAX_IFDS: usize = 64;
 
-/// The embedded preview JPEG of a RAW file, or the reason there is none.
-pub(crate) fn preview(bytes: &[u8], format: &str) -> Result<Vec<u8>, String> {
+/// The embedded preview JPEG of a RAW file with its pixel size, or the reason there is none.
+pub(crate) fn preview(bytes: &[u8], format: &str) -> Result<(Vec<u8>, (u32, u32)), String> {
     let mut candidates = Vec::new();
     if let Some(tiff) = Tiff::new(bytes) {
         tiff.jpegs(&mut candidates);
@@ -43,7 +43,7 @@ pub(crate) fn preview(bytes: &[u8], format: &str) -> Result<Vec<u8>, String> {
         })
         .max_by_key(|(_, (w, h))| u64::from(*w) * u64::from(*h));
     match best {
-        Some((data, (w, h))) if w.max(h) >= MIN_PREVIEW_EDGE => Ok(data.to_vec()),
+        Some((data, (w, h))) if w.max(h) >= MIN_PREVIEW_EDGE => Ok((data.to_vec(), (w, h))),
         Some((_, (w, h))) => Err(format!(
             "{format} has no usable preview: its largest embedded JPEG is {w}x{h}"
         )),
@@ -270,7 +270,7 @@ mod tests {
     }
 
     fn preview_of(bytes: &[u8]) -> Vec<u8> {
-        preview(bytes, "RAW").unwrap()
+        preview(bytes, "RAW").unwrap().0
     }
 
     #[test]

@@ -86,3 +86,25 @@ pub fn with_orientation(jpeg: &[u8], orientation: u16) -> Vec<u8> {
     out.extend(&jpeg[2..]);
     out
 }
+
+/// Runs a Debian command-line tool that makes a fixture; says which package has it if absent.
+pub fn run_tool(tool: &str, args: &[&str], package: &str) {
+    let out = std::process::Command::new(tool)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} not found ({e}): apt-get install {package}"));
+    assert!(
+        out.status.success(),
+        "{tool}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Writes EXIF tags (numeric values, `-n`) into a file in place with exiftool.
+pub fn exiftool(path: &Path, tags: &[&str]) {
+    let mut args = vec!["-q", "-overwrite_original", "-n"];
+    args.extend_from_slice(tags);
+    let path = path.to_str().expect("utf-8 test path");
+    args.push(path);
+    run_tool("exiftool", &args, "libimage-exiftool-perl");
+}

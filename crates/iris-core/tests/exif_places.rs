@@ -4,25 +4,8 @@
 
 mod common;
 
-use common::{index, open_library, picture};
+use common::{exiftool, index, open_library, picture};
 use iris_core::Filter;
-use std::path::Path;
-use std::process::Command;
-
-/// Writes EXIF tags into a file with exiftool.
-fn exiftool(path: &Path, tags: &[&str]) {
-    let out = Command::new("exiftool")
-        .args(["-q", "-overwrite_original", "-n"])
-        .args(tags)
-        .arg(path)
-        .output()
-        .expect("exiftool not found: apt-get install libimage-exiftool-perl");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 #[test]
 fn a_phone_photo_keeps_its_orientation_date_offset_camera_lens_and_place() {

@@ -5,21 +5,8 @@
 
 mod common;
 
-use common::{index, open_library, picture};
+use common::{exiftool, index, open_library, picture, run_tool as run};
 use std::path::Path;
-use std::process::Command;
-
-fn run(tool: &str, args: &[&str], package: &str) {
-    let out = Command::new(tool)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{tool} not found ({e}): apt-get install {package}"));
-    assert!(
-        out.status.success(),
-        "{tool}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 fn cosine(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
@@ -37,20 +24,15 @@ fn heic_and_avif_index_upright_with_their_place_and_a_broken_one_is_a_failed_row
     // A landscape shot turned by EXIF orientation 6, with GPS: the phone photo.
     let turned = src.join("turned.jpg");
     picture(5, 320, 240).save(&turned).unwrap();
-    run(
-        "exiftool",
+    exiftool(
+        &turned,
         &[
-            "-q",
-            "-overwrite_original",
-            "-n",
             "-Orientation=6",
             "-GPSLatitude=35.0116",
             "-GPSLatitudeRef=N",
             "-GPSLongitude=135.7681",
             "-GPSLongitudeRef=E",
-            &s(&turned),
         ],
-        "libimage-exiftool-perl",
     );
     run(
         "heif-enc",
@@ -75,17 +57,7 @@ fn heic_and_avif_index_upright_with_their_place_and_a_broken_one_is_a_failed_row
     );
     let avif_turned = src.join("avif-turned.jpg");
     picture(11, 300, 200).save(&avif_turned).unwrap();
-    run(
-        "exiftool",
-        &[
-            "-q",
-            "-overwrite_original",
-            "-n",
-            "-Orientation=6",
-            &s(&avif_turned),
-        ],
-        "libimage-exiftool-perl",
-    );
+    exiftool(&avif_turned, &["-Orientation=6"]);
     run(
         "avifenc",
         &[&s(&avif_turned), &s(&root.join("rotated.avif"))],
