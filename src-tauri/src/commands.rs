@@ -168,7 +168,7 @@ fn to_query(query: SearchQuery) -> CommandResult<Query> {
                 format!("pasted image is not base64: {e}"),
             )
         })?;
-    let words = Query::from_text(query.text.as_deref().unwrap_or_default());
+    let words = Query::from_text(query.text.as_deref().unwrap_or_default())?;
     Ok(Query {
         text: words.text,
         negatives: words.negatives,
@@ -180,8 +180,9 @@ fn to_query(query: SearchQuery) -> CommandResult<Query> {
         k: query.k.unwrap_or(200).min(MAX_RESULTS),
         filter: Filter {
             folder: query.folder,
-            ..Filter::default()
+            ..words.filter
         },
+        ..Query::default()
     })
 }
 
@@ -229,6 +230,13 @@ pub async fn browse(desktop: Shared<'_>, folder: Option<String>) -> CommandResul
 pub async fn folders(desktop: Shared<'_>) -> CommandResult<Vec<iris_core::Folder>> {
     let desktop = desktop.inner().clone();
     blocking(move || Ok(library(&desktop)?.folders()?)).await
+}
+
+/// The library's cameras, places and years with photo counts, for the sidebar's filter menus.
+#[tauri::command]
+pub async fn facets(desktop: Shared<'_>) -> CommandResult<iris_core::Facets> {
+    let desktop = desktop.inner().clone();
+    blocking(move || Ok(library(&desktop)?.facets()?)).await
 }
 
 #[tauri::command]

@@ -7,8 +7,8 @@
 use crate::commands::{AppState, SearchQuery, UiHit, MAX_RESULTS};
 use crate::error::{CommandError, ErrorCode};
 use crate::state::{ModelState, ModelStateName};
-use iris_core::grammar::{Term, TermKind};
-use iris_core::{Failure, Folder, Hit, IndexReport, Progress, RootStatus};
+use iris_core::grammar::{FilterKey, Term, TermKind};
+use iris_core::{Facet, Facets, Failure, Folder, Hit, IndexReport, Progress, RootStatus};
 use ts_rs::{Config, TS};
 
 /// One exported declaration with its doc comment.
@@ -34,12 +34,15 @@ pub fn render() -> String {
         declaration::<Progress>(&cfg),
         declaration::<AppState>(&cfg),
         declaration::<TermKind>(&cfg),
+        declaration::<FilterKey>(&cfg),
         declaration::<Term>(&cfg),
         declaration::<SearchQuery>(&cfg),
         declaration::<Hit>(&cfg),
         declaration::<UiHit>(&cfg),
         declaration::<Failure>(&cfg),
         declaration::<Folder>(&cfg),
+        declaration::<Facet>(&cfg),
+        declaration::<Facets>(&cfg),
         declaration::<IndexReport>(&cfg),
         declaration::<ErrorCode>(&cfg),
         declaration::<CommandError>(&cfg),

@@ -72,6 +72,7 @@ fn main() {
             commands::search,
             commands::browse,
             commands::folders,
+            commands::facets,
             commands::failures,
             commands::reveal,
         ])

@@ -160,6 +160,30 @@ async function main() {
     return n === 49 ? n : null;
   }, 20000);
 
+  // The filter menus: the library's places and years with counts. Choosing one adds its
+  // filter chip and the gallery narrows to exactly what the filter admits; words typed then
+  // search within it.
+  const galleryCount = () => d.exec("const g = document.querySelector('[data-testid=\"gallery\"]'); return g ? Number(g.dataset.count) : 0;");
+  const filterChips = () => d.exec("return [...document.querySelectorAll('[data-testid=\"chip\"][data-kind=\"filter\"]')].map((c) => c.dataset.key + ':' + c.querySelector('.label').textContent);");
+  const clearBox = () => d.exec("const i = document.querySelector('[data-testid=\"search-input\"]'); i.value = ''; i.dispatchEvent(new Event('input', { bubbles: true }));");
+  await d.click(await d.until("Honolulu in the places menu", () => d.find('[data-testid="facet"][data-menu="place"][data-value="Honolulu"]'), 20000));
+  const placed = await d.until("only the Honolulu photo", async () => ((await galleryCount()) === 1 ? 1 : null), 20000);
+  const placeChips = await filterChips();
+  await shot("2e-place-filter");
+  check("choosing a place in the sidebar adds a place: chip and shows only its photos", placed === 1 && JSON.stringify(placeChips) === JSON.stringify(["place:Honolulu"]), JSON.stringify(placeChips));
+  await clearBox();
+  await d.until("the library again", async () => ((await galleryCount()) === 49 ? 49 : null), 20000);
+  const yearCount = Number(await d.exec("return document.querySelector('[data-testid=\"facet\"][data-menu=\"year\"][data-value=\"2019\"] + .count').textContent;"));
+  await d.click(await d.find('[data-testid="facet"][data-menu="year"][data-value="2019"]'));
+  const ofYear = await d.until("only 2019", async () => ((await galleryCount()) === 8 ? 8 : null), 20000);
+  const yearChips = await filterChips();
+  await d.type(await d.find('[data-testid="search-input"]'), " a shape");
+  const yearSearch = await d.until("a search within 2019", async () => ((await scoresShown()).length > 0 ? (await galleryCount()) : null), 20000);
+  await shot("2f-year-filter");
+  check("a year of the years menu narrows the gallery to it, and words then search within it", yearCount === 8 && ofYear === 8 && JSON.stringify(yearChips) === JSON.stringify(["after:2019", "before:2020"]) && yearSearch === 8, `menu ${yearCount}, shown ${ofYear}, chips ${JSON.stringify(yearChips)}, searched ${yearSearch}`);
+  await clearBox();
+  await d.until("the library again", async () => ((await galleryCount()) === 49 ? 49 : null), 20000);
+
   const input = await d.until("search box", () => d.find('[data-testid="search-input"]'));
   await d.type(input, query);
   const tiles = await d.until("text results", async () => {

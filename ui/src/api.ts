@@ -6,7 +6,7 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { open } from '@tauri-apps/plugin-dialog';
 import { toAppError } from './lib/errors';
-import type { AppError, AppState, Failure, Folder, Hit, IndexDone, ModelState, Progress, SearchQuery, Term } from './lib/types';
+import type { AppError, AppState, Facets, Failure, Folder, Hit, IndexDone, ModelState, Progress, SearchQuery, Term } from './lib/types';
 
 export type * from './lib/types';
 export type { UnlistenFn };
@@ -44,6 +44,7 @@ export const api = {
   search: (query: SearchQuery) => call<Hit[]>('search', { query }),
   browse: (folder: string | null) => call<Hit[]>('browse', { folder }),
   folders: () => call<Folder[]>('folders'),
+  facets: () => call<Facets>('facets'),
   failures: () => call<Failure[]>('failures'),
   reveal: (id: string) => call<null>('reveal', { id }),
 };

@@ -4,9 +4,9 @@ import { debounce } from './lib/debounce';
 import { toAppError } from './lib/errors';
 import { applyCutoff, histogram } from './lib/histogram';
 import { bytesToBase64, baseName, isAcceptedPasteType, partitionDrop } from './lib/media';
-import { addExtra, buildQuery, DEFAULT_K, extraKey, hasPositive, type ExtraChip } from './lib/query';
+import { addExtra, addFilterToText, buildQuery, DEFAULT_K, extraKey, hasFilters, hasPositive, type ExtraChip } from './lib/query';
 import { sortHits, type SortMode } from './lib/sort';
-import type { AppError, AppState, Failure, Folder, Hit, IndexDone, Term } from './lib/types';
+import type { AppError, AppState, Facets, Failure, FilterKey, Folder, Hit, IndexDone, Term } from './lib/types';
 
 export interface Banner extends AppError {
   id: number;
@@ -31,6 +31,8 @@ export class Store {
   folder = $state<string | null>(null);
   /** The roots' folder tree with counts, for the sidebar. */
   folders = $state.raw<Folder[]>([]);
+  /** The library's cameras, places and years with counts, for the sidebar's filter menus. */
+  facets = $state.raw<Facets>({ cameras: [], places: [], years: [] });
   query = $derived(buildQuery(this.text, this.extras, { imageWeight: this.imageWeight, k: this.k, folder: this.folder }));
 
   /** Results of the last completed search, in backend order. */
@@ -146,9 +148,19 @@ export class Store {
     if (s) this.app = s;
   }
 
+  /** Reloads the sidebar's folder tree and filter menus. */
   async loadFolders(): Promise<void> {
-    const folders = await this.#try(() => api.folders());
+    const [folders, facets] = await Promise.all([this.#try(() => api.folders()), this.#try(() => api.facets())]);
     if (folders) this.folders = folders;
+    if (facets) this.facets = facets;
+  }
+
+  /** Adds filter chips from a sidebar menu (`camera:"Canon EOS 5D"`) and searches. */
+  addFilters(filters: [FilterKey, string][]): void {
+    let text = this.text;
+    for (const [key, value] of filters) text = addFilterToText(text, this.terms, key, value);
+    this.setText(text);
+    this.searchNow();
   }
 
   /** Shows one folder (and its subfolders); choosing the chosen one again, or null, shows all. */
@@ -312,7 +324,7 @@ export class Store {
     if (seq !== this.#seq) return; // a newer search has started
     const q = this.query;
     if (!hasPositive(q, terms)) {
-      await this.#browse(seq, keepSelection);
+      await this.#browse(seq, keepSelection, hasFilters(terms));
       return;
     }
     this.searching = true;
@@ -334,13 +346,17 @@ export class Store {
     }
   }
 
-  /** Nothing to search for: the gallery shows the library, newest first (once the model is ready). */
-  async #browse(seq: number, keepSelection: boolean): Promise<void> {
+  /**
+   * Nothing to search for: the gallery shows the library, newest first (once the model is
+   * ready); with filters in the text, what they admit (the engine browses a query of filters).
+   */
+  async #browse(seq: number, keepSelection: boolean, filtered: boolean): Promise<void> {
     this.searched = false;
     this.searching = false;
     this.cutoff = null;
     const ready = backendAvailable() && this.app?.model.state === 'ready';
-    const all = ready ? await this.#try(() => api.browse(this.folder)) : [];
+    const q = this.query;
+    const all = ready ? await this.#try(() => (filtered ? api.search(q) : api.browse(this.folder))) : [];
     if (seq !== this.#seq) return;
     this.hits = all ?? [];
     this.browsing = this.hits.length > 0;

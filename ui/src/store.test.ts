@@ -6,7 +6,7 @@ const search = vi.fn<(q: SearchQuery) => Promise<Hit[]>>();
 /** The backend's parse_query, as a fixture: one word term, or one negative for a leading "-". */
 function oneTerm(text: string): Term[] {
   const negative = text.startsWith('-');
-  return [{ kind: negative ? 'not' : 'word', text: negative ? text.slice(1) : text, start: 0, end: text.length }];
+  return [{ kind: negative ? 'not' : 'word', key: null, text: negative ? text.slice(1) : text, start: 0, end: text.length }];
 }
 const parseQuery = vi.fn<(text: string) => Promise<Term[]>>();
 const browse = vi.fn<() => Promise<Hit[]>>();

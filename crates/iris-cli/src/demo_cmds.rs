@@ -17,6 +17,11 @@ pub struct DemoArgs {
     /// Random seed: the same seed gives the same library.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Lay the images out as a person's photos: JPEGs in trip folders with camera file
+    /// names and EXIF dates, cameras and places, labelled in trips.jsonl (for
+    /// `iris eval-search`).
+    #[arg(long)]
+    trips: bool,
 }
 
 #[derive(Args)]
@@ -26,6 +31,17 @@ pub struct EvalArgs {
 }
 
 pub fn demo(cli: &Cli, args: &DemoArgs) -> Result<()> {
+    if args.trips {
+        let photos = iris_demo::generate_trips(&args.dir, args.count, args.seed)
+            .with_context(|| format!("cannot write the trips library into \"{}\"", args.dir.display()))?;
+        let labels = args.dir.join(iris_demo::LABELS_FILE);
+        if cli.json {
+            println!("{}", serde_json::json!({"images": photos.len(), "labels": labels}));
+        } else {
+            println!("wrote {} photos and {} to {}", photos.len(), iris_demo::LABELS_FILE, args.dir.display());
+        }
+        return Ok(());
+    }
     let samples = iris_demo::generate(&args.dir, args.count, args.seed).with_context(|| {
         format!(
             "cannot write the demo library into \"{}\"",

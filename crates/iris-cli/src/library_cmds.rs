@@ -5,7 +5,7 @@ use crate::embed::download_progress;
 use crate::{Cli, UsageError};
 use anyhow::{Context, Result};
 use clap::Args;
-use iris_core::{IndexControl, IndexReport, Library, Query};
+use iris_core::{IndexControl, IndexReport, Library, Query, Retrieval};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -20,7 +20,9 @@ pub struct IndexArgs {
 
 #[derive(Args)]
 pub struct SearchArgs {
-    /// Text to search for: words, "quoted phrases", and negatives (-people, -"busy street").
+    /// Text to search for: words, "quoted phrases", negatives (-people, -"busy street") and
+    /// filters (in:Lisbon, -in:trash, after:2019, before:2020-07, camera:canon, place:kyoto,
+    /// type:heic).
     text: Option<String>,
     /// An image file to search with (repeatable).
     #[arg(long = "image", value_name = "PATH")]
@@ -40,9 +42,51 @@ pub struct SearchArgs {
     /// Only photos in this folder or below it.
     #[arg(long)]
     folder: Option<PathBuf>,
-    /// Only these formats (jpeg, png, webp, gif, bmp, tiff), comma-separated.
-    #[arg(long, value_delimiter = ',')]
-    format: Vec<String>,
+    /// Only photos in a folder of this name, or this path below a root, or this absolute
+    /// path (repeatable: any of them), as `in:` does.
+    #[arg(long = "in", value_name = "FOLDER")]
+    in_folders: Vec<String>,
+    /// Only photos dated on or after the start of DATE (2019, 2019-07, 2019-07-14).
+    #[arg(long, value_name = "DATE")]
+    after: Option<String>,
+    /// Only photos dated before the start of DATE.
+    #[arg(long, value_name = "DATE")]
+    before: Option<String>,
+    /// Only photos whose camera or lens has these words (repeatable: any of them).
+    #[arg(long = "camera", value_name = "WORDS")]
+    cameras: Vec<String>,
+    /// Only photos whose city, region or country has these words (repeatable).
+    #[arg(long = "place", value_name = "WORDS")]
+    places: Vec<String>,
+    /// Only these types: jpeg, png, heic, heif, avif, webp, gif, bmp, tiff, raw or a RAW's
+    /// extension (comma-separated; `--format` is the same).
+    #[arg(long = "type", alias = "format", value_delimiter = ',', value_name = "TYPE")]
+    types: Vec<String>,
+    /// Which first-stage searches to run: hybrid (vector and keyword, fused), vector or
+    /// keyword.
+    #[arg(long, default_value = "hybrid", value_parser = ["hybrid", "vector", "keyword"])]
+    retrieval: String,
+}
+
+impl SearchArgs {
+    /// The flags' filters, added to those of the text's grammar.
+    fn add_filters(&self, filter: &mut iris_core::Filter) -> iris_core::Result<()> {
+        use iris_core::grammar::FilterKey;
+        let flags = [
+            (FilterKey::In, self.in_folders.clone()),
+            (FilterKey::After, self.after.iter().cloned().collect()),
+            (FilterKey::Before, self.before.iter().cloned().collect()),
+            (FilterKey::Camera, self.cameras.clone()),
+            (FilterKey::Place, self.places.clone()),
+            (FilterKey::Type, self.types.clone()),
+        ];
+        for (key, values) in flags {
+            for value in values {
+                filter.add(key, false, &value)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 pub fn open(cli: &Cli) -> Result<Library> {
@@ -126,17 +170,11 @@ pub fn print_report(cli: &Cli, report: &IndexReport) -> Result<()> {
 }
 
 pub fn search(cli: &Cli, args: &SearchArgs) -> Result<()> {
-    let mut query = args
-        .text
-        .as_deref()
-        .map(Query::from_text)
-        .unwrap_or_default();
-    if query.text.is_none() && args.images.is_empty() && args.like.is_empty() {
-        return Err(UsageError(
-            "nothing to search for: give TEXT, --image PATH or --like ID".into(),
-        )
-        .into());
-    }
+    let mut query = match &args.text {
+        Some(text) => Query::from_text(text)?,
+        None => Query::default(),
+    };
+    args.add_filters(&mut query.filter)?;
     query.images = args.images.clone();
     query.like = args.like.clone();
     query.k = args.k;
@@ -148,7 +186,17 @@ pub fn search(cli: &Cli, args: &SearchArgs) -> Result<()> {
             .to_string_lossy()
             .into_owned()
     });
-    query.filter.formats = args.format.clone();
+    if !query.has_positive() && query.filter.is_empty() {
+        return Err(UsageError(
+            "nothing to search for: give TEXT, --image PATH, --like ID or a filter".into(),
+        )
+        .into());
+    }
+    query.retrieval = match args.retrieval.as_str() {
+        "vector" => Retrieval::Vector,
+        "keyword" => Retrieval::Keyword,
+        _ => Retrieval::Hybrid,
+    };
     let hits = open(cli)?.search(&query)?;
     if cli.json {
         return print_json(&hits);

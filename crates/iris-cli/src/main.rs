@@ -3,7 +3,9 @@
 //! Exit codes: 0 success, 1 failure, 2 usage error. Errors are printed in lower case and
 //! quote the offending value.
 
+mod bench_cmd;
 mod demo_cmds;
+mod search_eval_cmd;
 mod embed;
 mod library_cmds;
 mod watch_cmd;
@@ -50,6 +52,12 @@ enum Command {
     Demo(demo_cmds::DemoArgs),
     /// Retrieval figures (R@1/5/10, MRR) of the model on a captioned JSONL file.
     Eval(demo_cmds::EvalArgs),
+    /// Search figures (R@1/5/10, MRR) of vector, keyword and hybrid retrieval on an indexed
+    /// `iris demo --trips` library.
+    EvalSearch(search_eval_cmd::EvalSearchArgs),
+    /// Search latency on a synthetic catalog (scripts/bench-hybrid.sh).
+    #[command(hide = true)]
+    BenchSearch(bench_cmd::BenchSearchArgs),
 }
 
 /// An error in how the command was called (exit code 2).
@@ -78,6 +86,8 @@ fn main() -> ExitCode {
         Command::Failures => library_cmds::failures(&cli),
         Command::Demo(args) => demo_cmds::demo(&cli, args),
         Command::Eval(args) => demo_cmds::eval(&cli, args),
+        Command::EvalSearch(args) => search_eval_cmd::eval_search(&cli, args),
+        Command::BenchSearch(args) => bench_cmd::bench_search(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

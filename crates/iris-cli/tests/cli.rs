@@ -319,3 +319,39 @@ fn watch_indexes_a_photo_copied_in_while_it_runs() {
     let status = json(&iris(&lib).args(["--json", "status"]).output().unwrap());
     assert_eq!(status["photos"], 3);
 }
+
+#[test]
+fn search_flags_filter_as_the_grammar_does_and_a_bad_date_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let photos = tmp.path().join("photos");
+    write_photos(&photos.join("2019 Lisbon"), 3);
+    write_photos(&photos.join("garden"), 4);
+    let lib = tmp.path().join("lib");
+    json(&iris(&lib).args(["--json", "index"]).arg(&photos).output().unwrap());
+    let paths = |args: &[&str]| -> Vec<String> {
+        let hits = json(&iris(&lib).args(["--json", "search", "-k", "20"]).args(args).output().unwrap());
+        hits.as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let lisbon = paths(&["a photo", "--in", "2019 lisbon"]);
+    assert_eq!(lisbon.len(), 3);
+    assert!(lisbon.iter().all(|p| p.contains("/2019 Lisbon/")));
+    assert_eq!(paths(&["a photo in:garden"]).len(), 4);
+    assert_eq!(paths(&["a photo", "--in", "garden", "--type", "png"]).len(), 0);
+    // Undated photos are dated by their file time: written today, so after 2019 and not before.
+    assert_eq!(paths(&["a photo", "--after", "2019"]).len(), 7);
+    assert_eq!(paths(&["a photo", "--before", "2019-07-14"]).len(), 0);
+    // Filters alone browse.
+    assert_eq!(paths(&["--in", "garden"]).len(), 4);
+    assert_eq!(paths(&["lisbon", "--retrieval", "keyword"]).len(), 3);
+    let out = iris(&lib)
+        .args(["search", "x", "--after", "last week"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("after:last week is not a date"), "{err}");
+}

@@ -34,6 +34,7 @@ pub(crate) fn schema(vector_column: &str, dim: usize) -> SchemaRef {
         Field::new("thumb", DataType::Utf8, true),
         Field::new("status", DataType::Utf8, false),
         Field::new("reason", DataType::Utf8, true),
+        Field::new(crate::keywords::COLUMN, DataType::Utf8, true),
         vector_field(vector_column, dim),
     ]))
 }
@@ -82,6 +83,11 @@ pub(crate) fn to_batch(
             "thumb" => strings(&|r| r.thumb.as_deref()),
             "status" => strings(&|r| Some(r.status.as_str())),
             "reason" => strings(&|r| r.reason.as_deref()),
+            crate::keywords::COLUMN => Arc::new(
+                rows.iter()
+                    .map(|r| Some(crate::keywords::keywords(r)))
+                    .collect::<StringArray>(),
+            ),
             name => {
                 let DataType::FixedSizeList(_, dim) = field.data_type() else {
                     return Err(CoreError::catalog(format!("unexpected column \"{name}\"")));
@@ -150,6 +156,13 @@ pub(crate) fn from_batch(batch: &RecordBatch, vector_column: &str) -> Vec<PhotoR
             }),
         })
         .collect()
+}
+
+/// The `_score` column (BM25) of a keyword search result.
+pub(crate) fn bm25_scores(batch: &RecordBatch) -> Vec<f32> {
+    column::<Float32Array>(batch, "_score")
+        .map(|a| a.values().to_vec())
+        .unwrap_or_default()
 }
 
 /// The `_distance` column of a vector search result.

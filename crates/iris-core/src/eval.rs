@@ -100,7 +100,8 @@ fn first_relevant_rank(
         .count()
 }
 
-fn summarize(ranks: &[usize]) -> Retrieval {
+/// Recall at 1, 5 and 10 and MRR of first-relevant ranks (1-based; `usize::MAX` for never found).
+pub(crate) fn summarize(ranks: &[usize]) -> Retrieval {
     let n = ranks.len().max(1) as f64;
     let recall = |k: usize| ranks.iter().filter(|&&r| r <= k).count() as f64 / n;
     Retrieval {

@@ -32,15 +32,6 @@ impl Default for Exif {
     }
 }
 
-pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 /// Reads the EXIF of a JPEG, TIFF, PNG, WebP or HEIF container.
 pub(crate) fn read(bytes: &[u8]) -> Exif {
     let mut out = Exif::default();
@@ -54,7 +45,7 @@ pub(crate) fn read(bytes: &[u8]) -> Exif {
     }
     let taken = text(exif::Tag::DateTimeOriginal).or_else(|| text(exif::Tag::DateTime));
     if let Some(dt) = taken.and_then(|a| exif::DateTime::from_ascii(a.as_bytes()).ok()) {
-        let days = days_from_civil(dt.year as i64, dt.month as i64, dt.day as i64);
+        let days = crate::calendar::days_from_civil(dt.year as i64, dt.month as i64, dt.day as i64);
         out.taken =
             Some(days * 86_400 + dt.hour as i64 * 3600 + dt.minute as i64 * 60 + dt.second as i64);
     }
@@ -133,13 +124,6 @@ fn parse_offset(text: &str) -> Option<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn civil_dates_convert_to_epoch_days() {
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
-        assert_eq!(days_from_civil(2024, 2, 29), 19_782);
-    }
 
     #[test]
     fn offsets_read_as_minutes_east_of_utc() {

@@ -27,6 +27,11 @@ pub(crate) fn is_raw_format_name(format: &str) -> bool {
     RAW.iter().any(|(ext, _)| *ext == format)
 }
 
+/// The catalog format names of RAWs (their lower-case extensions).
+pub(crate) fn raw_format_names() -> impl Iterator<Item = &'static str> {
+    RAW.iter().map(|(ext, _)| *ext)
+}
+
 /// Extensions of formats not decoded yet, with the name a reason gives.
 const UNDECODED: [(&str, &str); 1] = [("jxl", "JPEG XL")];
 

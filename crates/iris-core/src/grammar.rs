@@ -1,8 +1,10 @@
 //! The search box's grammar, defined once for the CLI and the desktop app: words separated by
 //! whitespace; a "double-quoted phrase" is one term; a leading `-` makes a negative term
 //! (`-people`, `-"busy street"`); a lone `-` or empty quotes give nothing; dashes inside a
-//! word ("co-op") are kept. `key:value` filters will be recognised here, by key, as the
-//! features that need them land; until then such a word is a plain word.
+//! word ("co-op") are kept. A known key before a colon makes a filter, its value a word or a
+//! phrase (`in:"2019 Lisbon"`, `after:2019-07`, `camera:canon`), negated with a leading `-`
+//! (`-in:screenshots`); an unknown key ("10:30", "re:union") is a plain word, and a key with
+//! no value gives nothing. What a filter's value means is [`crate::search::Filter`]'s business.
 
 use serde::Serialize;
 
@@ -12,6 +14,48 @@ use serde::Serialize;
 pub enum TermKind {
     Word,
     Not,
+    /// A `key:value` filter.
+    Filter,
+    /// A `-key:value` filter: the photos it names are left out.
+    NotFilter,
+}
+
+/// What a filter restricts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ts_rs::TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum FilterKey {
+    /// `in:FOLDER`: a folder's name, a path below a root ("garden/summer") or an absolute path.
+    In,
+    /// `after:DATE`: taken on or after the start of DATE (2019, 2019-07, 2019-07-14).
+    After,
+    /// `before:DATE`: taken before the start of DATE.
+    Before,
+    /// `camera:WORDS`: in the camera's make and model or the lens.
+    Camera,
+    /// `place:WORDS`: in the city, region or country.
+    Place,
+    /// `type:FORMAT`: heic, jpeg, png, raw, ... (several with commas).
+    Type,
+}
+
+impl FilterKey {
+    /// Every key, with the word typed before its colon.
+    pub const ALL: [(FilterKey, &'static str); 6] = [
+        (Self::In, "in"),
+        (Self::After, "after"),
+        (Self::Before, "before"),
+        (Self::Camera, "camera"),
+        (Self::Place, "place"),
+        (Self::Type, "type"),
+    ];
+
+    /// The word typed before the colon.
+    pub fn word(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(k, _)| *k == self)
+            .map_or("", |(_, w)| w)
+    }
 }
 
 /// One term of the search text. `start` and `end` are offsets into the text in UTF-16 code
@@ -19,6 +63,9 @@ pub enum TermKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Term {
     pub kind: TermKind,
+    /// The filter's key, for the two filter kinds.
+    pub key: Option<FilterKey>,
+    /// The word, the phrase or the filter's value.
     pub text: String,
     pub start: usize,
     pub end: usize,
@@ -50,6 +97,10 @@ pub fn parse(text: &str) -> Vec<Term> {
         if negative {
             i += 1;
         }
+        let key = filter_key(&chars[i..]);
+        if let Some((_, typed)) = key {
+            i += typed + 1;
+        }
         let value: String = if i < n && chars[i] == '"' {
             let close = chars[i + 1..]
                 .iter()
@@ -71,12 +122,15 @@ pub fn parse(text: &str) -> Vec<Term> {
             value = value.trim_start_matches('-').to_string();
         }
         if !value.is_empty() {
+            let kind = match (key.is_some(), negative) {
+                (false, false) => TermKind::Word,
+                (false, true) => TermKind::Not,
+                (true, false) => TermKind::Filter,
+                (true, true) => TermKind::NotFilter,
+            };
             terms.push(Term {
-                kind: if negative {
-                    TermKind::Not
-                } else {
-                    TermKind::Word
-                },
+                kind,
+                key: key.map(|(k, _)| k),
                 text: value,
                 start: offsets[start],
                 end: offsets[i],
@@ -86,12 +140,70 @@ pub fn parse(text: &str) -> Vec<Term> {
     terms
 }
 
+/// The filter key `chars` start with (`in:`, `Camera:`; case-insensitive) and the length of
+/// its word.
+fn filter_key(chars: &[char]) -> Option<(FilterKey, usize)> {
+    FilterKey::ALL.iter().find_map(|&(key, word)| {
+        let n = word.len();
+        let typed: String = chars.iter().take(n).collect();
+        (chars.len() > n && chars[n] == ':' && typed.eq_ignore_ascii_case(word)).then_some((key, n))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn texts(s: &str) -> Vec<(TermKind, String)> {
         parse(s).into_iter().map(|t| (t.kind, t.text)).collect()
+    }
+
+    fn filters(s: &str) -> Vec<(TermKind, Option<FilterKey>, String)> {
+        parse(s)
+            .into_iter()
+            .map(|t| (t.kind, t.key, t.text))
+            .collect()
+    }
+
+    #[test]
+    fn every_key_makes_a_filter_with_a_word_or_a_phrase() {
+        use FilterKey::*;
+        use TermKind::{Filter, NotFilter, Word};
+        assert_eq!(
+            filters(
+                r#"red in:"2019 Lisbon" -in:screenshots after:2019 Before:2020-07-14 camera:"EOS 5D" place:lisbon -type:png,heic circle"#
+            ),
+            [
+                (Word, None, "red".into()),
+                (Filter, Some(In), "2019 Lisbon".into()),
+                (NotFilter, Some(In), "screenshots".into()),
+                (Filter, Some(After), "2019".into()),
+                (Filter, Some(Before), "2020-07-14".into()),
+                (Filter, Some(Camera), "EOS 5D".into()),
+                (Filter, Some(Place), "lisbon".into()),
+                (NotFilter, Some(Type), "png,heic".into()),
+                (Word, None, "circle".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_keys_are_words_and_empty_filters_give_nothing() {
+        use TermKind::{Not, Word};
+        assert_eq!(
+            filters(r#"10:30 re:union -x:y in: after:"" type"#),
+            [
+                (Word, None, "10:30".into()),
+                (Word, None, "re:union".into()),
+                (Not, None, "x:y".into()),
+                (Word, None, "type".into()),
+            ]
+        );
+        let t = parse(r#"a in:"b c" d"#);
+        assert_eq!((t[1].start, t[1].end), (2, 10), "a filter's source is its whole text");
+        for (key, word) in FilterKey::ALL {
+            assert_eq!(key.word(), word);
+        }
     }
 
     #[test]

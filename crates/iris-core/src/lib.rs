@@ -6,21 +6,24 @@
 //! (moves and copies never re-encode), new content is decoded ([`photo`]) on worker threads
 //! and encoded in batches by the model, and rows are committed in batches (the private
 //! catalog module, one LanceDB table). Models are resolved and loaded through [`models`].
-//! Search turns text, images and photo ids into one query vector and returns
-//! the nearest photos by cosine similarity.
+//! Search runs a query's words, images and photo ids as a vector search and its words as a
+//! keyword search (BM25), both over the photos its filters admit, and fuses the two lists.
 
 mod arrow_rows;
 pub mod assets;
 mod browse;
+mod calendar;
 mod catalog;
 mod error;
 pub mod eval;
 mod exif_meta;
+mod facets;
 mod folders;
 mod formats;
 pub mod grammar;
 mod heif;
 mod index;
+mod keywords;
 mod library;
 mod lock;
 pub mod models;
@@ -31,9 +34,12 @@ mod raw;
 mod row;
 pub mod scan;
 mod search;
+pub mod search_eval;
+pub mod synthetic;
 pub mod watch;
 
 pub use error::{CoreError, Result};
+pub use facets::{Facet, Facets};
 pub use folders::Folder;
 pub use index::{IndexControl, IndexReport, Progress};
 pub use library::{
@@ -42,5 +48,5 @@ pub use library::{
 pub use lock::WriterLock;
 pub use models::model_name;
 pub use row::{PhotoRow, Status};
-pub use search::{Filter, Hit, Query};
+pub use search::{Filter, Hit, Query, Retrieval, KEYWORD_WEIGHT};
 pub use watch::{Cause, Change, RootWatcher};

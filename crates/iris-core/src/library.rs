@@ -213,6 +213,11 @@ impl Library {
         crate::folders::folders(&self.catalog, &self.roots()?)
     }
 
+    /// The cameras, places and years of the library with photo counts (the filter menus).
+    pub fn facets(&self) -> Result<crate::Facets> {
+        crate::facets::facets(&self.catalog)
+    }
+
     /// Searches; see [`search::search`].
     pub fn search(&self, query: &Query) -> Result<Vec<Hit>> {
         search::search(&self.catalog, &self.clip, query)

@@ -276,14 +276,14 @@ fn negative_terms_and_weights_rank_by_the_combined_similarity() {
     let plain = library
         .search(&Query {
             k: 12,
-            ..Query::from_text("a striped picture")
+            ..Query::from_text("a striped picture").unwrap()
         })
         .unwrap();
     let negative = library
         .search(&Query {
             negatives: vec!["a round disc".into()],
             k: 12,
-            ..Query::from_text("a striped picture")
+            ..Query::from_text("a striped picture").unwrap()
         })
         .unwrap();
     // The plain ranking follows the cosine with the text.
@@ -337,7 +337,7 @@ fn filters_restrict_by_folder_and_format() {
     index(&library);
     let mut q = Query {
         k: 20,
-        ..Query::from_text("anything")
+        ..Query::from_text("anything").unwrap()
     };
     q.filter.folder = Some(photos.join("a").to_string_lossy().into_owned());
     let hits = library.search(&q).unwrap();
@@ -355,7 +355,7 @@ fn filters_restrict_by_folder_and_format() {
     );
     let mut q = Query {
         k: 20,
-        ..Query::from_text("anything")
+        ..Query::from_text("anything").unwrap()
     };
     q.filter.formats = vec!["png".into()];
     let hits = library.search(&q).unwrap();

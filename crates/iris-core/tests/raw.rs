@@ -158,7 +158,7 @@ fn a_raw_and_its_jpeg_are_two_rows_but_one_photo_that_names_the_raw() {
         .ends_with("IMG_0007.CR2"));
 
     let found = library
-        .search(&iris_core::Query::from_text("a photo"))
+        .search(&iris_core::Query::from_text("a photo").unwrap())
         .unwrap();
     assert_eq!(found.len(), 2, "a search shows the pair once too");
     assert!(!found.iter().any(|h| h.path.ends_with(".CR2")));

@@ -8,12 +8,17 @@
 //! `i` does not depend on how many images are generated.
 
 mod caption;
+mod exif_writer;
 mod render;
 mod rng;
 mod scene;
+mod trip_queries;
+mod trips;
 
 pub use caption::captions;
 pub use render::render;
+pub use trip_queries::{trip_queries, TripQuery};
+pub use trips::{generate_trips, TripPhoto, LABELS_FILE};
 pub use rng::Rng;
 pub use scene::{
     Background, Colour, Object, Placed, Relation, Scene, Shape, Size, TWO_OBJECT_SHARE,

@@ -41,13 +41,26 @@ export type AppState = { model: ModelState, library_dir: string, roots: Array<Ro
 /**
  * Whether a term is searched for or away from.
  */
-export type TermKind = "word" | "not";
+export type TermKind = "word" | "not" | "filter" | "not-filter";
+
+/**
+ * What a filter restricts.
+ */
+export type FilterKey = "in" | "after" | "before" | "camera" | "place" | "type";
 
 /**
  * One term of the search text. `start` and `end` are offsets into the text in UTF-16 code
  * units (what a web view's string indices count), so the UI can remove a term's source.
  */
-export type Term = { kind: TermKind, text: string, start: number, end: number, };
+export type Term = { kind: TermKind, 
+/**
+ * The filter's key, for the two filter kinds.
+ */
+key: FilterKey | null, 
+/**
+ * The word, the phrase or the filter's value.
+ */
+text: string, start: number, end: number, };
 
 /**
  * A search as the UI sends it.
@@ -145,6 +158,32 @@ photos: number,
  * Whether subfolders with photos follow it in the list.
  */
 has_children: boolean, };
+
+/**
+ * One menu entry.
+ */
+export type Facet = { 
+/**
+ * The filter's value: a camera, a place name, a year.
+ */
+value: string, 
+/**
+ * Photos with it.
+ */
+photos: number, };
+
+/**
+ * The three menus, each by count (most photos first), years newest first.
+ */
+export type Facets = { cameras: Array<Facet>, 
+/**
+ * Cities (else regions, else countries) where photos were taken.
+ */
+places: Array<Facet>, 
+/**
+ * Years photos are dated in (taken, else the file time).
+ */
+years: Array<Facet>, };
 
 /**
  * What an index run did (the CLI prints it with `--json`).

@@ -1,15 +1,44 @@
 // Tests for the search box chips and SearchQuery building. The grammar itself is the engine's
 // (iris_core::grammar, tested there); terms here are what its parse_query returns.
 import { describe, expect, it } from 'vitest';
-import { addExtra, buildQuery, hasPositive, isMixed, phraseChips, removeChipFromText, type ExtraChip, type TextChip } from './query';
+import { addExtra, addFilterToText, buildQuery, filterSource, hasFilters, hasPositive, isMixed, phraseChips, removeChipFromText, type ExtraChip, type TextChip } from './query';
 
 /** A term as the engine returns it: `source` is found in `text` from `from` on. */
 function term(text: string, source: string, kind: TextChip['kind'] = 'word', from = 0): TextChip {
   const start = text.indexOf(source, from);
   if (start < 0) throw new Error(`${source} is not in ${text}`);
-  const value = source.replace(/^-/, '').replace(/"/g, '');
-  return { kind, text: value, start, end: start + source.length };
+  const key = kind === 'filter' || kind === 'not-filter' ? (source.replace(/^-/, '').split(':')[0] as TextChip['key']) : null;
+  const value = source.replace(/^-/, '').replace(/^[a-z]+:/, '').replace(/"/g, '');
+  return { kind, key, text: value, start, end: start + source.length };
 }
+
+describe('filters in the text', () => {
+  it('quotes a value with spaces and leaves a bare one bare', () => {
+    expect(filterSource('camera', 'Canon EOS 5D')).toBe('camera:"Canon EOS 5D"');
+    expect(filterSource('place', 'Lisbon')).toBe('place:Lisbon');
+    expect(filterSource('in', 'say "hi"')).toBe('in:"say hi"');
+  });
+
+  it('adds a filter at the end once', () => {
+    const text = 'red circle  ';
+    const terms = [term(text, 'red'), term(text, 'circle')];
+    const added = addFilterToText(text, terms, 'after', '2019');
+    expect(added).toBe('red circle after:2019');
+    const again = [...terms, term(added, 'after:2019', 'filter')];
+    expect(addFilterToText(added, again, 'after', '2019')).toBe(added);
+    expect(addFilterToText('', [], 'place', 'Kyoto')).toBe('place:Kyoto');
+  });
+
+  it('knows a filter chip from a word and a filter does not make a query positive', () => {
+    const text = 'in:"2019 Lisbon" -type:png';
+    const terms = [term(text, 'in:"2019 Lisbon"', 'filter'), term(text, '-type:png', 'not-filter')];
+    expect(terms[0]).toMatchObject({ key: 'in', text: '2019 Lisbon' });
+    expect(hasFilters(terms)).toBe(true);
+    expect(hasFilters([term('red', 'red')])).toBe(false);
+    expect(hasPositive(buildQuery(text, []), terms)).toBe(false);
+    expect(phraseChips(terms)).toHaveLength(2);
+  });
+});
 
 describe('removeChipFromText', () => {
   it('removes a middle, first and last chip', () => {

@@ -1,6 +1,6 @@
 // Search query model: the search box chips (terms parsed by the engine) and the SearchQuery.
 import { MAX_RESULTS } from './contract';
-import type { SearchQuery, Term } from './types';
+import type { FilterKey, SearchQuery, Term } from './types';
 
 /**
  * A chip parsed from the search box text by the engine's grammar (`parse_query`, the one parser:
@@ -35,12 +35,34 @@ export function phraseChips(chips: TextChip[]): TextChip[] {
   for (const c of chips) {
     const last = out[out.length - 1];
     if (c.kind === 'word' && last?.kind === 'word') {
-      out[out.length - 1] = { kind: 'word', text: `${last.text} ${c.text}`, start: last.start, end: c.end };
+      out[out.length - 1] = { kind: 'word', key: null, text: `${last.text} ${c.text}`, start: last.start, end: c.end };
     } else {
       out.push({ ...c });
     }
   }
   return out;
+}
+
+/** True when the text's terms hold a filter (`in:`, `after:`, ...). */
+export function hasFilters(terms: readonly Term[]): boolean {
+  return terms.some((t) => t.kind === 'filter' || t.kind === 'not-filter');
+}
+
+/** A filter as the grammar writes it: `camera:"Canon EOS 5D"`, `place:Lisbon`. */
+export function filterSource(key: FilterKey, value: string): string {
+  const bare = /^[^\s"]+$/.test(value);
+  return `${key}:${bare ? value : `"${value.replaceAll('"', '')}"`}`;
+}
+
+/**
+ * The search text with a filter added at its end, unless the same filter is already in it
+ * (then the text is unchanged).
+ */
+export function addFilterToText(text: string, terms: readonly Term[], key: FilterKey, value: string): string {
+  const present = terms.some((t) => t.kind === 'filter' && t.key === key && t.text === value);
+  if (present) return text;
+  const source = filterSource(key, value);
+  return text.trim() ? `${text.replace(/\s+$/, '')} ${source}` : source;
 }
 
 /** Removes the chip's source text from the search text, tidying the whitespace around it. */

@@ -6,7 +6,10 @@ import type { ErrorCode, IndexReport, UiHit } from './contract';
 export type {
   AppState,
   ErrorCode,
+  Facet,
+  Facets,
   Failure,
+  FilterKey,
   Folder,
   ModelState,
   ModelStateName,

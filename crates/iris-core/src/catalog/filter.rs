@@ -15,15 +15,49 @@ pub(crate) enum Condition {
     Ids(Vec<String>),
     /// The photo lies in this folder or below it (a folder, not a string prefix).
     InFolder(String),
-    /// Taken at or after this time (seconds since the epoch).
-    TakenFrom(i64),
-    /// Taken before this time.
-    TakenBefore(i64),
+    /// A folder of this name, or this path of folders ("garden/summer"), lies anywhere along
+    /// the photo's path (case-insensitive).
+    FolderNamed(String),
+    /// Dated (taken, else the file time) at or after this time (seconds, the catalog's clock).
+    DatedFrom(i64),
+    /// Dated before this time.
+    DatedBefore(i64),
+    /// The field's text holds this word (case-insensitive, as a part of a word too).
+    TextHas(TextField, String),
+    /// Any of these; none is nothing.
+    Any(Vec<Condition>),
+    /// All of these; none is everything.
+    All(Vec<Condition>),
+    /// Not this one (a row whose column is empty is not in it).
+    Not(Box<Condition>),
     /// The format is one of these ("jpeg", "png", ...).
     Formats(Vec<String>),
     /// The row has a vector for the catalog's model.
     Embedded,
+    /// The row's keyword column is empty (written by an Iris before the keyword index).
+    NoKeywords,
 }
+
+/// Text fields a search may look words up in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TextField {
+    /// The camera's make and model, and the lens.
+    Camera,
+    /// The city, region and country.
+    Place,
+}
+
+impl TextField {
+    fn sql(self) -> &'static str {
+        match self {
+            Self::Camera => "lower(concat_ws(' ', camera, lens))",
+            Self::Place => "lower(concat_ws(' ', city, region, country))",
+        }
+    }
+}
+
+/// A photo's date on the catalog's clock: taken, else the file's modification time.
+const DATED: &str = "coalesce(taken, mtime_ns / 1000000000)";
 
 /// All of its conditions at once; no condition means every row.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -57,6 +91,11 @@ fn in_folder_sql(folder: &str) -> String {
     )
 }
 
+fn joined(conditions: &[Condition], op: &str, vector_column: &str) -> String {
+    let parts: Vec<String> = conditions.iter().map(|c| c.sql(vector_column)).collect();
+    format!("({})", parts.join(op))
+}
+
 impl Condition {
     fn sql(&self, vector_column: &str) -> String {
         match self {
@@ -71,9 +110,24 @@ impl Condition {
             Self::Ids(v) => format!("id IN ({})", quoted_list(v)),
             Self::Formats(v) => format!("format IN ({})", quoted_list(v)),
             Self::InFolder(f) => in_folder_sql(f),
-            Self::TakenFrom(t) => format!("taken >= {t}"),
-            Self::TakenBefore(t) => format!("taken < {t}"),
+            Self::FolderNamed(name) => {
+                let name = name.trim_matches('/').to_lowercase();
+                format!("strpos(lower(path), {}) > 0", quoted(&format!("/{name}/")))
+            }
+            Self::DatedFrom(t) => format!("{DATED} >= {t}"),
+            Self::DatedBefore(t) => format!("{DATED} < {t}"),
+            Self::TextHas(field, word) => format!(
+                "strpos({}, {}) > 0",
+                field.sql(),
+                quoted(&word.to_lowercase())
+            ),
+            Self::Any(v) if v.is_empty() => "false".into(),
+            Self::All(v) if v.is_empty() => "true".into(),
+            Self::Any(v) => joined(v, " OR ", vector_column),
+            Self::All(v) => joined(v, " AND ", vector_column),
+            Self::Not(c) => format!("NOT coalesce(({}), false)", c.sql(vector_column)),
             Self::Embedded => format!("{vector_column} IS NOT NULL"),
+            Self::NoKeywords => format!("{} IS NULL", crate::keywords::COLUMN),
         }
     }
 }
@@ -117,7 +171,7 @@ mod tests {
         let f = RowFilter::only(Condition::NotStatus(Status::Failed))
             .and(Condition::Embedded)
             .and(Condition::InFolder("/photos/it's/".into()))
-            .and(Condition::TakenFrom(10))
+            .and(Condition::DatedFrom(10))
             .and(Condition::Formats(vec![
                 "jpeg".into(),
                 "x' OR '1'='1".into(),
@@ -125,8 +179,28 @@ mod tests {
         assert_eq!(
             f.sql("vec_m").unwrap(),
             "status != 'failed' AND vec_m IS NOT NULL AND (path = '/photos/it''s' OR \
-             starts_with(path, '/photos/it''s/')) AND taken >= 10 AND format IN ('jpeg', \
-             'x'' OR ''1''=''1')"
+             starts_with(path, '/photos/it''s/')) AND coalesce(taken, mtime_ns / 1000000000) \
+             >= 10 AND format IN ('jpeg', 'x'' OR ''1''=''1')"
+        );
+    }
+
+    #[test]
+    fn words_folders_and_groups_are_case_insensitive_and_negations_keep_empty_rows() {
+        let f = RowFilter::only(Condition::Any(vec![
+            Condition::FolderNamed("/2019 Lisbon/".into()),
+            Condition::All(vec![Condition::TextHas(TextField::Camera, "EOS".into())]),
+        ]))
+        .and(Condition::Not(Box::new(Condition::TextHas(
+            TextField::Place,
+            "O'Hare".into(),
+        ))))
+        .and(Condition::Any(vec![]))
+        .and(Condition::All(vec![]));
+        assert_eq!(
+            f.sql("v").unwrap(),
+            "(strpos(lower(path), '/2019 lisbon/') > 0 OR (strpos(lower(concat_ws(' ', camera, \
+             lens)), 'eos') > 0)) AND NOT coalesce((strpos(lower(concat_ws(' ', city, region, \
+             country)), 'o''hare') > 0), false) AND false AND true"
         );
     }
 

@@ -5,8 +5,9 @@
 //! Which rows a call touches is a typed [`RowFilter`]; SQL is made only in [`filter`].
 
 mod filter;
+mod keyword;
 
-pub(crate) use filter::{Condition, RowFilter};
+pub(crate) use filter::{Condition, RowFilter, TextField};
 
 use crate::arrow_rows::{distances, from_batch, is_vector_field, schema as table_schema, to_batch};
 use crate::error::{CoreError, Result};
@@ -105,12 +106,13 @@ impl Catalog {
         std::fs::read_dir(versions).is_ok_and(|mut entries| entries.next().is_some())
     }
 
-    /// Every column of the table but the vectors (of any model), from its schema.
+    /// Every column of the table but the vectors (of any model) and the keyword text, from
+    /// its schema.
     fn metadata_columns(&self) -> Vec<String> {
         self.schema
             .fields()
             .iter()
-            .filter(|f| !is_vector_field(f))
+            .filter(|f| !is_vector_field(f) && f.name() != crate::keywords::COLUMN)
             .map(|f| f.name().clone())
             .collect()
     }
@@ -313,7 +315,8 @@ impl Catalog {
 mod tests {
     use super::*;
 
-    const ADDED_LATER: [&str; 7] = [
+    const ADDED_LATER: [&str; 8] = [
+        "keywords",
         "taken_offset",
         "lens",
         "lat",
@@ -373,6 +376,44 @@ mod tests {
             .unwrap();
         assert_eq!(found[0].lens.as_deref(), Some("EF24-105mm f/4L"));
         assert_eq!(found[0].country.as_deref(), Some("Japan"));
+    }
+
+    fn keyword_paths(catalog: &Catalog, text: &str) -> Vec<String> {
+        let found = catalog.keyword_search(text, 10, &RowFilter::all()).unwrap();
+        found.into_iter().map(|(r, _)| r.path).collect()
+    }
+
+    #[test]
+    fn the_keyword_index_fills_old_rows_and_finds_new_ones_before_they_are_folded_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = Catalog::open(dir.path(), "vec_m_4", 4).unwrap();
+        catalog.upsert(&[photo("/r/IMG_0042.JPG")]).unwrap();
+        assert!(keyword_paths(&catalog, "0042").is_empty(), "no index yet");
+        // Emptied as an older Iris would have left it: one commit clearing the column.
+        catalog
+            .runtime
+            .block_on(
+                catalog
+                    .table
+                    .update()
+                    .column(crate::keywords::COLUMN, "CAST(NULL AS STRING)")
+                    .execute(),
+            )
+            .unwrap();
+        assert_eq!(catalog.update_keyword_index().unwrap(), 1, "one row filled");
+        assert_eq!(keyword_paths(&catalog, "IMG_0042"), ["/r/IMG_0042.JPG"]);
+        let mut kyoto = photo("/r/trip/kyoto-temple.jpg");
+        kyoto.id = "k".into();
+        kyoto.city = Some("Kyoto".into());
+        catalog.upsert(&[kyoto]).unwrap();
+        assert_eq!(keyword_paths(&catalog, "kyoto"), ["/r/trip/kyoto-temple.jpg"]);
+        assert_eq!(keyword_paths(&catalog, "temples"), ["/r/trip/kyoto-temple.jpg"], "stemmed");
+        assert_eq!(catalog.update_keyword_index().unwrap(), 0);
+        let name = catalog.keyword_index().unwrap().unwrap();
+        let stats = catalog.runtime.block_on(catalog.table.index_stats(&name));
+        assert_eq!(stats.unwrap().unwrap().num_unindexed_rows, 0, "folded in");
+        assert_eq!(keyword_paths(&catalog, "kyoto"), ["/r/trip/kyoto-temple.jpg"]);
+        assert!(keyword_paths(&catalog, "lisbon").is_empty());
     }
 
     #[test]

@@ -109,6 +109,8 @@ pub(crate) fn run(
     if report.embedded + report.failed + report.moved + report.removed > 0 {
         catalog.compact_if_fragmented()?;
     }
+    // Also after a run that changed nothing: a catalog of an older Iris gains its keywords.
+    catalog.update_keyword_index()?;
     report.offline = catalog.count(&RowFilter::only(Condition::Status(Status::Offline)))?;
     report.seconds = (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0;
     Ok(report)

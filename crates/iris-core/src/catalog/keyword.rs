@@ -1,0 +1,113 @@
+//! The catalog's keyword index: LanceDB's native full-text index (BM25) over the `keywords`
+//! column ([`crate::keywords`]). Every write fills the column; an index run folds the rows
+//! written since into the index (rows not folded in yet are still searched, by a flat scan),
+//! fills the column of rows an older Iris wrote, and creates the index the first time.
+
+use super::{Catalog, Condition, RowFilter};
+use crate::arrow_rows::{bm25_scores, from_batch};
+use crate::error::Result;
+use crate::keywords::COLUMN;
+use crate::row::PhotoRow;
+use futures::TryStreamExt;
+use lancedb::index::scalar::{FtsIndexBuilder, FullTextSearchQuery};
+use lancedb::index::Index;
+use lancedb::query::{ExecutableQuery, QueryBase, Select};
+use lancedb::table::{OptimizeAction, OptimizeOptions};
+
+/// Rows re-written per commit when the keyword column of an older catalog is filled.
+const FILL_CHUNK: usize = 500;
+
+impl Catalog {
+    /// The name of the keyword index, if the table has one.
+    fn keyword_index(&self) -> Result<Option<String>> {
+        let indices = self.runtime.block_on(self.table.list_indices())?;
+        Ok(indices
+            .into_iter()
+            .find(|i| i.columns.iter().any(|c| c == COLUMN))
+            .map(|i| i.name))
+    }
+
+    /// Brings the keyword index up to date: fills the column where an older Iris left it
+    /// empty, creates the index on the first rows, folds in rows written since. Returns the
+    /// number of rows whose column it filled.
+    pub(crate) fn update_keyword_index(&self) -> Result<usize> {
+        let filled = self.fill_keywords()?;
+        if self.count(&RowFilter::all())? == 0 {
+            return Ok(filled);
+        }
+        match self.keyword_index()? {
+            None => {
+                let params = FtsIndexBuilder::default();
+                self.runtime.block_on(
+                    self.table
+                        .create_index(&[COLUMN], Index::FTS(params))
+                        .execute(),
+                )?;
+            }
+            Some(name) => {
+                let stats = self.runtime.block_on(self.table.index_stats(&name))?;
+                if stats.is_some_and(|s| s.num_unindexed_rows > 0) {
+                    let action = OptimizeAction::Index(OptimizeOptions::default());
+                    self.runtime.block_on(self.table.optimize(action))?;
+                }
+            }
+        }
+        Ok(filled)
+    }
+
+    /// Re-writes the rows an older Iris wrote without keywords (each write fills the
+    /// column), in chunks.
+    fn fill_keywords(&self) -> Result<usize> {
+        let missing = RowFilter::only(Condition::NoKeywords);
+        let n = self.count(&missing)?;
+        let mut filled = 0;
+        while filled < n {
+            let rows = self.rows(&missing, true, FILL_CHUNK)?;
+            if rows.is_empty() {
+                break;
+            }
+            self.upsert(&rows)?;
+            filled += rows.len();
+        }
+        Ok(filled)
+    }
+
+    /// The best `k` rows matching `filter` for the words of `text` by BM25, best first, with
+    /// their vectors and BM25 scores; nothing when the table has no keyword index yet or no
+    /// word of `text` is indexed.
+    pub fn keyword_search(
+        &self,
+        text: &str,
+        k: usize,
+        filter: &RowFilter,
+    ) -> Result<Vec<(PhotoRow, f32)>> {
+        if text.trim().is_empty() || self.keyword_index()?.is_none() {
+            return Ok(Vec::new());
+        }
+        let mut columns = self.metadata_columns();
+        columns.push(self.vector_column.clone());
+        let predicate = self
+            .sql(&filter.clone().and(Condition::Embedded))
+            .unwrap_or_default();
+        let query = FullTextSearchQuery::new(text.to_string());
+        let batches = self.runtime.block_on(async {
+            self.table
+                .query()
+                .full_text_search(query)
+                .only_if(predicate)
+                .select(Select::columns(&columns))
+                .limit(k.max(1))
+                .execute()
+                .await?
+                .try_collect::<Vec<_>>()
+                .await
+        })?;
+        let mut out = Vec::new();
+        for batch in &batches {
+            let rows = from_batch(batch, &self.vector_column);
+            out.extend(rows.into_iter().zip(bm25_scores(batch)));
+        }
+        out.sort_by(|a, b| b.1.total_cmp(&a.1));
+        Ok(out)
+    }
+}

@@ -1,0 +1,242 @@
+//! Search: a query of words, filters, images and indexed photos ("more like this") runs as
+//! two searches over the photos its filters admit (a prefilter): the nearest by cosine with
+//! the query vector ([`vector`]) and the best by BM25 over the keyword index
+//! ([`crate::keywords`]); the two ranked lists are fused ([`fusion`]). A file whose name is
+//! the query comes first; identical copies and RAW+JPEG pairs are one hit. A query of filters
+//! alone browses what they admit, newest first.
+
+mod filter;
+mod fusion;
+mod vector;
+
+pub use filter::Filter;
+pub use fusion::KEYWORD_WEIGHT;
+pub(crate) use vector::stored_vector;
+pub use vector::NEGATIVE_WEIGHT;
+
+use crate::catalog::Catalog;
+use crate::error::{CoreError, Result};
+use crate::grammar::{self, TermKind};
+use crate::row::{PhotoRow, Status};
+use iris_clip::Clip;
+use serde::Serialize;
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+/// Which first-stage searches a query runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Retrieval {
+    /// Both, fused: what the app and the CLI do.
+    #[default]
+    Hybrid,
+    /// Cosine with the query vector only (Iris before the keyword index).
+    Vector,
+    /// BM25 over the keyword index only.
+    Keyword,
+}
+
+/// Everything a search can combine.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    /// Positive words, e.g. "beach at sunset": the text the model embeds and the words the
+    /// keyword index looks up.
+    pub text: Option<String>,
+    /// Texts to move away from, e.g. "people".
+    pub negatives: Vec<String>,
+    /// Image files anywhere on disk.
+    pub images: Vec<PathBuf>,
+    /// Encoded images (a paste), in any supported format.
+    pub image_bytes: Vec<Vec<u8>>,
+    /// Ids of indexed photos.
+    pub like: Vec<String>,
+    pub text_weight: f32,
+    pub image_weight: f32,
+    pub k: usize,
+    pub filter: Filter,
+    pub retrieval: Retrieval,
+    /// The keyword list's weight in the fusion ([`KEYWORD_WEIGHT`]).
+    pub keyword_weight: f32,
+}
+
+impl Default for Query {
+    fn default() -> Self {
+        Self {
+            text: None,
+            negatives: Vec::new(),
+            images: Vec::new(),
+            image_bytes: Vec::new(),
+            like: Vec::new(),
+            text_weight: 1.0,
+            image_weight: 1.0,
+            k: 20,
+            filter: Filter::default(),
+            retrieval: Retrieval::default(),
+            keyword_weight: KEYWORD_WEIGHT,
+        }
+    }
+}
+
+impl Query {
+    /// A query from search box text in the [`grammar`]: positive words search together as one
+    /// text, negative ones push away ("beach -people", `-"busy street"`), filters restrict
+    /// (`in:Lisbon after:2019`); a filter with a bad value is an error that says so.
+    pub fn from_text(s: &str) -> Result<Self> {
+        let mut positive = Vec::new();
+        let mut negatives: Vec<String> = Vec::new();
+        let mut filter = Filter::default();
+        for term in grammar::parse(s) {
+            match (term.kind, term.key) {
+                (TermKind::Word, _) => positive.push(term.text),
+                (TermKind::Not, _) if !negatives.contains(&term.text) => {
+                    negatives.push(term.text)
+                }
+                (TermKind::Not, _) => {}
+                (TermKind::Filter | TermKind::NotFilter, Some(key)) => {
+                    filter.add(key, term.kind == TermKind::NotFilter, &term.text)?
+                }
+                (TermKind::Filter | TermKind::NotFilter, None) => {}
+            }
+        }
+        Ok(Self {
+            text: (!positive.is_empty()).then(|| positive.join(" ")),
+            negatives,
+            filter,
+            ..Self::default()
+        })
+    }
+
+    /// Whether the query has something to search for (not only filters and negatives).
+    pub fn has_positive(&self) -> bool {
+        self.text.is_some()
+            || !self.images.is_empty()
+            || !self.image_bytes.is_empty()
+            || !self.like.is_empty()
+    }
+}
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct Hit {
+    pub path: String,
+    /// Cosine similarity with the query vector (0 when browsing: there is no query).
+    pub score: f32,
+    pub id: String,
+    pub size: u64,
+    pub taken: Option<i64>,
+    /// File modification time, seconds since the epoch (what browsing sorts undated photos by).
+    pub modified: i64,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub format: Option<String>,
+    pub camera: Option<String>,
+    pub lens: Option<String>,
+    /// Where it was taken: "Honolulu, Hawaii, United States".
+    pub place: Option<String>,
+    /// The RAW file shot with this photo (IMG_0001.CR2 beside IMG_0001.JPG), shown as one.
+    pub raw_sibling: Option<String>,
+    /// False when the photo's drive is not connected.
+    pub online: bool,
+}
+
+/// The best `q.k` photos for a query, best first, identical copies collapsed.
+pub fn search(catalog: &Catalog, clip: &Clip, q: &Query) -> Result<Vec<Hit>> {
+    // Filters alone browse what they admit (negative words alone push away from nothing).
+    if !q.has_positive() && !q.filter.is_empty() {
+        let mut hits = crate::browse::browse(catalog, &q.filter)?;
+        hits.truncate(q.k);
+        return Ok(hits);
+    }
+    if !q.has_positive() {
+        return Err(CoreError::Invalid(
+            "the query is empty: give text, an image or a photo id".into(),
+        ));
+    }
+    let query = vector::query_vector(catalog, clip, q)?;
+    search_by_vector(catalog, q, &query)
+}
+
+/// [`search`] with the query vector made: the vector and keyword searches, fusion and the
+/// final order.
+pub(crate) fn search_by_vector(catalog: &Catalog, q: &Query, query: &[f32]) -> Result<Vec<Hit>> {
+    let depth = q.k * 2 + 8;
+    let rows = q.filter.rows();
+    let dense = match q.retrieval {
+        Retrieval::Keyword => Vec::new(),
+        _ => catalog.nearest(query, depth, &rows)?,
+    };
+    let sparse = match (&q.text, q.retrieval) {
+        (Some(text), Retrieval::Hybrid | Retrieval::Keyword) => {
+            catalog.keyword_search(text, depth, &rows)?
+        }
+        _ => Vec::new(),
+    };
+    let ranked = match q.retrieval {
+        Retrieval::Vector => dense,
+        Retrieval::Keyword => fusion::by_bm25(sparse, query),
+        Retrieval::Hybrid => fusion::fuse(dense, sparse, query, q.keyword_weight),
+    };
+    let mut seen = HashSet::new();
+    let hits: Vec<Hit> = ranked
+        .into_iter()
+        .filter(|(row, _)| seen.insert(row.id.clone()))
+        .map(|(row, score)| hit(row, score))
+        .collect();
+    let hits = fusion::exact_names_first(hits, q.text.as_deref());
+    let mut hits = crate::pairs::collapse(hits);
+    hits.truncate(q.k);
+    Ok(hits)
+}
+
+pub(crate) fn hit(row: PhotoRow, score: f32) -> Hit {
+    Hit {
+        place: row.place_label(),
+        raw_sibling: None,
+        online: row.status == Status::Ok,
+        path: row.path,
+        score,
+        id: row.id,
+        size: row.size,
+        taken: row.taken,
+        modified: row.mtime_ns.div_euclid(1_000_000_000),
+        width: row.width,
+        height: row.height,
+        format: row.format,
+        camera: row.camera,
+        lens: row.lens,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minus_words_become_negative_terms() {
+        let q = Query::from_text("beach  -people at sunset -").unwrap();
+        assert_eq!(q.text.as_deref(), Some("beach at sunset"));
+        assert_eq!(q.negatives, ["people"]);
+        let q = Query::from_text("-red").unwrap();
+        assert_eq!(q.text, None);
+        assert!(!q.has_positive());
+    }
+
+    #[test]
+    fn quoted_negatives_follow_the_grammar() {
+        let q = Query::from_text(r#"street -"busy street" -cars -cars"#).unwrap();
+        assert_eq!(q.text.as_deref(), Some("street"));
+        assert_eq!(q.negatives, ["busy street", "cars"]);
+    }
+
+    #[test]
+    fn filters_leave_the_text_and_a_bad_one_is_an_error() {
+        let q = Query::from_text(r#"red in:"2019 Lisbon" circle -camera:sony type:raw"#).unwrap();
+        assert_eq!(q.text.as_deref(), Some("red circle"));
+        assert_eq!(q.filter.in_folders, ["2019 Lisbon"]);
+        assert_eq!(q.filter.not_cameras, ["sony"]);
+        assert!(q.filter.formats.contains(&"nef".to_string()));
+        let q = Query::from_text("after:2019").unwrap();
+        assert!(q.text.is_none() && !q.has_positive() && q.filter.taken_after.is_some());
+        let e = Query::from_text("cat before:july").unwrap_err();
+        assert!(e.to_string().contains("before:july is not a date"), "{e}");
+    }
+}

@@ -1,0 +1,146 @@
+//! A synthetic catalog for search benchmarks: `n` photo rows with random unit vectors and
+//! generated camera file names, trip folders, dates, cameras and places, written in large
+//! commits, compacted, with the keyword index built, searched through the same code as a
+//! library's search once the query vector is made (no model, no image files).
+
+use crate::calendar::days_from_civil;
+use crate::catalog::Catalog;
+use crate::error::Result;
+use crate::row::{PhotoRow, Status};
+use crate::search::{search_by_vector, Hit, Query};
+use std::path::Path;
+
+/// Rows per commit while writing.
+const CHUNK: usize = 10_000;
+
+const PLACES: [(&str, &str, f64); 10] = [
+    ("Lisbon", "Portugal", 38.7),
+    ("Kyoto", "Japan", 35.0),
+    ("Paris", "France", 48.9),
+    ("Honolulu", "United States", 21.3),
+    ("Sydney", "Australia", -33.9),
+    ("Berlin", "Germany", 52.5),
+    ("Cape Town", "South Africa", -33.9),
+    ("Reykjavik", "Iceland", 64.1),
+    ("Mexico City", "Mexico", 19.4),
+    ("Seoul", "South Korea", 37.6),
+];
+const CAMERAS: [&str; 5] = [
+    "Canon EOS 5D Mark IV",
+    "Pixel 7",
+    "iPhone 13",
+    "SONY ILCE-7M3",
+    "NIKON D750",
+];
+const FOLDERS: [&str; 6] = ["Camera Roll", "garden", "family", "work", "screenshots", "scans"];
+
+/// A small deterministic generator (xorshift64*).
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    /// Roughly normal (a sum of four uniforms), for directions uniform on the sphere.
+    fn normal(&mut self) -> f32 {
+        (0..4).map(|_| (self.next() >> 40) as f32 / (1u64 << 24) as f32).sum::<f32>() - 2.0
+    }
+
+    fn unit_vector(&mut self, dim: usize) -> Vec<f32> {
+        let mut v: Vec<f32> = (0..dim).map(|_| self.normal()).collect();
+        let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);
+        v.iter_mut().for_each(|x| *x /= norm);
+        v
+    }
+}
+
+/// Row `i`: a trip folder of a year and a place ("2019 Lisbon") or an everyday folder,
+/// a camera's file name, a date in that year, the camera and the place.
+fn row(i: usize, dim: usize, random: &mut Random) -> PhotoRow {
+    let year = 2010 + random.below(16) as i64;
+    let (city, country, lat) = PLACES[random.below(PLACES.len())];
+    let folder = if random.below(3) == 0 {
+        FOLDERS[random.below(FOLDERS.len())].to_string()
+    } else {
+        format!("{year} {city}")
+    };
+    let path = format!("/bench/{folder}/IMG_{i:06}.JPG");
+    let mut r = PhotoRow::failed(path, "/bench".into(), format!("{i:016x}"), 1 << 20, 0, String::new());
+    r.status = Status::Ok;
+    r.reason = None;
+    r.format = Some("jpg".into());
+    r.taken = Some(days_from_civil(year, 1, 1) * 86_400 + random.below(365 * 86_400) as i64);
+    r.camera = Some(CAMERAS[random.below(CAMERAS.len())].into());
+    r.city = Some(city.into());
+    r.country = Some(country.into());
+    r.lat = Some(lat);
+    r.vector = Some(random.unit_vector(dim));
+    r
+}
+
+/// A synthetic catalog open for searching.
+pub struct SyntheticCatalog {
+    catalog: Catalog,
+    dim: usize,
+    random: Random,
+}
+
+impl SyntheticCatalog {
+    /// Writes `n` rows of `dim`-dimensional vectors into a new catalog in `dir`.
+    pub fn create(dir: &Path, n: usize, dim: usize, seed: u64) -> Result<Self> {
+        let catalog = Catalog::open(dir, "vec_synthetic", dim)?;
+        let mut random = Random(seed | 1);
+        for start in (0..n).step_by(CHUNK) {
+            let rows: Vec<PhotoRow> = (start..n.min(start + CHUNK))
+                .map(|i| row(i, dim, &mut random))
+                .collect();
+            catalog.upsert(&rows)?;
+        }
+        catalog.compact_if_fragmented()?;
+        catalog.update_keyword_index()?;
+        Ok(Self {
+            catalog,
+            dim,
+            random,
+        })
+    }
+
+    /// A random unit query vector.
+    pub fn query_vector(&mut self) -> Vec<f32> {
+        self.random.unit_vector(self.dim)
+    }
+
+    /// Searches as [`crate::Library::search`] does once the query's vector is made.
+    pub fn search(&self, query: &Query, vector: &[f32]) -> Result<Vec<Hit>> {
+        search_by_vector(&self.catalog, query, vector)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_synthetic_catalog_answers_filtered_hybrid_queries_with_k_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = SyntheticCatalog::create(dir.path(), 300, 8, 1).unwrap();
+        let v = s.query_vector();
+        let q = Query {
+            k: 10,
+            ..Query::from_text("lisbon after:2015").unwrap()
+        };
+        let hits = s.search(&q, &v).unwrap();
+        assert_eq!(hits.len(), 10);
+        let first = hits.iter().position(|h| h.place.as_deref() != Some("Lisbon, Portugal"));
+        assert!(first.is_none_or(|p| p >= 5), "Lisbon first: {hits:?}");
+        assert!(hits.iter().all(|h| h.taken.unwrap() >= days_from_civil(2015, 1, 1) * 86_400));
+    }
+}
