@@ -208,10 +208,27 @@ fn ui_hits(hits: Vec<Hit>) -> Vec<UiHit> {
         .collect()
 }
 
+/// A search's results and where the gallery opens.
+#[derive(Serialize, ts_rs::TS)]
+pub struct SearchResults {
+    hits: Vec<UiHit>,
+    /// The default cut-off chosen from these scores (none for a browse of filters alone, or
+    /// scores that do not split).
+    cutoff: Option<f32>,
+}
+
 #[tauri::command]
-pub async fn search(desktop: Shared<'_>, query: SearchQuery) -> CommandResult<Vec<UiHit>> {
+pub async fn search(desktop: Shared<'_>, query: SearchQuery) -> CommandResult<SearchResults> {
     let desktop = desktop.inner().clone();
-    blocking(move || Ok(ui_hits(library(&desktop)?.search(&to_query(query)?)?))).await
+    blocking(move || {
+        let hits = library(&desktop)?.search(&to_query(query)?)?;
+        let scores: Vec<f32> = hits.iter().map(|h| h.score).collect();
+        Ok(SearchResults {
+            cutoff: iris_core::default_cutoff(&scores),
+            hits: ui_hits(hits),
+        })
+    })
+    .await
 }
 
 /// The whole library (or one folder of it) newest first, for the empty search box.

@@ -4,7 +4,7 @@
 //! ts-rs into ui/src/lib/contract.ts. A test fails when the committed file is stale;
 //! `IRIS_BLESS_CONTRACT=1 cargo test --release -p iris-desktop contract` rewrites it.
 
-use crate::commands::{AppState, SearchQuery, UiHit, MAX_RESULTS};
+use crate::commands::{AppState, SearchQuery, SearchResults, UiHit, MAX_RESULTS};
 use crate::error::{CommandError, ErrorCode};
 use crate::state::{ModelState, ModelStateName};
 use iris_core::grammar::{FilterKey, Term, TermKind};
@@ -39,6 +39,7 @@ pub fn render() -> String {
         declaration::<SearchQuery>(&cfg),
         declaration::<Hit>(&cfg),
         declaration::<UiHit>(&cfg),
+        declaration::<SearchResults>(&cfg),
         declaration::<Failure>(&cfg),
         declaration::<Folder>(&cfg),
         declaration::<Facet>(&cfg),

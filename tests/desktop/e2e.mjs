@@ -149,8 +149,9 @@ async function main() {
   await d.type(box, "a shape");
   const within = await d.until("a search within the folder", async () => ((await scoresShown()).length > 0 ? (await d.findAll('[data-testid="tile"]')).length : null), 20000);
   await d.click(await d.find('[data-testid="folder-chip"] button'));
+  const resultsTotal = () => d.exec("const h = document.querySelector('[data-testid=\"histogram\"]'); return h ? Number(h.dataset.total) : 0;");
   const everywhere = await d.until("the search over the whole library", async () => {
-    const n = (await d.findAll('[data-testid="tile"]')).length;
+    const n = await resultsTotal();
     return n > 1 ? n : null;
   }, 20000);
   check("a search typed while a folder is chosen stays in it; removing the chip searches everything", within === 1 && everywhere > 1 && (await d.findAll('[data-testid="folder-chip"]')).length === 0, `${within} result in the folder, ${everywhere} without it`);
@@ -178,7 +179,7 @@ async function main() {
   const ofYear = await d.until("only 2019", async () => ((await galleryCount()) === 8 ? 8 : null), 20000);
   const yearChips = await filterChips();
   await d.type(await d.find('[data-testid="search-input"]'), " a shape");
-  const yearSearch = await d.until("a search within 2019", async () => ((await scoresShown()).length > 0 ? (await galleryCount()) : null), 20000);
+  const yearSearch = await d.until("a search within 2019", async () => ((await scoresShown()).length > 0 ? (await resultsTotal()) : null), 20000);
   await shot("2f-year-filter");
   check("a year of the years menu narrows the gallery to it, and words then search within it", yearCount === 8 && ofYear === 8 && JSON.stringify(yearChips) === JSON.stringify(["after:2019", "before:2020"]) && yearSearch === 8, `menu ${yearCount}, shown ${ofYear}, chips ${JSON.stringify(yearChips)}, searched ${yearSearch}`);
   await clearBox();
@@ -193,13 +194,23 @@ async function main() {
   const scores = await scoresShown();
   check("a typed query shows tiles with scores", scores.length > 0 && scores.every((x) => /\d\.\d\d/.test(x)), `${tiles.length} tiles, top score ${scores[0]}`);
   const firstId = await d.exec("return document.querySelector('[data-testid=\"tile\"]').dataset.id;");
-  const hits = await d.invoke("search", { query: { text: query, k: 5 } });
+  const { hits } = await d.invoke("search", { query: { text: query, k: 5 } });
   check("the gallery shows the engine's best result first", hits[0].id === firstId, hits[0].name);
   check(`the top result for "${query}" is one`, captionsOf(hits[0].name).includes(query), captionsOf(hits[0].name).join(" | "));
   const thumbWidth = await d.until("thumbnails", () => d.exec("const i = document.querySelector('[data-testid=\"tile\"] img'); return i && i.complete && i.src.startsWith('iris:') ? i.naturalWidth : 0;"), 20000);
   check("thumbnails load through the iris protocol", thumbWidth > 0, `${thumbWidth} px wide`);
   check("the protocol refuses a path", !(await loads("iris://localhost/photo/..%2F..%2Fetc%2Fpasswd")) && !(await loads(`iris://localhost/photo/${photos}/000000.png`)));
   await shot("3-text-results");
+  // The gallery opens at the cut-off the engine chose from this query's scores, marked on the
+  // histogram; "show all" is one click.
+  const all1000 = await d.invoke("search", { query: { text: query, k: 1000 } });
+  const marker = await d.until("the default cut-off on the histogram", () => d.find('[data-testid="default-cutoff"]'));
+  const markedAt = Number(await d.exec("return document.querySelector('[data-testid=\"default-cutoff\"]').dataset.score;"));
+  const above = all1000.hits.filter((h) => h.score >= all1000.cutoff).length;
+  const opened = await galleryCount();
+  await d.click(await d.find('[data-testid="histogram"] button.link'));
+  const afterShowAll = await d.until("every result", async () => ((await galleryCount()) === all1000.hits.length ? all1000.hits.length : null), 20000);
+  check("the histogram marks the default cut-off, the gallery opens at it and Show all shows the rest", marker && all1000.cutoff !== null && Math.abs(markedAt - all1000.cutoff) < 1e-6 && opened === above && above < all1000.hits.length && afterShowAll === all1000.hits.length, `cut-off ${all1000.cutoff}, ${opened} shown of ${all1000.hits.length}, ${above} above it`);
 
   // The chips come from the engine's grammar (parse_query): a quoted negative is one chip.
   await d.type(input, ' -"busy street"');
@@ -222,7 +233,7 @@ async function main() {
     return sc.length > 0 && parseFloat(sc[0]) >= 0.99 ? sc : null;
   });
   const firstTile = await d.exec("return document.querySelector('[data-testid=\"tile\"]').dataset.id;");
-  const dropped = await d.invoke("search", { query: { images: [join(photos, target.image)], k: 1 } });
+  const { hits: dropped } = await d.invoke("search", { query: { images: [join(photos, target.image)], k: 1 } });
   check("an image query (as a drop) finds that photo first", parseFloat(first[0]) >= 0.99 && dropped[0].name === target.image && firstTile === dropped[0].id, `top score ${first[0]}, first ${dropped[0].name}`);
   await shot("4-image-results");
 

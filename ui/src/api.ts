@@ -6,7 +6,7 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { open } from '@tauri-apps/plugin-dialog';
 import { toAppError } from './lib/errors';
-import type { AppError, AppState, Facets, Failure, Folder, Hit, IndexDone, ModelState, Progress, SearchQuery, Term } from './lib/types';
+import type { AppError, AppState, Facets, Failure, Folder, Hit, IndexDone, ModelState, Progress, SearchQuery, SearchResults, Term } from './lib/types';
 
 export type * from './lib/types';
 export type { UnlistenFn };
@@ -41,7 +41,7 @@ export const api = {
   useModelFolder: (path: string) => call<AppState>('use_model_folder', { path }),
   useDemoModel: () => call<AppState>('use_demo_model'),
   parseQuery: (text: string) => call<Term[]>('parse_query', { text }),
-  search: (query: SearchQuery) => call<Hit[]>('search', { query }),
+  search: (query: SearchQuery) => call<SearchResults>('search', { query }),
   browse: (folder: string | null) => call<Hit[]>('browse', { folder }),
   folders: () => call<Folder[]>('folders'),
   facets: () => call<Facets>('facets'),

@@ -47,6 +47,8 @@ export class Store {
   sort = $state<SortMode>('relevance');
   /** Minimum score shown; null shows everything. */
   cutoff = $state<number | null>(null);
+  /** The cut-off the engine chose from the last search's scores (where the gallery opened). */
+  defaultCutoff = $state<number | null>(null);
   hist = $derived(histogram(this.hits.map((h) => h.score), HISTOGRAM_BINS));
   sorted = $derived(sortHits(this.hits, this.sort));
   visible = $derived(applyCutoff(this.sorted, this.cutoff));
@@ -329,12 +331,13 @@ export class Store {
     }
     this.searching = true;
     try {
-      const hits = await api.search(q);
+      const results = await api.search(q);
       if (seq !== this.#seq) return; // a newer search has started
-      this.hits = hits;
+      this.hits = results.hits;
       this.searched = true;
       this.browsing = false;
-      this.cutoff = null;
+      this.cutoff = results.cutoff;
+      this.defaultCutoff = results.cutoff;
       if (!keepSelection) {
         this.selectedId = null;
         this.resultsVersion++;
@@ -354,9 +357,10 @@ export class Store {
     this.searched = false;
     this.searching = false;
     this.cutoff = null;
+    this.defaultCutoff = null;
     const ready = backendAvailable() && this.app?.model.state === 'ready';
     const q = this.query;
-    const all = ready ? await this.#try(() => (filtered ? api.search(q) : api.browse(this.folder))) : [];
+    const all = ready ? await this.#try(async () => (filtered ? (await api.search(q)).hits : api.browse(this.folder))) : [];
     if (seq !== this.#seq) return;
     this.hits = all ?? [];
     this.browsing = this.hits.length > 0;

@@ -1,8 +1,10 @@
 // Tests for the app store's actions against a mocked backend (drops, search sequencing, cut-off).
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AppState, Hit, SearchQuery, Term } from './lib/types';
+import type { AppState, Hit, SearchQuery, SearchResults, Term } from './lib/types';
 
-const search = vi.fn<(q: SearchQuery) => Promise<Hit[]>>();
+const search = vi.fn<(q: SearchQuery) => Promise<SearchResults>>();
+/** Search results as the engine returns them. */
+const results = (hits: Hit[], cutoff: number | null = null): SearchResults => ({ hits, cutoff });
 /** The backend's parse_query, as a fixture: one word term, or one negative for a leading "-". */
 function oneTerm(text: string): Term[] {
   const negative = text.startsWith('-');
@@ -47,7 +49,7 @@ describe('Store', () => {
     expect(search).not.toHaveBeenCalled();
     expect([s.browsing, s.searched]).toEqual([true, false]);
     expect(s.visible.map((h) => h.id)).toEqual(['newest', 'older']);
-    search.mockResolvedValue([hit('cat', 0.3)]);
+    search.mockResolvedValue(results([hit('cat', 0.3)]));
     s.text = 'cat';
     await s.runSearch();
     expect([s.browsing, s.searched]).toEqual([false, true]);
@@ -55,7 +57,7 @@ describe('Store', () => {
   });
 
   it('takes the chips from the engine and drops an answer for an older text', async () => {
-    search.mockResolvedValue([]);
+    search.mockResolvedValue(results([]));
     let resolveFirst!: (t: Term[]) => void;
     parseQuery.mockImplementationOnce(() => new Promise((r) => (resolveFirst = r)));
     const s = new Store();
@@ -72,7 +74,7 @@ describe('Store', () => {
   });
 
   it('a search started while the text is being parsed waits for that parse, not a second one', async () => {
-    search.mockResolvedValue([]);
+    search.mockResolvedValue(results([]));
     const s = new Store();
     s.setText('cat');
     s.searchNow();
@@ -81,7 +83,7 @@ describe('Store', () => {
   });
 
   it('asks the engine to parse before a search it starts at once', async () => {
-    search.mockResolvedValue([hit('a', 0.3)]);
+    search.mockResolvedValue(results([hit('a', 0.3)]));
     const s = new Store();
     s.replaceText('-people');
     await vi.waitFor(() => expect(s.terms).toEqual(oneTerm('-people')));
@@ -101,7 +103,7 @@ describe('Store', () => {
   });
 
   it('drops: image files become chips and are searched together with the text', async () => {
-    search.mockResolvedValue([hit('a', 0.3)]);
+    search.mockResolvedValue(results([hit('a', 0.3)]));
     const s = new Store();
     s.text = 'at night';
     s.dropPaths(['/x/dog.JPG', '/x/folder', '/x/dog.JPG']);
@@ -114,16 +116,16 @@ describe('Store', () => {
   });
 
   it('ignores a slower, older search response', async () => {
-    let resolveFirst!: (h: Hit[]) => void;
+    let resolveFirst!: (r: SearchResults) => void;
     search.mockImplementationOnce(() => new Promise((r) => (resolveFirst = r)));
-    search.mockImplementationOnce(() => Promise.resolve([hit('new', 0.5)]));
+    search.mockImplementationOnce(() => Promise.resolve(results([hit('new', 0.5)])));
     const s = new Store();
     s.text = 'first';
     const first = s.runSearch();
     await vi.waitFor(() => expect(search).toHaveBeenCalledTimes(1));
     s.text = 'second';
     await s.runSearch();
-    resolveFirst([hit('old', 0.9)]);
+    resolveFirst(results([hit('old', 0.9)]));
     await first;
     expect(s.hits.map((h) => h.id)).toEqual(['new']);
     expect(s.searching).toBe(false);
@@ -142,7 +144,7 @@ describe('Store', () => {
   });
 
   it('sorts, cuts off and keeps the selection by id', async () => {
-    search.mockResolvedValue([hit('a', 0.1, 300), hit('b', 0.3, null), hit('c', 0.2, 500)]);
+    search.mockResolvedValue(results([hit('a', 0.1, 300), hit('b', 0.3, null), hit('c', 0.2, 500)]));
     const s = new Store();
     s.text = 'x';
     await s.runSearch();
@@ -159,8 +161,19 @@ describe('Store', () => {
     expect(s.hist.counts.reduce((a, b) => a + b, 0)).toBe(3);
   });
 
+  it('opens the gallery at the cut-off the engine chose, one click from everything', async () => {
+    search.mockResolvedValue(results([hit('a', 0.4), hit('b', 0.35), hit('c', 0.1), hit('d', 0.09)], 0.35));
+    const s = new Store();
+    s.text = 'x';
+    await s.runSearch();
+    expect([s.cutoff, s.defaultCutoff]).toEqual([0.35, 0.35]);
+    expect(s.visible.map((h) => h.id)).toEqual(['a', 'b']);
+    s.cutoff = null;
+    expect(s.visible).toHaveLength(4);
+  });
+
   it('find similar adds a like chip once', async () => {
-    search.mockResolvedValue([]);
+    search.mockResolvedValue(results([]));
     const s = new Store();
     s.findSimilar(hit('q', 1));
     s.findSimilar(hit('q', 1));

@@ -45,8 +45,16 @@ fn run(args: &BenchSearchArgs, dir: &std::path::Path) -> Result<()> {
         started.elapsed().as_secs_f64()
     );
     let cases = [
-        ("hybrid, filter after:2019 camera:canon", "lisbon after:2019 camera:canon", Retrieval::Hybrid),
-        ("vector, same filter (baseline)", "lisbon after:2019 camera:canon", Retrieval::Vector),
+        (
+            "hybrid, filter after:2019 camera:canon",
+            "lisbon after:2019 camera:canon",
+            Retrieval::Hybrid,
+        ),
+        (
+            "vector, same filter (baseline)",
+            "lisbon after:2019 camera:canon",
+            Retrieval::Vector,
+        ),
         ("hybrid, no filter", "lisbon", Retrieval::Hybrid),
         ("vector, no filter", "lisbon", Retrieval::Vector),
         ("keyword only", "lisbon", Retrieval::Keyword),
@@ -78,6 +86,9 @@ fn run(args: &BenchSearchArgs, dir: &std::path::Path) -> Result<()> {
             query.k
         );
     }
-    println!("hybrid/vector with the filter: {:.2}", medians[0] / medians[1]);
+    println!(
+        "hybrid/vector with the filter: {:.2}",
+        medians[0] / medians[1]
+    );
     Ok(())
 }

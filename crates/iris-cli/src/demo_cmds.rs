@@ -32,13 +32,26 @@ pub struct EvalArgs {
 
 pub fn demo(cli: &Cli, args: &DemoArgs) -> Result<()> {
     if args.trips {
-        let photos = iris_demo::generate_trips(&args.dir, args.count, args.seed)
-            .with_context(|| format!("cannot write the trips library into \"{}\"", args.dir.display()))?;
+        let photos =
+            iris_demo::generate_trips(&args.dir, args.count, args.seed).with_context(|| {
+                format!(
+                    "cannot write the trips library into \"{}\"",
+                    args.dir.display()
+                )
+            })?;
         let labels = args.dir.join(iris_demo::LABELS_FILE);
         if cli.json {
-            println!("{}", serde_json::json!({"images": photos.len(), "labels": labels}));
+            println!(
+                "{}",
+                serde_json::json!({"images": photos.len(), "labels": labels})
+            );
         } else {
-            println!("wrote {} photos and {} to {}", photos.len(), iris_demo::LABELS_FILE, args.dir.display());
+            println!(
+                "wrote {} photos and {} to {}",
+                photos.len(),
+                iris_demo::LABELS_FILE,
+                args.dir.display()
+            );
         }
         return Ok(());
     }

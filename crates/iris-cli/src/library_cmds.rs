@@ -60,7 +60,12 @@ pub struct SearchArgs {
     places: Vec<String>,
     /// Only these types: jpeg, png, heic, heif, avif, webp, gif, bmp, tiff, raw or a RAW's
     /// extension (comma-separated; `--format` is the same).
-    #[arg(long = "type", alias = "format", value_delimiter = ',', value_name = "TYPE")]
+    #[arg(
+        long = "type",
+        alias = "format",
+        value_delimiter = ',',
+        value_name = "TYPE"
+    )]
     types: Vec<String>,
     /// Which first-stage searches to run: hybrid (vector and keyword, fused), vector or
     /// keyword.
@@ -201,9 +206,18 @@ pub fn search(cli: &Cli, args: &SearchArgs) -> Result<()> {
     if cli.json {
         return print_json(&hits);
     }
-    for hit in hits {
+    for hit in &hits {
         let offline = if hit.online { "" } else { "  (offline)" };
         println!("{:.4}  {}{offline}", hit.score, hit.path);
+    }
+    // The default cut-off: where the app's gallery opens.
+    let scores: Vec<f32> = hits.iter().map(|h| h.score).collect();
+    if let Some(c) = iris_core::default_cutoff(&scores).filter(|_| query.has_positive()) {
+        let above = scores.iter().filter(|s| **s >= c).count();
+        println!(
+            "default cut-off {c:.4}: {above} of {} at or above it",
+            hits.len()
+        );
     }
     Ok(())
 }

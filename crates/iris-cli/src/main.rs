@@ -5,9 +5,9 @@
 
 mod bench_cmd;
 mod demo_cmds;
-mod search_eval_cmd;
 mod embed;
 mod library_cmds;
+mod search_eval_cmd;
 mod watch_cmd;
 
 use clap::{Parser, Subcommand};

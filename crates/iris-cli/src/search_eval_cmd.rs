@@ -23,8 +23,12 @@ pub struct EvalSearchArgs {
 /// The labels of a trips library.
 fn read_labels(dir: &Path) -> Result<Vec<TripPhoto>> {
     let file = dir.join(LABELS_FILE);
-    let text = std::fs::read_to_string(&file)
-        .with_context(|| format!("cannot read \"{}\" (write it with `iris demo --trips`)", file.display()))?;
+    let text = std::fs::read_to_string(&file).with_context(|| {
+        format!(
+            "cannot read \"{}\" (write it with `iris demo --trips`)",
+            file.display()
+        )
+    })?;
     text.lines()
         .filter(|l| !l.trim().is_empty())
         .enumerate()
@@ -55,12 +59,21 @@ pub fn eval_search(cli: &Cli, args: &EvalSearchArgs) -> Result<()> {
         println!("{}", serde_json::to_string(&figures)?);
         return Ok(());
     }
-    println!("kind     retrieval  queries   R@1    R@5    R@10   MRR    P@10");
+    println!("kind     retrieval  queries   R@1    R@5    R@10   MRR    P@10   cut-off P  R");
     for f in figures {
         let r = f.figures;
         println!(
-            "{:<8} {:<10} {:>7}   {:.3}  {:.3}  {:.3}  {:.3}  {:.3}",
-            f.kind, f.retrieval, f.queries, r.r1, r.r5, r.r10, r.mrr, f.p10
+            "{:<8} {:<10} {:>7}   {:.3}  {:.3}  {:.3}  {:.3}  {:.3}  {:.3}  {:.3}",
+            f.kind,
+            f.retrieval,
+            f.queries,
+            r.r1,
+            r.r5,
+            r.r10,
+            r.mrr,
+            f.p10,
+            f.cutoff_precision,
+            f.cutoff_recall
         );
     }
     Ok(())

@@ -324,12 +324,28 @@ fn watch_indexes_a_photo_copied_in_while_it_runs() {
 fn search_flags_filter_as_the_grammar_does_and_a_bad_date_says_so() {
     let tmp = tempfile::tempdir().unwrap();
     let photos = tmp.path().join("photos");
-    write_photos(&photos.join("2019 Lisbon"), 3);
+    // Distinct pictures in the two folders (write_photos draws picture i the same anywhere).
     write_photos(&photos.join("garden"), 4);
+    write_photos(&photos.join("2019 Lisbon"), 7);
+    for i in 0..4 {
+        std::fs::remove_file(photos.join(format!("2019 Lisbon/p{i:04}.jpg"))).unwrap();
+    }
     let lib = tmp.path().join("lib");
-    json(&iris(&lib).args(["--json", "index"]).arg(&photos).output().unwrap());
+    json(
+        &iris(&lib)
+            .args(["--json", "index"])
+            .arg(&photos)
+            .output()
+            .unwrap(),
+    );
     let paths = |args: &[&str]| -> Vec<String> {
-        let hits = json(&iris(&lib).args(["--json", "search", "-k", "20"]).args(args).output().unwrap());
+        let hits = json(
+            &iris(&lib)
+                .args(["--json", "search", "-k", "20"])
+                .args(args)
+                .output()
+                .unwrap(),
+        );
         hits.as_array()
             .unwrap()
             .iter()
@@ -340,7 +356,10 @@ fn search_flags_filter_as_the_grammar_does_and_a_bad_date_says_so() {
     assert_eq!(lisbon.len(), 3);
     assert!(lisbon.iter().all(|p| p.contains("/2019 Lisbon/")));
     assert_eq!(paths(&["a photo in:garden"]).len(), 4);
-    assert_eq!(paths(&["a photo", "--in", "garden", "--type", "png"]).len(), 0);
+    assert_eq!(
+        paths(&["a photo", "--in", "garden", "--type", "png"]).len(),
+        0
+    );
     // Undated photos are dated by their file time: written today, so after 2019 and not before.
     assert_eq!(paths(&["a photo", "--after", "2019"]).len(), 7);
     assert_eq!(paths(&["a photo", "--before", "2019-07-14"]).len(), 0);

@@ -22,7 +22,7 @@ pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let m = (if mp < 10 { mp + 3 } else { mp - 9 }) as u32;
     let y = yoe + era * 400 + i64::from(m <= 2);
     (y, m, d)
 }
@@ -51,7 +51,8 @@ pub fn parse_period(text: &str) -> Option<Period> {
             .then(|| s.parse::<i64>().ok())
             .flatten()
     };
-    let year = number(parts.first()?, 4..=4)?;
+    let first: &str = parts.first()?;
+    let year = number(first, 4..=4)?;
     let day_start = |y, m, d| days_from_civil(y, m, d) * 86_400;
     match parts[1..] {
         [] => Some(Period {
@@ -157,8 +158,16 @@ mod tests {
             })
         );
         for bad in [
-            "", "19", "2019-13", "2019-00", "2023-02-29", "2019-07-32", "2019-07-14-1", "20x9",
-            "2019-", "yesterday",
+            "",
+            "19",
+            "2019-13",
+            "2019-00",
+            "2023-02-29",
+            "2019-07-32",
+            "2019-07-14-1",
+            "20x9",
+            "2019-",
+            "yesterday",
         ] {
             assert_eq!(parse_period(bad), None, "{bad:?}");
         }

@@ -30,9 +30,7 @@ pub struct Facets {
 }
 
 fn year(row: &PhotoRow) -> String {
-    let dated = row
-        .taken
-        .unwrap_or(row.mtime_ns.div_euclid(1_000_000_000));
+    let dated = row.taken.unwrap_or(row.mtime_ns.div_euclid(1_000_000_000));
     civil_from_days(dated.div_euclid(86_400)).0.to_string()
 }
 
@@ -102,7 +100,13 @@ mod tests {
         catalog
             .upsert(&[
                 row("/r/a.jpg", "a", Some("Canon EOS 5D"), Some("Lisbon"), 2019),
-                row("/r/copy-of-a.jpg", "a", Some("Canon EOS 5D"), Some("Lisbon"), 2019),
+                row(
+                    "/r/copy-of-a.jpg",
+                    "a",
+                    Some("Canon EOS 5D"),
+                    Some("Lisbon"),
+                    2019,
+                ),
                 row("/r/b.jpg", "b", Some("Pixel 7"), Some("Lisbon"), 2018),
                 row("/r/c.jpg", "c", Some("Pixel 7"), None, 2021),
                 row("/r/d.jpg", "d", Some("Pixel 7"), Some("Kyoto"), 2019),
@@ -117,7 +121,10 @@ mod tests {
             pairs(&f.cameras),
             [("Pixel 7".into(), 3), ("Canon EOS 5D".into(), 1)]
         );
-        assert_eq!(pairs(&f.places), [("Lisbon".into(), 2), ("Kyoto".into(), 1)]);
+        assert_eq!(
+            pairs(&f.places),
+            [("Lisbon".into(), 2), ("Kyoto".into(), 1)]
+        );
         assert_eq!(
             pairs(&f.years),
             [("2021".into(), 1), ("2019".into(), 2), ("2018".into(), 1)]

@@ -200,7 +200,11 @@ mod tests {
             ]
         );
         let t = parse(r#"a in:"b c" d"#);
-        assert_eq!((t[1].start, t[1].end), (2, 10), "a filter's source is its whole text");
+        assert_eq!(
+            (t[1].start, t[1].end),
+            (2, 10),
+            "a filter's source is its whole text"
+        );
         for (key, word) in FilterKey::ALL {
             assert_eq!(key.word(), word);
         }

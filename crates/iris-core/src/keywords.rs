@@ -73,7 +73,8 @@ mod tests {
 
     #[test]
     fn an_undated_photo_has_no_date_words_and_one_outside_its_root_no_folders() {
-        let mut row = PhotoRow::failed("/x/a.png".into(), "/r".into(), "id".into(), 1, 0, "".into());
+        let mut row =
+            PhotoRow::failed("/x/a.png".into(), "/r".into(), "id".into(), 1, 0, "".into());
         row.mtime_ns = days_from_civil(2021, 1, 5) * 86_400 * 1_000_000_000;
         assert_eq!(keywords(&row), "a.png\nr");
     }

@@ -48,5 +48,5 @@ pub use library::{
 pub use lock::WriterLock;
 pub use models::model_name;
 pub use row::{PhotoRow, Status};
-pub use search::{Filter, Hit, Query, Retrieval, KEYWORD_WEIGHT};
+pub use search::{default_cutoff, Filter, Hit, Query, Retrieval, KEYWORD_WEIGHT};
 pub use watch::{Cause, Change, RootWatcher};

@@ -3,12 +3,14 @@
 //! under each first-stage retrieval ([`Retrieval`]), with recall at 1, 5 and 10 (the share of
 //! queries with a relevant photo in the first k), mean reciprocal rank and precision at 10
 //! (the share of the first ten that is relevant, out of at most as many as are relevant:
-//! what shows whether the first screen is the photos asked for) per kind.
+//! what shows whether the first screen is the photos asked for) per kind, and the precision
+//! and recall of the default cut-off ([`default_cutoff`]): of the photos it keeps, how many
+//! are relevant, and of the relevant photos, how many it keeps.
 
 use crate::error::Result;
 use crate::eval::{summarize, Retrieval as Figures};
 use crate::library::Library;
-use crate::search::{Query, Retrieval};
+use crate::search::{default_cutoff, Query, Retrieval};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -34,6 +36,26 @@ pub struct KindFigures {
     pub queries: usize,
     pub figures: Figures,
     pub p10: f64,
+    /// Mean precision and recall of the photos at or above the default cut-off.
+    pub cutoff_precision: f64,
+    pub cutoff_recall: f64,
+}
+
+/// One query's figures: first relevant rank, precision at 10, cut-off precision and recall.
+type Found = (usize, f64, f64, f64);
+
+/// Precision and recall of the photos the default cut-off keeps.
+fn cutoff_figures(hits: &[crate::Hit], relevant: &BTreeSet<String>) -> (f64, f64) {
+    let scores: Vec<f32> = hits.iter().map(|h| h.score).collect();
+    let kept: Vec<&crate::Hit> = match default_cutoff(&scores) {
+        Some(c) => hits.iter().filter(|h| h.score >= c).collect(),
+        None => hits.iter().collect(),
+    };
+    let right = kept.iter().filter(|h| relevant.contains(&h.path)).count() as f64;
+    (
+        right / kept.len().max(1) as f64,
+        right / relevant.len().max(1) as f64,
+    )
 }
 
 fn retrieval_name(r: Retrieval) -> &'static str {
@@ -51,8 +73,7 @@ pub fn evaluate_search(
     queries: &[LabelledQuery],
     keyword_weight: f32,
 ) -> Result<Vec<KindFigures>> {
-    // Per (kind, retrieval): the first relevant rank and the precision at 10 of each query.
-    let mut found: BTreeMap<(String, &str), Vec<(usize, f64)>> = BTreeMap::new();
+    let mut found: BTreeMap<(String, &str), Vec<Found>> = BTreeMap::new();
     for retrieval in [Retrieval::Vector, Retrieval::Keyword, Retrieval::Hybrid] {
         for q in queries {
             let query = Query {
@@ -66,24 +87,34 @@ pub fn evaluate_search(
                 .iter()
                 .position(|h| q.relevant.contains(&h.path))
                 .map_or(usize::MAX, |p| p + 1);
-            let top = hits.iter().take(10).filter(|h| q.relevant.contains(&h.path)).count();
+            let top = hits
+                .iter()
+                .take(10)
+                .filter(|h| q.relevant.contains(&h.path))
+                .count();
             let p10 = top as f64 / q.relevant.len().clamp(1, 10) as f64;
+            let (precision, recall) = cutoff_figures(&hits, &q.relevant);
             found
                 .entry((q.kind.clone(), retrieval_name(retrieval)))
                 .or_default()
-                .push((rank, p10));
+                .push((rank, p10, precision, recall));
         }
     }
     Ok(found
         .into_iter()
         .map(|((kind, retrieval), found)| {
-            let ranks: Vec<usize> = found.iter().map(|(r, _)| *r).collect();
+            let ranks: Vec<usize> = found.iter().map(|f| f.0).collect();
+            let mean = |part: fn(&Found) -> f64| {
+                found.iter().map(part).sum::<f64>() / found.len().max(1) as f64
+            };
             KindFigures {
                 kind,
                 retrieval: retrieval.to_string(),
                 queries: found.len(),
                 figures: summarize(&ranks),
-                p10: found.iter().map(|(_, p)| p).sum::<f64>() / found.len().max(1) as f64,
+                p10: mean(|f| f.1),
+                cutoff_precision: mean(|f| f.2),
+                cutoff_recall: mean(|f| f.3),
             }
         })
         .collect())

@@ -32,7 +32,14 @@ const CAMERAS: [&str; 5] = [
     "SONY ILCE-7M3",
     "NIKON D750",
 ];
-const FOLDERS: [&str; 6] = ["Camera Roll", "garden", "family", "work", "screenshots", "scans"];
+const FOLDERS: [&str; 6] = [
+    "Camera Roll",
+    "garden",
+    "family",
+    "work",
+    "screenshots",
+    "scans",
+];
 
 /// A small deterministic generator (xorshift64*).
 struct Random(u64);
@@ -51,7 +58,10 @@ impl Random {
 
     /// Roughly normal (a sum of four uniforms), for directions uniform on the sphere.
     fn normal(&mut self) -> f32 {
-        (0..4).map(|_| (self.next() >> 40) as f32 / (1u64 << 24) as f32).sum::<f32>() - 2.0
+        (0..4)
+            .map(|_| (self.next() >> 40) as f32 / (1u64 << 24) as f32)
+            .sum::<f32>()
+            - 2.0
     }
 
     fn unit_vector(&mut self, dim: usize) -> Vec<f32> {
@@ -73,7 +83,14 @@ fn row(i: usize, dim: usize, random: &mut Random) -> PhotoRow {
         format!("{year} {city}")
     };
     let path = format!("/bench/{folder}/IMG_{i:06}.JPG");
-    let mut r = PhotoRow::failed(path, "/bench".into(), format!("{i:016x}"), 1 << 20, 0, String::new());
+    let mut r = PhotoRow::failed(
+        path,
+        "/bench".into(),
+        format!("{i:016x}"),
+        1 << 20,
+        0,
+        String::new(),
+    );
     r.status = Status::Ok;
     r.reason = None;
     r.format = Some("jpg".into());
@@ -139,8 +156,12 @@ mod tests {
         };
         let hits = s.search(&q, &v).unwrap();
         assert_eq!(hits.len(), 10);
-        let first = hits.iter().position(|h| h.place.as_deref() != Some("Lisbon, Portugal"));
+        let first = hits
+            .iter()
+            .position(|h| h.place.as_deref() != Some("Lisbon, Portugal"));
         assert!(first.is_none_or(|p| p >= 5), "Lisbon first: {hits:?}");
-        assert!(hits.iter().all(|h| h.taken.unwrap() >= days_from_civil(2015, 1, 1) * 86_400));
+        assert!(hits
+            .iter()
+            .all(|h| h.taken.unwrap() >= days_from_civil(2015, 1, 1) * 86_400));
     }
 }

@@ -51,7 +51,10 @@ fn an_exact_file_name_comes_first() {
     library.add_roots(std::slice::from_ref(&photos)).unwrap();
     index(&library);
     assert_eq!(names(&search(&library, "IMG_0042", 10))[0], "IMG_0042.JPG");
-    assert_eq!(names(&search(&library, "img_0017.jpg", 10))[0], "IMG_0017.JPG");
+    assert_eq!(
+        names(&search(&library, "img_0017.jpg", 10))[0],
+        "IMG_0017.JPG"
+    );
     // By keyword alone too: "0042" is the rarest word of the library.
     let keyword = Query {
         retrieval: Retrieval::Keyword,
@@ -87,10 +90,16 @@ fn folder_filters_return_exactly_their_photos_and_a_narrow_one_still_k() {
     let summer = search(&library, "a picture in:garden/summer", 50);
     assert_eq!(summer.len(), 4);
     assert!(all_in(&summer, "garden/summer"));
-    assert_eq!(search(&library, "a picture in:summer in:narrow", 50).len(), 16, "either");
+    assert_eq!(
+        search(&library, "a picture in:summer in:narrow", 50).len(),
+        16,
+        "either"
+    );
     let rest = search(&library, r#"a picture -in:"2019 Lisbon" -in:garden"#, 50);
     assert_eq!(rest.len(), 31);
-    assert!(!rest.iter().any(|h| h.path.contains("Lisbon") || h.path.contains("garden")));
+    assert!(!rest
+        .iter()
+        .any(|h| h.path.contains("Lisbon") || h.path.contains("garden")));
     // 12 of 40 photos pass the filter; the 10 asked for come back, all from it.
     let narrow = search(&library, "stripes in:narrow", 10);
     assert_eq!(narrow.len(), 10);
@@ -110,7 +119,10 @@ fn a_folder_word_finds_its_photos_first_and_no_keyword_match_is_the_vector_searc
         ..Query::from_text(text).unwrap()
     };
     let plain = search(&library, "a striped picture", 20);
-    assert_eq!(plain, library.search(&vector_only("a striped picture")).unwrap());
+    assert_eq!(
+        plain,
+        library.search(&vector_only("a striped picture")).unwrap()
+    );
     // "lisbon" by vector alone does not know the folder.
     let by_vector = library.search(&vector_only("lisbon")).unwrap();
     assert!(!all_in(&by_vector[..5], "2019 Lisbon"));
@@ -138,13 +150,25 @@ fn dates_filter_at_the_edges_of_a_day_and_filters_alone_browse() {
     let mut day = names(&day);
     day.sort();
     assert_eq!(day, ["photo_071.jpg", "photo_072.jpg"]);
-    assert_eq!(names(&search(&library, "a picture before:2019-07-14", 10)), ["photo_070.jpg"]);
-    assert_eq!(names(&search(&library, "a picture after:2019-07-15", 10)), ["photo_073.jpg"]);
-    assert_eq!(search(&library, "a picture after:2019-07 before:2019-08", 10).len(), 4);
+    assert_eq!(
+        names(&search(&library, "a picture before:2019-07-14", 10)),
+        ["photo_070.jpg"]
+    );
+    assert_eq!(
+        names(&search(&library, "a picture after:2019-07-15", 10)),
+        ["photo_073.jpg"]
+    );
+    assert_eq!(
+        search(&library, "a picture after:2019-07 before:2019-08", 10).len(),
+        4
+    );
     assert!(search(&library, "a picture after:2020", 10).is_empty());
     // Filters alone: what they admit, newest first, no score.
     let browsed = search(&library, "after:2019-07-14", 10);
-    assert_eq!(names(&browsed), ["photo_073.jpg", "photo_072.jpg", "photo_071.jpg"]);
+    assert_eq!(
+        names(&browsed),
+        ["photo_073.jpg", "photo_072.jpg", "photo_071.jpg"]
+    );
     assert!(browsed.iter().all(|h| h.score == 0.0));
 }
 
@@ -165,16 +189,37 @@ fn camera_place_and_type_filters_use_the_photo_s_exif() {
             "-GPSLongitudeRef=W",
         ],
     );
-    picture(99, 64, 64).save(photos.join("drawing.png")).unwrap();
+    picture(99, 64, 64)
+        .save(photos.join("drawing.png"))
+        .unwrap();
     let library = open_library(&tmp.path().join("lib"));
     library.add_roots(std::slice::from_ref(&photos)).unwrap();
     index(&library);
-    assert_eq!(names(&search(&library, "x camera:\"eos 5d\"", 10)), ["photo_080.jpg"]);
-    assert_eq!(names(&search(&library, "x camera:pixel", 10)), ["photo_081.jpg"]);
-    assert_eq!(names(&search(&library, "x camera:canon camera:pixel", 10)).len(), 2);
-    assert_eq!(search(&library, "x -camera:canon", 10).len(), 3, "no camera is not canon");
-    assert_eq!(names(&search(&library, "x place:lisbon", 10)), ["photo_081.jpg"]);
-    assert_eq!(names(&search(&library, "x place:portugal", 10)), ["photo_081.jpg"]);
+    assert_eq!(
+        names(&search(&library, "x camera:\"eos 5d\"", 10)),
+        ["photo_080.jpg"]
+    );
+    assert_eq!(
+        names(&search(&library, "x camera:pixel", 10)),
+        ["photo_081.jpg"]
+    );
+    assert_eq!(
+        names(&search(&library, "x camera:canon camera:pixel", 10)).len(),
+        2
+    );
+    assert_eq!(
+        search(&library, "x -camera:canon", 10).len(),
+        3,
+        "no camera is not canon"
+    );
+    assert_eq!(
+        names(&search(&library, "x place:lisbon", 10)),
+        ["photo_081.jpg"]
+    );
+    assert_eq!(
+        names(&search(&library, "x place:portugal", 10)),
+        ["photo_081.jpg"]
+    );
     assert_eq!(names(&search(&library, "x type:png", 10)), ["drawing.png"]);
     assert_eq!(search(&library, "x -type:png", 10).len(), 3);
     assert_eq!(search(&library, "x type:jpeg,png", 10).len(), 4);

@@ -106,9 +106,15 @@ fn tiff(exif: &Exif) -> Vec<u8> {
     out.extend(exif_ifd);
     if let Some((lat, lon)) = exif.gps {
         let gps = [
-            (0x0001, Value::Ascii(if lat < 0.0 { "S" } else { "N" }.into())),
+            (
+                0x0001,
+                Value::Ascii(if lat < 0.0 { "S" } else { "N" }.into()),
+            ),
             (0x0002, Value::Rationals(sexagesimal(lat))),
-            (0x0003, Value::Ascii(if lon < 0.0 { "W" } else { "E" }.into())),
+            (
+                0x0003,
+                Value::Ascii(if lon < 0.0 { "W" } else { "E" }.into()),
+            ),
             (0x0004, Value::Rationals(sexagesimal(lon))),
         ];
         out.extend(ifd(&gps, gps_at));
@@ -134,7 +140,13 @@ mod tests {
 
     #[test]
     fn ifds_point_past_themselves_to_long_values() {
-        let bytes = ifd(&[(1, Value::Ascii("N".into())), (2, Value::Ascii("Canon".into()))], 8);
+        let bytes = ifd(
+            &[
+                (1, Value::Ascii("N".into())),
+                (2, Value::Ascii("Canon".into())),
+            ],
+            8,
+        );
         assert_eq!(&bytes[..2], &[0, 2]);
         // The second entry's value sits after the two entries and the next-IFD link.
         let offset = u32::from_be_bytes(bytes[2 + 12 + 8..2 + 12 + 12].try_into().unwrap());

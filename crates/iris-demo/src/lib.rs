@@ -17,12 +17,12 @@ mod trips;
 
 pub use caption::captions;
 pub use render::render;
-pub use trip_queries::{trip_queries, TripQuery};
-pub use trips::{generate_trips, TripPhoto, LABELS_FILE};
 pub use rng::Rng;
 pub use scene::{
     Background, Colour, Object, Placed, Relation, Scene, Shape, Size, TWO_OBJECT_SHARE,
 };
+pub use trip_queries::{trip_queries, TripQuery};
+pub use trips::{generate_trips, TripPhoto, LABELS_FILE};
 
 use serde::Serialize;
 use std::fs::{self, File};

@@ -23,7 +23,10 @@ const MIXED_CAPTIONS: usize = 6;
 
 /// Whether a photo answers a keyword query: a place, a folder word, a year or a camera.
 fn answers(photo: &TripPhoto, word: &str) -> bool {
-    let has = |s: &Option<String>| s.as_deref().is_some_and(|s| s.to_lowercase().contains(word));
+    let has = |s: &Option<String>| {
+        s.as_deref()
+            .is_some_and(|s| s.to_lowercase().contains(word))
+    };
     photo.folder.to_lowercase().contains(word)
         || has(&photo.city)
         || has(&photo.camera)
@@ -31,7 +34,11 @@ fn answers(photo: &TripPhoto, word: &str) -> bool {
 }
 
 fn relevant(photos: &[TripPhoto], keep: impl Fn(&TripPhoto) -> bool) -> Vec<String> {
-    photos.iter().filter(|p| keep(p)).map(|p| p.path.clone()).collect()
+    photos
+        .iter()
+        .filter(|p| keep(p))
+        .map(|p| p.path.clone())
+        .collect()
 }
 
 /// "a red circle": a caption of one colour and one shape.
@@ -52,7 +59,7 @@ pub fn trip_queries(photos: &[TripPhoto]) -> Vec<TripQuery> {
     captions.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let shows = |p: &TripPhoto, c: &str| p.captions.iter().any(|x| x == c);
     let mut out = Vec::new();
-    for (caption, _) in captions.iter().take(VISUAL) {
+    for &(caption, _) in captions.iter().take(VISUAL) {
         out.push(TripQuery {
             text: caption.to_string(),
             kind: "visual",
@@ -79,7 +86,7 @@ pub fn trip_queries(photos: &[TripPhoto]) -> Vec<TripQuery> {
             relevant: vec![photo.path.clone()],
         });
     }
-    for (caption, _) in captions.iter().take(MIXED_CAPTIONS) {
+    for &(caption, _) in captions.iter().take(MIXED_CAPTIONS) {
         for (word, phrase) in [
             ("lisbon", "in lisbon"),
             ("kyoto", "in kyoto"),
@@ -87,12 +94,12 @@ pub fn trip_queries(photos: &[TripPhoto]) -> Vec<TripQuery> {
             ("2022", "2022"),
             ("canon", "canon"),
         ] {
-            let relevant = relevant(photos, |p| shows(p, caption) && answers(p, word));
-            if !relevant.is_empty() {
+            let wanted = relevant(photos, |p| shows(p, caption) && answers(p, word));
+            if !wanted.is_empty() {
                 out.push(TripQuery {
                     text: format!("{caption} {phrase}"),
                     kind: "mixed",
-                    relevant,
+                    relevant: wanted,
                 });
             }
         }
@@ -105,7 +112,13 @@ pub fn trip_queries(photos: &[TripPhoto]) -> Vec<TripQuery> {
 mod tests {
     use super::*;
 
-    fn photo(path: &str, caption: &str, folder: &str, year: Option<i32>, city: Option<&str>) -> TripPhoto {
+    fn photo(
+        path: &str,
+        caption: &str,
+        folder: &str,
+        year: Option<i32>,
+        city: Option<&str>,
+    ) -> TripPhoto {
         TripPhoto {
             path: path.into(),
             captions: vec![caption.into(), format!("a photo of {caption}")],
@@ -119,9 +132,27 @@ mod tests {
     #[test]
     fn queries_of_each_kind_name_the_photos_their_labels_make_relevant() {
         let photos = [
-            photo("2019 Lisbon/IMG_0001.JPG", "a red circle", "2019 Lisbon", Some(2019), Some("Lisbon")),
-            photo("Camera Roll/x.jpg", "a red circle", "Camera Roll", Some(2023), Some("Lisbon")),
-            photo("old scans/scan 001.jpg", "a blue star", "old scans", None, None),
+            photo(
+                "2019 Lisbon/IMG_0001.JPG",
+                "a red circle",
+                "2019 Lisbon",
+                Some(2019),
+                Some("Lisbon"),
+            ),
+            photo(
+                "Camera Roll/x.jpg",
+                "a red circle",
+                "Camera Roll",
+                Some(2023),
+                Some("Lisbon"),
+            ),
+            photo(
+                "old scans/scan 001.jpg",
+                "a blue star",
+                "old scans",
+                None,
+                None,
+            ),
         ];
         let q = trip_queries(&photos);
         let find = |text: &str| q.iter().find(|q| q.text == text).unwrap();
@@ -132,6 +163,9 @@ mod tests {
         assert_eq!(find("IMG_0001").relevant, ["2019 Lisbon/IMG_0001.JPG"]);
         assert_eq!(find("a red circle 2019").kind, "mixed");
         assert_eq!(find("a red circle in lisbon").relevant.len(), 2);
-        assert!(q.iter().all(|q| q.text != "a blue star 2019"), "nothing relevant: not asked");
+        assert!(
+            q.iter().all(|q| q.text != "a blue star 2019"),
+            "nothing relevant: not asked"
+        );
     }
 }

@@ -128,7 +128,11 @@ pub fn generate_trips(dir: &Path, count: usize, seed: u64) -> io::Result<Vec<Tri
         let image = render(&scene, SIDE);
         let n = index / TRIPS.len() + 1;
         // Photos of a trip a few hours apart over its month, at a time of day that varies.
-        let (day, hour, minute) = ((n % 27 + 1) as u32, (8 + n * 5 % 12) as u32, (n * 7 % 60) as u32);
+        let (day, hour, minute) = (
+            (n % 27 + 1) as u32,
+            (8 + n * 5 % 12) as u32,
+            (n * 7 % 60) as u32,
+        );
         let stamp = (
             format!("{:04}{:02}{day:02}", trip.year, trip.month),
             format!("{hour:02}{minute:02}00"),
@@ -182,7 +186,11 @@ mod tests {
         assert_eq!(photos.len(), 12);
         assert_eq!(photos[0].path, "2019 Lisbon/IMG_0001.JPG");
         assert_eq!(photos[6].path, "2019 Lisbon/IMG_0002.JPG");
-        assert!(photos[1].path.starts_with("2021 Kyoto/PXL_202104"), "{}", photos[1].path);
+        assert!(
+            photos[1].path.starts_with("2021 Kyoto/PXL_202104"),
+            "{}",
+            photos[1].path
+        );
         assert_eq!(photos[3].path, "Weekend in Paris/DSC00001.JPG");
         assert_eq!((photos[5].year, photos[5].camera.as_deref()), (None, None));
         assert_eq!(photos[1].city.as_deref(), Some("Kyoto"));

@@ -130,6 +130,16 @@ raw_sibling: string | null,
 online: boolean, };
 
 /**
+ * A search's results and where the gallery opens.
+ */
+export type SearchResults = { hits: Array<UiHit>, 
+/**
+ * The default cut-off chosen from these scores (none for a browse of filters alone, or
+ * scores that do not split).
+ */
+cutoff: number | null, };
+
+/**
  * A file that could not be indexed.
  */
 export type Failure = { path: string, reason: string, };

@@ -16,6 +16,7 @@ export type {
   Progress,
   Root,
   SearchQuery,
+  SearchResults,
   Term,
   TermKind,
 } from './contract';

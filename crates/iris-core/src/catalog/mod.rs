@@ -396,7 +396,7 @@ mod tests {
                 catalog
                     .table
                     .update()
-                    .column(crate::keywords::COLUMN, "CAST(NULL AS STRING)")
+                    .column(crate::keywords::COLUMN, "CAST(NULL AS VARCHAR)")
                     .execute(),
             )
             .unwrap();
@@ -406,13 +406,23 @@ mod tests {
         kyoto.id = "k".into();
         kyoto.city = Some("Kyoto".into());
         catalog.upsert(&[kyoto]).unwrap();
-        assert_eq!(keyword_paths(&catalog, "kyoto"), ["/r/trip/kyoto-temple.jpg"]);
-        assert_eq!(keyword_paths(&catalog, "temples"), ["/r/trip/kyoto-temple.jpg"], "stemmed");
+        assert_eq!(
+            keyword_paths(&catalog, "kyoto"),
+            ["/r/trip/kyoto-temple.jpg"]
+        );
+        assert_eq!(
+            keyword_paths(&catalog, "temples"),
+            ["/r/trip/kyoto-temple.jpg"],
+            "stemmed"
+        );
         assert_eq!(catalog.update_keyword_index().unwrap(), 0);
         let name = catalog.keyword_index().unwrap().unwrap();
         let stats = catalog.runtime.block_on(catalog.table.index_stats(&name));
         assert_eq!(stats.unwrap().unwrap().num_unindexed_rows, 0, "folded in");
-        assert_eq!(keyword_paths(&catalog, "kyoto"), ["/r/trip/kyoto-temple.jpg"]);
+        assert_eq!(
+            keyword_paths(&catalog, "kyoto"),
+            ["/r/trip/kyoto-temple.jpg"]
+        );
         assert!(keyword_paths(&catalog, "lisbon").is_empty());
     }
 

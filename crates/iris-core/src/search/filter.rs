@@ -227,7 +227,11 @@ mod tests {
         f.add(FilterKey::Before, false, "2020").unwrap();
         f.add(FilterKey::Before, false, "2019-07-14").unwrap();
         assert_eq!(f.taken_after, Some(day(2019, 7, 1)), "the later start wins");
-        assert_eq!(f.taken_before, Some(day(2019, 7, 14)), "the earlier end wins");
+        assert_eq!(
+            f.taken_before,
+            Some(day(2019, 7, 14)),
+            "the earlier end wins"
+        );
         let mut g = Filter::default();
         g.add(FilterKey::After, true, "2019").unwrap();
         g.add(FilterKey::Before, true, "2010").unwrap();
@@ -241,7 +245,10 @@ mod tests {
     fn bad_values_are_clear_errors_and_raw_names_every_raw() {
         let mut f = Filter::default();
         let e = f.add(FilterKey::After, false, "yesterday").unwrap_err();
-        assert!(e.to_string().contains("after:yesterday is not a date"), "{e}");
+        assert!(
+            e.to_string().contains("after:yesterday is not a date"),
+            "{e}"
+        );
         let e = f.add(FilterKey::Type, false, "docx").unwrap_err();
         assert!(e.to_string().contains("unknown type \"docx\""), "{e}");
         f.add(FilterKey::Type, true, "RAW").unwrap();

@@ -123,8 +123,9 @@ pub(crate) fn exact_names_first(hits: Vec<Hit>, text: Option<&str>) -> Vec<Hit> 
         .map(|n| stem(&n))
         .filter(|n| !n.is_empty())
         .collect();
-    let (mut first, rest): (Vec<Hit>, Vec<Hit>) =
-        hits.into_iter().partition(|h| names.contains(&stem(&h.path)));
+    let (mut first, rest): (Vec<Hit>, Vec<Hit>) = hits
+        .into_iter()
+        .partition(|h| names.contains(&stem(&h.path)));
     first.extend(rest);
     first
 }
@@ -134,7 +135,14 @@ mod tests {
     use super::*;
 
     fn row(id: &str, vector: [f32; 2]) -> PhotoRow {
-        let mut row = PhotoRow::failed(format!("/p/{id}.jpg"), "/p".into(), id.into(), 1, 0, "".into());
+        let mut row = PhotoRow::failed(
+            format!("/p/{id}.jpg"),
+            "/p".into(),
+            id.into(),
+            1,
+            0,
+            "".into(),
+        );
         row.vector = Some(vector.to_vec());
         row
     }
@@ -146,22 +154,33 @@ mod tests {
     #[test]
     fn without_keyword_matches_the_vector_list_is_unchanged() {
         let dense = vec![(row("a", [1.0, 0.0]), 0.9), (row("b", [0.0, 1.0]), 0.2)];
-        assert_eq!(fuse(dense.clone(), vec![], &[1.0, 0.0], KEYWORD_WEIGHT), dense);
+        assert_eq!(
+            fuse(dense.clone(), vec![], &[1.0, 0.0], KEYWORD_WEIGHT),
+            dense
+        );
     }
 
     #[test]
     fn a_photo_in_both_lists_beats_one_at_the_top_of_either() {
         let q = [1.0, 0.0];
-        let dense = vec![
-            (row("v1", [1.0, 0.0]), 1.0),
-            (row("both", [0.9, 0.1]), 0.9),
-        ];
+        let dense = vec![(row("v1", [1.0, 0.0]), 1.0), (row("both", [0.9, 0.1]), 0.9)];
         let sparse = vec![(row("k1", [0.0, 1.0]), 5.0), (row("both", [0.9, 0.1]), 5.0)];
         let fused = fuse(dense.clone(), sparse.clone(), &q, 1.0);
-        assert_eq!(ids(&fused), ["both", "v1", "k1"], "equal weights: ties by cosine");
-        assert!((fused[0].1 - cosine(&q, &[0.9, 0.1])).abs() < 1e-6, "score is the cosine");
+        assert_eq!(
+            ids(&fused),
+            ["both", "v1", "k1"],
+            "equal weights: ties by cosine"
+        );
+        assert!(
+            (fused[0].1 - cosine(&q, &[0.9, 0.1])).abs() < 1e-6,
+            "score is the cosine"
+        );
         let fused = fuse(dense, sparse, &q, KEYWORD_WEIGHT);
-        assert_eq!(ids(&fused), ["both", "k1", "v1"], "a keyword match before a vector-only one");
+        assert_eq!(
+            ids(&fused),
+            ["both", "k1", "v1"],
+            "a keyword match before a vector-only one"
+        );
     }
 
     #[test]
@@ -186,7 +205,11 @@ mod tests {
         ];
         let ranked = banded(sparse.clone(), &q);
         assert_eq!(ids(&ranked), ["name", "near", "far"]);
-        assert_eq!(ids(&by_bm25(sparse, &q)), ["far", "near", "name"], "as given");
+        assert_eq!(
+            ids(&by_bm25(sparse, &q)),
+            ["far", "near", "name"],
+            "as given"
+        );
     }
 
     #[test]

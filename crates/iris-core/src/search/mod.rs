@@ -3,16 +3,18 @@
 //! the query vector ([`vector`]) and the best by BM25 over the keyword index
 //! ([`crate::keywords`]); the two ranked lists are fused ([`fusion`]). A file whose name is
 //! the query comes first; identical copies and RAW+JPEG pairs are one hit. A query of filters
-//! alone browses what they admit, newest first.
+//! alone browses what they admit, newest first. Where the gallery opens, the default cut-off,
+//! is chosen from the result scores ([`cutoff`]).
 
+mod cutoff;
 mod filter;
 mod fusion;
 mod vector;
 
+pub use cutoff::default_cutoff;
 pub use filter::Filter;
 pub use fusion::KEYWORD_WEIGHT;
 pub(crate) use vector::stored_vector;
-pub use vector::NEGATIVE_WEIGHT;
 
 use crate::catalog::Catalog;
 use crate::error::{CoreError, Result};
@@ -87,9 +89,7 @@ impl Query {
         for term in grammar::parse(s) {
             match (term.kind, term.key) {
                 (TermKind::Word, _) => positive.push(term.text),
-                (TermKind::Not, _) if !negatives.contains(&term.text) => {
-                    negatives.push(term.text)
-                }
+                (TermKind::Not, _) if !negatives.contains(&term.text) => negatives.push(term.text),
                 (TermKind::Not, _) => {}
                 (TermKind::Filter | TermKind::NotFilter, Some(key)) => {
                     filter.add(key, term.kind == TermKind::NotFilter, &term.text)?

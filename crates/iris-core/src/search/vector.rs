@@ -11,7 +11,7 @@ use iris_clip::Clip;
 use std::path::Path;
 
 /// How strongly negative terms push results away.
-pub const NEGATIVE_WEIGHT: f32 = 0.5;
+pub(crate) const NEGATIVE_WEIGHT: f32 = 0.5;
 
 /// The cosine of two vectors, the first a unit vector (0 for a zero or a mismatched one).
 pub(crate) fn cosine(unit: &[f32], v: &[f32]) -> f32 {
@@ -96,4 +96,3 @@ pub(crate) fn query_vector(catalog: &Catalog, clip: &Clip, q: &Query) -> Result<
     }
     Ok(acc)
 }
-
