@@ -143,6 +143,9 @@ pub struct SearchQuery {
     k: Option<usize>,
     /// Only photos in this folder or below it (the folder chosen in the sidebar).
     folder: Option<String>,
+    /// Reorder the first results for variety (the toolbar's "Diverse" toggle).
+    #[serde(default)]
+    diverse: bool,
 }
 
 /// A result as the UI shows it: a hit plus its file name.
@@ -182,6 +185,7 @@ fn to_query(query: SearchQuery) -> CommandResult<Query> {
             folder: query.folder,
             ..words.filter
         },
+        diverse: query.diverse,
         ..Query::default()
     })
 }
@@ -254,6 +258,43 @@ pub async fn folders(desktop: Shared<'_>) -> CommandResult<Vec<iris_core::Folder
 pub async fn facets(desktop: Shared<'_>) -> CommandResult<iris_core::Facets> {
     let desktop = desktop.inner().clone();
     blocking(move || Ok(library(&desktop)?.facets()?)).await
+}
+
+/// The saved searches with the photos each finds now, for the sidebar.
+#[tauri::command]
+pub async fn saved_searches(desktop: Shared<'_>) -> CommandResult<Vec<iris_core::SavedCount>> {
+    let desktop = desktop.inner().clone();
+    blocking(move || Ok(library(&desktop)?.saved_searches()?)).await
+}
+
+/// Saves a search under its name (replacing one of that name); the list after it.
+#[tauri::command]
+pub async fn save_search(
+    desktop: Shared<'_>,
+    search: iris_core::SavedSearch,
+) -> CommandResult<Vec<iris_core::SavedCount>> {
+    let desktop = desktop.inner().clone();
+    blocking(move || {
+        let library = library(&desktop)?;
+        library.save_search(search)?;
+        Ok(library.saved_searches()?)
+    })
+    .await
+}
+
+/// Deletes a saved search; the list after it.
+#[tauri::command]
+pub async fn delete_saved_search(
+    desktop: Shared<'_>,
+    name: String,
+) -> CommandResult<Vec<iris_core::SavedCount>> {
+    let desktop = desktop.inner().clone();
+    blocking(move || {
+        let library = library(&desktop)?;
+        library.delete_saved_search(&name)?;
+        Ok(library.saved_searches()?)
+    })
+    .await
 }
 
 #[tauri::command]

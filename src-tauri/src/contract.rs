@@ -8,7 +8,9 @@ use crate::commands::{AppState, SearchQuery, SearchResults, UiHit, MAX_RESULTS};
 use crate::error::{CommandError, ErrorCode};
 use crate::state::{ModelState, ModelStateName};
 use iris_core::grammar::{FilterKey, Term, TermKind};
-use iris_core::{Facet, Facets, Failure, Folder, Hit, IndexReport, Progress, RootStatus};
+use iris_core::{
+    Facet, Facets, Failure, Folder, Hit, IndexReport, Progress, RootStatus, SavedCount, SavedSearch,
+};
 use ts_rs::{Config, TS};
 
 /// One exported declaration with its doc comment.
@@ -44,6 +46,8 @@ pub fn render() -> String {
         declaration::<Folder>(&cfg),
         declaration::<Facet>(&cfg),
         declaration::<Facets>(&cfg),
+        declaration::<SavedSearch>(&cfg),
+        declaration::<SavedCount>(&cfg),
         declaration::<IndexReport>(&cfg),
         declaration::<ErrorCode>(&cfg),
         declaration::<CommandError>(&cfg),

@@ -73,6 +73,9 @@ fn main() {
             commands::browse,
             commands::folders,
             commands::facets,
+            commands::saved_searches,
+            commands::save_search,
+            commands::delete_saved_search,
             commands::failures,
             commands::reveal,
         ])

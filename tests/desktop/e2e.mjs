@@ -182,6 +182,23 @@ async function main() {
   const yearSearch = await d.until("a search within 2019", async () => ((await scoresShown()).length > 0 ? (await resultsTotal()) : null), 20000);
   await shot("2f-year-filter");
   check("a year of the years menu narrows the gallery to it, and words then search within it", yearCount === 8 && ofYear === 8 && JSON.stringify(yearChips) === JSON.stringify(["after:2019", "before:2020"]) && yearSearch === 8, `menu ${yearCount}, shown ${ofYear}, chips ${JSON.stringify(yearChips)}, searched ${yearSearch}`);
+  // Saved searches: the search is kept under a name in the sidebar with its count, and runs
+  // again from there after the box is cleared.
+  const shownNow = await galleryCount();
+  await d.click(await d.find('[data-testid="save-search"]'));
+  await d.type(await d.until("the name field", () => d.find('[data-testid="save-name"]')), "2019 shapes");
+  await d.click(await d.find('[data-testid="save-confirm"]'));
+  const savedCount = await d.until("the saved search in the sidebar", async () => {
+    const c = await d.exec("const b = document.querySelector('[data-testid=\"saved-search\"][data-name=\"2019 shapes\"]'); return b ? b.parentElement.querySelector('[data-testid=\"saved-count\"]').textContent : null;");
+    return c;
+  }, 20000);
+  await shot("2g-saved-search");
+  await clearBox();
+  await d.until("the library again", async () => ((await galleryCount()) === 49 ? 49 : null), 20000);
+  await d.click(await d.find('[data-testid="saved-search"][data-name="2019 shapes"]'));
+  const rerun = await d.until("the saved search run again", async () => ((await scoresShown()).length > 0 ? await resultsTotal() : null), 20000);
+  const rerunText = await d.exec("return document.querySelector('[data-testid=\"search-input\"]').value;");
+  check("a saved search shows in the sidebar with its count and runs again from there", Number(savedCount) === shownNow && rerun === 8 && rerunText === "after:2019 before:2020 a shape", `count ${savedCount} (gallery showed ${shownNow}), re-run ${rerun} results, text "${rerunText}"`);
   await clearBox();
   await d.until("the library again", async () => ((await galleryCount()) === 49 ? 49 : null), 20000);
 
@@ -210,6 +227,18 @@ async function main() {
   const opened = await galleryCount();
   await d.click(await d.find('[data-testid="histogram"] button.link'));
   const afterShowAll = await d.until("every result", async () => ((await galleryCount()) === all1000.hits.length ? all1000.hits.length : null), 20000);
+  // Diverse: the toggle searches again with MMR; the gallery shows the engine's diverse order.
+  await d.click(await d.find('[data-testid="diverse"]'));
+  const diverse = await d.invoke("search", { query: { text: query, k: 1000, diverse: true } });
+  const diverseShown = await d.until("the diverse order", async () => {
+    const ids = await d.exec("return [...document.querySelectorAll('[data-testid=\"tile\"]')].slice(0, 8).map((t) => t.dataset.id);");
+    const expected = diverse.hits.filter((h) => diverse.cutoff === null || h.score >= diverse.cutoff).slice(0, ids.length).map((h) => h.id);
+    return JSON.stringify(ids) === JSON.stringify(expected) && ids.length > 0 ? ids : null;
+  }, 20000);
+  const samePhotos = JSON.stringify(diverse.hits.map((h) => h.id).sort()) === JSON.stringify(all1000.hits.map((h) => h.id).sort());
+  await shot("3a-diverse");
+  check("the Diverse toggle shows the same photos in the engine's MMR order, the best first", samePhotos && diverse.hits[0].id === all1000.hits[0].id && diverseShown.length > 0, `first ${diverse.hits[0].name}`);
+  await d.click(await d.find('[data-testid="diverse"]'));
   check("the histogram marks the default cut-off, the gallery opens at it and Show all shows the rest", marker && all1000.cutoff !== null && Math.abs(markedAt - all1000.cutoff) < 1e-6 && opened === above && above < all1000.hits.length && afterShowAll === all1000.hits.length, `cut-off ${all1000.cutoff}, ${opened} shown of ${all1000.hits.length}, ${above} above it`);
 
   // The chips come from the engine's grammar (parse_query): a quoted negative is one chip.

@@ -6,7 +6,7 @@ import { applyCutoff, histogram } from './lib/histogram';
 import { bytesToBase64, baseName, isAcceptedPasteType, partitionDrop } from './lib/media';
 import { addExtra, addFilterToText, buildQuery, DEFAULT_K, extraKey, hasFilters, hasPositive, type ExtraChip } from './lib/query';
 import { sortHits, type SortMode } from './lib/sort';
-import type { AppError, AppState, Facets, Failure, FilterKey, Folder, Hit, IndexDone, Term } from './lib/types';
+import type { AppError, AppState, Facets, Failure, FilterKey, Folder, Hit, IndexDone, SavedCount, SavedSearch, Term } from './lib/types';
 
 export interface Banner extends AppError {
   id: number;
@@ -33,7 +33,11 @@ export class Store {
   folders = $state.raw<Folder[]>([]);
   /** The library's cameras, places and years with counts, for the sidebar's filter menus. */
   facets = $state.raw<Facets>({ cameras: [], places: [], years: [] });
-  query = $derived(buildQuery(this.text, this.extras, { imageWeight: this.imageWeight, k: this.k, folder: this.folder }));
+  /** Saved searches with the photos each finds now (reloaded with the sidebar). */
+  saved = $state.raw<SavedCount[]>([]);
+  /** Results reordered for variety (near-identical shots spread out). */
+  diverse = $state(false);
+  query = $derived(buildQuery(this.text, this.extras, { imageWeight: this.imageWeight, k: this.k, folder: this.folder, diverse: this.diverse }));
 
   /** Results of the last completed search, in backend order. */
   hits = $state.raw<Hit[]>([]);
@@ -152,9 +156,43 @@ export class Store {
 
   /** Reloads the sidebar's folder tree and filter menus. */
   async loadFolders(): Promise<void> {
-    const [folders, facets] = await Promise.all([this.#try(() => api.folders()), this.#try(() => api.facets())]);
+    const [folders, facets, saved] = await Promise.all([this.#try(() => api.folders()), this.#try(() => api.facets()), this.#try(() => api.savedSearches())]);
     if (folders) this.folders = folders;
     if (facets) this.facets = facets;
+    if (saved) this.saved = saved;
+  }
+
+  /** Saves the current search (words, filters, folder, similar-to photos, Diverse, a moved cut-off). */
+  async saveSearch(name: string): Promise<boolean> {
+    const like = this.extras.flatMap((e) => (e.kind === 'like' ? [e.id] : []));
+    const search: SavedSearch = {
+      name,
+      text: this.text,
+      folder: this.folder,
+      like,
+      diverse: this.diverse,
+      cutoff: this.cutoff !== this.defaultCutoff ? this.cutoff : null,
+    };
+    const saved = await this.#try(() => api.saveSearch(search));
+    if (saved) this.saved = saved;
+    return saved !== undefined;
+  }
+
+  async deleteSavedSearch(name: string): Promise<void> {
+    const saved = await this.#try(() => api.deleteSavedSearch(name));
+    if (saved) this.saved = saved;
+  }
+
+  /** Runs a saved search again: its words and filters in the box, its folder and toggles. */
+  async runSaved(search: SavedSearch): Promise<void> {
+    this.folder = search.folder;
+    this.diverse = search.diverse;
+    this.extras = search.like.map((id) => ({ kind: 'like', id, name: id.slice(0, 8) }));
+    this.view = 'results';
+    this.setText(search.text);
+    this.#debounced.cancel();
+    await this.runSearch();
+    if (search.cutoff !== null && this.searched) this.cutoff = search.cutoff;
   }
 
   /** Adds filter chips from a sidebar menu (`camera:"Canon EOS 5D"`) and searches. */
@@ -244,6 +282,12 @@ export class Store {
       this.#termsOf = text;
     }
     return terms;
+  }
+
+  /** The toolbar's Diverse toggle: search again with or without it. */
+  setDiverse(on: boolean): void {
+    this.diverse = on;
+    this.searchNow();
   }
 
   /** Enter in the search box: search now. */

@@ -1,6 +1,6 @@
 // Tests for the app store's actions against a mocked backend (drops, search sequencing, cut-off).
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AppState, Hit, SearchQuery, SearchResults, Term } from './lib/types';
+import type { AppState, Hit, SavedCount, SavedSearch, SearchQuery, SearchResults, Term } from './lib/types';
 
 const search = vi.fn<(q: SearchQuery) => Promise<SearchResults>>();
 /** Search results as the engine returns them. */
@@ -13,8 +13,16 @@ function oneTerm(text: string): Term[] {
 const parseQuery = vi.fn<(text: string) => Promise<Term[]>>();
 const browse = vi.fn<() => Promise<Hit[]>>();
 const available = vi.fn(() => false);
+const saveSearch = vi.fn<(s: SavedSearch) => Promise<SavedCount[]>>();
 vi.mock('./api', () => ({
-  api: { search: (q: SearchQuery) => search(q), parseQuery: (t: string) => parseQuery(t), browse: () => browse(), appState: vi.fn(), reveal: vi.fn() },
+  api: {
+    search: (q: SearchQuery) => search(q),
+    parseQuery: (t: string) => parseQuery(t),
+    browse: () => browse(),
+    saveSearch: (s: SavedSearch) => saveSearch(s),
+    appState: vi.fn(),
+    reveal: vi.fn(),
+  },
   backendAvailable: () => available(),
   events: {},
   onFileDrop: vi.fn(),
@@ -159,6 +167,27 @@ describe('Store', () => {
     s.cutoff = 0.25;
     expect(s.selectedIndex).toBe(-1);
     expect(s.hist.counts.reduce((a, b) => a + b, 0)).toBe(3);
+  });
+
+  it('saves a search with a moved cut-off only, and runs a saved one with its settings', async () => {
+    search.mockResolvedValue(results([hit('a', 0.4), hit('b', 0.35), hit('c', 0.1), hit('d', 0.09)], 0.35));
+    saveSearch.mockImplementation(async (s) => [{ search: s, photos: 2, problem: null }]);
+    const s = new Store();
+    s.text = 'red circle after:2019';
+    s.folder = '/p/trips';
+    await s.runSearch();
+    expect(await s.saveSearch('circles')).toBe(true);
+    expect(saveSearch.mock.calls[0][0]).toEqual({ name: 'circles', text: 'red circle after:2019', folder: '/p/trips', like: [], diverse: false, cutoff: null });
+    s.cutoff = 0.1;
+    await s.saveSearch('wide');
+    expect(saveSearch.mock.calls[1][0].cutoff).toBe(0.1);
+    expect(s.saved.map((x) => x.photos)).toEqual([2]);
+    const t = new Store();
+    await t.runSaved({ name: 'wide', text: 'red circle', folder: null, like: ['abc'], diverse: true, cutoff: 0.1 });
+    const q = search.mock.calls.at(-1)![0];
+    expect([q.text, q.diverse, q.like, q.folder]).toEqual(['red circle', true, ['abc'], null]);
+    expect(t.cutoff).toBe(0.1);
+    expect(t.visible).toHaveLength(3);
   });
 
   it('opens the gallery at the cut-off the engine chose, one click from everything', async () => {

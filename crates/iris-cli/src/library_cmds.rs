@@ -71,9 +71,52 @@ pub struct SearchArgs {
     /// keyword.
     #[arg(long, default_value = "hybrid", value_parser = ["hybrid", "vector", "keyword"])]
     retrieval: String,
+    /// Reorder the first results for variety (MMR): near-identical shots spread out.
+    #[arg(long)]
+    diverse: bool,
+    /// Save the search under NAME (its words, filters, --folder, --like and --diverse),
+    /// replacing one of that name; `iris saved` lists them.
+    #[arg(long, value_name = "NAME")]
+    save: Option<String>,
+}
+
+/// A filter value as the grammar writes it: quoted when it has spaces.
+fn grammar_value(value: &str) -> String {
+    if value.contains(char::is_whitespace) {
+        format!("\"{}\"", value.replace('"', ""))
+    } else {
+        value.to_string()
+    }
 }
 
 impl SearchArgs {
+    /// The text and the filter flags as one search box text (what a saved search keeps).
+    fn grammar_text(&self) -> String {
+        let mut parts: Vec<String> = self.text.iter().cloned().collect();
+        let flags = [
+            ("in", &self.in_folders),
+            ("camera", &self.cameras),
+            ("place", &self.places),
+        ];
+        for (key, values) in flags {
+            parts.extend(values.iter().map(|v| format!("{key}:{}", grammar_value(v))));
+        }
+        parts.extend(
+            self.after
+                .iter()
+                .map(|d| format!("after:{}", grammar_value(d))),
+        );
+        parts.extend(
+            self.before
+                .iter()
+                .map(|d| format!("before:{}", grammar_value(d))),
+        );
+        if !self.types.is_empty() {
+            parts.push(format!("type:{}", self.types.join(",")));
+        }
+        parts.join(" ")
+    }
+
     /// The flags' filters, added to those of the text's grammar.
     fn add_filters(&self, filter: &mut iris_core::Filter) -> iris_core::Result<()> {
         use iris_core::grammar::FilterKey;
@@ -197,12 +240,30 @@ pub fn search(cli: &Cli, args: &SearchArgs) -> Result<()> {
         )
         .into());
     }
+    query.diverse = args.diverse;
     query.retrieval = match args.retrieval.as_str() {
         "vector" => Retrieval::Vector,
         "keyword" => Retrieval::Keyword,
         _ => Retrieval::Hybrid,
     };
-    let hits = open(cli)?.search(&query)?;
+    let library = open(cli)?;
+    if let Some(name) = &args.save {
+        if !query.images.is_empty() {
+            return Err(UsageError(
+                "a saved search keeps words, filters and --like ids, not --image files".into(),
+            )
+            .into());
+        }
+        library.save_search(iris_core::SavedSearch {
+            name: name.clone(),
+            text: args.grammar_text(),
+            folder: query.filter.folder.clone(),
+            like: query.like.clone(),
+            diverse: query.diverse,
+            cutoff: None,
+        })?;
+    }
+    let hits = library.search(&query)?;
     if cli.json {
         return print_json(&hits);
     }
@@ -218,6 +279,21 @@ pub fn search(cli: &Cli, args: &SearchArgs) -> Result<()> {
             "default cut-off {c:.4}: {above} of {} at or above it",
             hits.len()
         );
+    }
+    Ok(())
+}
+
+/// `iris saved`: the saved searches with the photos each finds now.
+pub fn saved(cli: &Cli) -> Result<()> {
+    let saved = open(cli)?.saved_searches()?;
+    if cli.json {
+        return print_json(&saved);
+    }
+    for s in saved {
+        match s.problem {
+            Some(problem) => println!("{}  ({problem})  {}", s.search.name, s.search.text),
+            None => println!("{}  {} photos  {}", s.search.name, s.photos, s.search.text),
+        }
     }
     Ok(())
 }

@@ -44,6 +44,8 @@ enum Command {
     Watch(watch_cmd::WatchArgs),
     /// Search the library by text, image, photo id or a mix.
     Search(library_cmds::SearchArgs),
+    /// Saved searches (`iris search --save NAME ...`) with the photos each finds now.
+    Saved,
     /// Counts of photos, failures, offline photos and roots.
     Status,
     /// Files that could not be indexed, and why.
@@ -82,6 +84,7 @@ fn main() -> ExitCode {
         Command::Index(args) => library_cmds::index(&cli, args),
         Command::Watch(args) => watch_cmd::watch(&cli, args),
         Command::Search(args) => library_cmds::search(&cli, args),
+        Command::Saved => library_cmds::saved(&cli),
         Command::Status => library_cmds::status(&cli),
         Command::Failures => library_cmds::failures(&cli),
         Command::Demo(args) => demo_cmds::demo(&cli, args),

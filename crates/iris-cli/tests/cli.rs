@@ -366,6 +366,53 @@ fn search_flags_filter_as_the_grammar_does_and_a_bad_date_says_so() {
     // Filters alone browse.
     assert_eq!(paths(&["--in", "garden"]).len(), 4);
     assert_eq!(paths(&["lisbon", "--retrieval", "keyword"]).len(), 3);
+    // Saved searches keep the words and the flags, and count live.
+    json(
+        &iris(&lib)
+            .args([
+                "--json",
+                "search",
+                "a photo",
+                "--in",
+                "2019 lisbon",
+                "--save",
+                "trip",
+            ])
+            .output()
+            .unwrap(),
+    );
+    json(
+        &iris(&lib)
+            .args([
+                "--json",
+                "search",
+                "--in",
+                "2019 lisbon",
+                "--save",
+                "all of it",
+            ])
+            .output()
+            .unwrap(),
+    );
+    let saved = json(&iris(&lib).args(["--json", "saved"]).output().unwrap());
+    assert_eq!(saved[0]["search"]["name"], "trip");
+    assert_eq!(saved[0]["search"]["text"], "a photo in:\"2019 lisbon\"");
+    assert!(
+        (1..=3).contains(&saved[0]["photos"].as_u64().unwrap()),
+        "{saved}"
+    );
+    assert_eq!(
+        saved[1]["photos"], 3,
+        "filters alone: every photo they admit"
+    );
+    // A photo copied into the trip later is in the saved search's count.
+    write_photos(&photos.join("2019 Lisbon/more"), 8);
+    for i in 0..7 {
+        std::fs::remove_file(photos.join(format!("2019 Lisbon/more/p{i:04}.jpg"))).unwrap();
+    }
+    json(&iris(&lib).args(["--json", "index"]).output().unwrap());
+    let saved = json(&iris(&lib).args(["--json", "saved"]).output().unwrap());
+    assert_eq!(saved[1]["photos"], 4, "{saved}");
     let out = iris(&lib)
         .args(["search", "x", "--after", "last week"])
         .output()

@@ -32,6 +32,7 @@ pub mod photo;
 pub mod places;
 mod raw;
 mod row;
+pub mod saved;
 pub mod scan;
 mod search;
 pub mod search_eval;
@@ -48,5 +49,6 @@ pub use library::{
 pub use lock::WriterLock;
 pub use models::model_name;
 pub use row::{PhotoRow, Status};
+pub use saved::{SavedCount, SavedSearch};
 pub use search::{default_cutoff, Filter, Hit, Query, Retrieval, KEYWORD_WEIGHT};
 pub use watch::{Cause, Change, RootWatcher};

@@ -213,6 +213,39 @@ impl Library {
         crate::folders::folders(&self.catalog, &self.roots()?)
     }
 
+    /// The saved searches, each with the number of photos it finds now (run live); one that
+    /// cannot run says why instead.
+    pub fn saved_searches(&self) -> Result<Vec<crate::SavedCount>> {
+        let saved = crate::saved::read(&self.dir)?;
+        Ok(saved
+            .into_iter()
+            .map(|search| {
+                let run = search
+                    .query(crate::saved::COUNT_DEPTH)
+                    .and_then(|q| self.search(&q));
+                let (photos, problem) = match run {
+                    Ok(hits) => (search.shown(&hits), None),
+                    Err(e) => (0, Some(e.to_string())),
+                };
+                crate::SavedCount {
+                    search,
+                    photos,
+                    problem,
+                }
+            })
+            .collect())
+    }
+
+    /// Saves a search under its name (replacing one of that name); a bad one is an error.
+    pub fn save_search(&self, search: crate::SavedSearch) -> Result<()> {
+        crate::saved::save(&self.dir, search)
+    }
+
+    /// Deletes a saved search; whether there was one of that name.
+    pub fn delete_saved_search(&self, name: &str) -> Result<bool> {
+        crate::saved::delete(&self.dir, name)
+    }
+
     /// The cameras, places and years of the library with photo counts (the filter menus).
     pub fn facets(&self) -> Result<crate::Facets> {
         crate::facets::facets(&self.catalog)

@@ -77,7 +77,11 @@ image_data: Array<string>, like: Array<string>, text_weight: number | null, imag
 /**
  * Only photos in this folder or below it (the folder chosen in the sidebar).
  */
-folder: string | null, };
+folder: string | null, 
+/**
+ * Reorder the first results for variety (the toolbar's "Diverse" toggle).
+ */
+diverse: boolean, };
 
 /**
  * One search result.
@@ -194,6 +198,40 @@ places: Array<Facet>,
  * Years photos are dated in (taken, else the file time).
  */
 years: Array<Facet>, };
+
+/**
+ * A search kept under a name.
+ */
+export type SavedSearch = { name: string, 
+/**
+ * The search box text, in the grammar: words, negatives and filters.
+ */
+text: string, 
+/**
+ * The sidebar folder it searches in.
+ */
+folder: string | null, 
+/**
+ * Ids of photos it searches like.
+ */
+like: Array<string>, diverse: boolean, 
+/**
+ * The cut-off it was saved with; none: each run's default cut-off.
+ */
+cutoff: number | null, };
+
+/**
+ * A saved search with the number of photos it finds now.
+ */
+export type SavedCount = { search: SavedSearch, 
+/**
+ * Photos at or above its cut-off (every photo its filters admit for filters alone).
+ */
+photos: number, 
+/**
+ * Why it cannot run now (a "more like this" photo gone from the library), if it cannot.
+ */
+problem: string | null, };
 
 /**
  * What an index run did (the CLI prints it with `--json`).

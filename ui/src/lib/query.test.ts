@@ -67,6 +67,7 @@ describe('buildQuery', () => {
       image_weight: 1,
       k: 1000,
       folder: null,
+      diverse: false,
     });
     expect(hasPositive(q, [])).toBe(false);
   });

@@ -20,6 +20,8 @@ export interface QueryOptions {
   k?: number;
   /** Only photos in this folder or below it. */
   folder?: string | null;
+  /** Reorder the first results for variety. */
+  diverse?: boolean;
 }
 
 /** Results asked for by default: a gallery's worth, within the backend's limit. */
@@ -135,5 +137,6 @@ export function buildQuery(text: string, extras: ExtraChip[], opts: QueryOptions
     image_weight: opts.imageWeight ?? 1,
     k: opts.k ?? DEFAULT_K,
     folder: opts.folder ?? null,
+    diverse: opts.diverse ?? false,
   };
 }

@@ -15,6 +15,8 @@ export type {
   ModelStateName,
   Progress,
   Root,
+  SavedCount,
+  SavedSearch,
   SearchQuery,
   SearchResults,
   Term,

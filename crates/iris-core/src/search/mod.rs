@@ -7,6 +7,7 @@
 //! is chosen from the result scores ([`cutoff`]).
 
 mod cutoff;
+mod diverse;
 mod filter;
 mod fusion;
 mod vector;
@@ -16,13 +17,13 @@ pub use filter::Filter;
 pub use fusion::KEYWORD_WEIGHT;
 pub(crate) use vector::stored_vector;
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Condition, RowFilter};
 use crate::error::{CoreError, Result};
 use crate::grammar::{self, TermKind};
 use crate::row::{PhotoRow, Status};
 use iris_clip::Clip;
 use serde::Serialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 /// Which first-stage searches a query runs.
@@ -58,6 +59,8 @@ pub struct Query {
     pub retrieval: Retrieval,
     /// The keyword list's weight in the fusion ([`KEYWORD_WEIGHT`]).
     pub keyword_weight: f32,
+    /// Reorder the first results for variety ([`diverse`]: near-identical shots spread out).
+    pub diverse: bool,
 }
 
 impl Default for Query {
@@ -74,6 +77,7 @@ impl Default for Query {
             filter: Filter::default(),
             retrieval: Retrieval::default(),
             keyword_weight: KEYWORD_WEIGHT,
+            diverse: false,
         }
     }
 }
@@ -176,15 +180,43 @@ pub(crate) fn search_by_vector(catalog: &Catalog, q: &Query, query: &[f32]) -> R
         Retrieval::Hybrid => fusion::fuse(dense, sparse, query, q.keyword_weight),
     };
     let mut seen = HashSet::new();
-    let hits: Vec<Hit> = ranked
+    let mut hits: Vec<Hit> = ranked
         .into_iter()
         .filter(|(row, _)| seen.insert(row.id.clone()))
         .map(|(row, score)| hit(row, score))
         .collect();
+    if q.diverse {
+        hits = diversify(catalog, hits)?;
+    }
     let hits = fusion::exact_names_first(hits, q.text.as_deref());
     let mut hits = crate::pairs::collapse(hits);
     hits.truncate(q.k);
     Ok(hits)
+}
+
+/// The hits in the order MMR picks them, their vectors read from the catalog.
+fn diversify(catalog: &Catalog, hits: Vec<Hit>) -> Result<Vec<Hit>> {
+    let first: Vec<String> = hits
+        .iter()
+        .take(diverse::DEPTH)
+        .map(|h| h.id.clone())
+        .collect();
+    let n = first.len();
+    let rows = RowFilter::only(Condition::Ids(first)).and(Condition::Embedded);
+    let vectors: HashMap<String, Vec<f32>> = catalog
+        .rows(&rows, true, n * 4 + 1)?
+        .into_iter()
+        .filter_map(|r| r.vector.map(|v| (r.id, v)))
+        .collect();
+    let scores: Vec<f32> = hits.iter().map(|h| h.score).collect();
+    let unit: Vec<Option<Vec<f32>>> = hits
+        .iter()
+        .take(n)
+        .map(|h| vectors.get(&h.id).cloned())
+        .collect();
+    let order = diverse::mmr_order(&scores, &unit);
+    let mut slots: Vec<Option<Hit>> = hits.into_iter().map(Some).collect();
+    Ok(order.into_iter().filter_map(|i| slots[i].take()).collect())
 }
 
 pub(crate) fn hit(row: PhotoRow, score: f32) -> Hit {
