@@ -6,7 +6,7 @@ use crate::error::{CommandError, CommandResult, ErrorCode};
 use crate::state::{Desktop, ModelState};
 use base64::Engine;
 use iris_core::grammar::Term;
-use iris_core::{Filter, Hit, Library, Progress, Query, RootStatus};
+use iris_core::{Filter, Fusion, Hit, Library, Progress, Query, RootStatus};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -146,6 +146,17 @@ pub struct SearchQuery {
     /// Reorder the first results for variety (the toolbar's "Diverse" toggle).
     #[serde(default)]
     diverse: bool,
+    /// Fuse the words' and the images' result lists by rank (late fusion) instead of one
+    /// weighted vector.
+    #[serde(default)]
+    late_fusion: bool,
+    /// Image files, pasted images (base64) and photo ids to search away from.
+    #[serde(default)]
+    not_images: Vec<PathBuf>,
+    #[serde(default)]
+    not_image_data: Vec<String>,
+    #[serde(default)]
+    not_like: Vec<String>,
 }
 
 /// A result as the UI shows it: a hit plus its file name.
@@ -159,9 +170,9 @@ pub struct UiHit {
 
 /// The engine's query for a UI search: blank text ignored, pasted images decoded, at most
 /// 10,000 results (200 when unsaid).
-fn to_query(query: SearchQuery) -> CommandResult<Query> {
-    let image_bytes = query
-        .image_data
+/// Pasted images' bytes from their base64.
+fn decoded(images: &[String]) -> CommandResult<Vec<Vec<u8>>> {
+    images
         .iter()
         .map(|b| base64::engine::general_purpose::STANDARD.decode(b))
         .collect::<Result<Vec<_>, _>>()
@@ -170,7 +181,12 @@ fn to_query(query: SearchQuery) -> CommandResult<Query> {
                 ErrorCode::Invalid,
                 format!("pasted image is not base64: {e}"),
             )
-        })?;
+        })
+}
+
+fn to_query(query: SearchQuery) -> CommandResult<Query> {
+    let image_bytes = decoded(&query.image_data)?;
+    let negative_image_bytes = decoded(&query.not_image_data)?;
     let words = Query::from_text(query.text.as_deref().unwrap_or_default())?;
     Ok(Query {
         text: words.text,
@@ -186,6 +202,14 @@ fn to_query(query: SearchQuery) -> CommandResult<Query> {
             ..words.filter
         },
         diverse: query.diverse,
+        fusion: if query.late_fusion {
+            Fusion::Late
+        } else {
+            Fusion::Early
+        },
+        negative_images: query.not_images,
+        negative_image_bytes,
+        negative_like: query.not_like,
         ..Query::default()
     })
 }
@@ -354,6 +378,27 @@ mod tests {
         assert_eq!(q.like, ["ab"]);
         assert_eq!(q.image_bytes, [b"hello".to_vec()]);
         assert_eq!((q.text_weight, q.image_weight, q.k), (1.0, 2.0, 50));
+        assert_eq!((q.fusion, q.diverse), (Fusion::Early, false));
+    }
+
+    #[test]
+    fn filters_toggles_and_negative_images_reach_the_engine() {
+        let q = to_query(query(serde_json::json!({
+            "text": "dog in:garden after:2019", "folder": "/p", "diverse": true,
+            "late_fusion": true, "not_like": ["cd"], "not_images": ["/x.jpg"],
+            "not_image_data": ["aGVsbG8="]
+        })))
+        .unwrap();
+        assert_eq!(q.text.as_deref(), Some("dog"));
+        assert_eq!(q.filter.in_folders, ["garden"]);
+        assert!(q.filter.taken_after.is_some());
+        assert_eq!(q.filter.folder.as_deref(), Some("/p"));
+        assert_eq!((q.fusion, q.diverse), (Fusion::Late, true));
+        assert_eq!(q.negative_like, ["cd"]);
+        assert_eq!(q.negative_images, [PathBuf::from("/x.jpg")]);
+        assert_eq!(q.negative_image_bytes, [b"hello".to_vec()]);
+        let e = to_query(query(serde_json::json!({"text": "dog after:someday"}))).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Invalid);
     }
 
     #[test]

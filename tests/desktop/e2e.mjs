@@ -265,6 +265,36 @@ async function main() {
   const { hits: dropped } = await d.invoke("search", { query: { images: [join(photos, target.image)], k: 1 } });
   check("an image query (as a drop) finds that photo first", parseFloat(first[0]) >= 0.99 && dropped[0].name === target.image && firstTile === dropped[0].id, `top score ${first[0]}, first ${dropped[0].name}`);
   await shot("4-image-results");
+  // Words with the image: late fusion shows the engine's rank fusion of the two lists, and
+  // the image chip turned "not like this" pushes its photo away.
+  const firstShownIds = (n) => d.exec(`return [...document.querySelectorAll('[data-testid="tile"]')].slice(0, ${n}).map((t) => t.dataset.id);`);
+  const aboveCutoff = (r) => r.hits.filter((h) => r.cutoff === null || h.score >= r.cutoff).map((h) => h.id);
+  const imagePath = join(photos, target.image);
+  await d.type(await d.find('[data-testid="search-input"]'), query);
+  await d.click(await d.until("the late fusion toggle", () => d.find('[data-testid="late-fusion"]'), 20000));
+  const late = await d.invoke("search", { query: { text: query, images: [imagePath], k: 1000, late_fusion: true } });
+  const lateShown = await d.until("the late fusion order", async () => {
+    const ids = await firstShownIds(5);
+    return ids.length > 0 && JSON.stringify(ids) === JSON.stringify(aboveCutoff(late).slice(0, ids.length)) ? ids : null;
+  }, 20000);
+  await shot("4a-late-fusion");
+  check("Late fusion (words with an image) shows the engine's fused order", lateShown.length > 0, `first ${late.hits[0].name}`);
+  await d.click(await d.find('[data-testid="late-fusion"]'));
+  await d.click(await d.find('[data-testid="chip-negative"]'));
+  const away = await d.invoke("search", { query: { text: query, not_images: [imagePath], k: 1000 } });
+  const awayFirst = await d.until("not like this", async () => {
+    const ids = await firstShownIds(1);
+    const negative = await d.exec("return document.querySelector('[data-testid=\"chip\"][data-negative=\"true\"]') !== null;");
+    return negative && ids[0] === away.hits[0].id ? ids[0] : null;
+  }, 20000);
+  await shot("4b-not-like-this");
+  check("an image chip turned \"not like this\" pushes its photo away from the top", awayFirst !== dropped[0].id && away.hits.findIndex((h) => h.id === dropped[0].id) > 0, `first ${away.hits[0].name}, the image's photo at ${away.hits.findIndex((h) => h.id === dropped[0].id) + 1}`);
+  await d.click(await d.find('[data-testid="chip-negative"]'));
+  await clearBox();
+  await d.until("the image results again", async () => {
+    const sc = await scoresShown();
+    return sc.length > 0 && parseFloat(sc[0]) >= 0.99 ? sc : null;
+  }, 20000);
 
   await d.click((await d.findAll('[data-testid="tile"]'))[0]);
   const viewer = await d.until("viewer", () => d.find('[data-testid="viewer"]'));

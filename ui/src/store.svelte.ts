@@ -4,7 +4,7 @@ import { debounce } from './lib/debounce';
 import { toAppError } from './lib/errors';
 import { applyCutoff, histogram } from './lib/histogram';
 import { bytesToBase64, baseName, isAcceptedPasteType, partitionDrop } from './lib/media';
-import { addExtra, addFilterToText, buildQuery, DEFAULT_K, extraKey, hasFilters, hasPositive, type ExtraChip } from './lib/query';
+import { addExtra, addFilterToText, buildQuery, DEFAULT_K, extraKey, hasFilters, hasPositive, toggleNegative, type ExtraChip } from './lib/query';
 import { sortHits, type SortMode } from './lib/sort';
 import type { AppError, AppState, Facets, Failure, FilterKey, Folder, Hit, IndexDone, SavedCount, SavedSearch, Term } from './lib/types';
 
@@ -37,7 +37,11 @@ export class Store {
   saved = $state.raw<SavedCount[]>([]);
   /** Results reordered for variety (near-identical shots spread out). */
   diverse = $state(false);
-  query = $derived(buildQuery(this.text, this.extras, { imageWeight: this.imageWeight, k: this.k, folder: this.folder, diverse: this.diverse }));
+  /** Words and images searched apart and their lists fused by rank. */
+  lateFusion = $state(false);
+  query = $derived(
+    buildQuery(this.text, this.extras, { imageWeight: this.imageWeight, k: this.k, folder: this.folder, diverse: this.diverse, lateFusion: this.lateFusion }),
+  );
 
   /** Results of the last completed search, in backend order. */
   hits = $state.raw<Hit[]>([]);
@@ -164,7 +168,7 @@ export class Store {
 
   /** Saves the current search (words, filters, folder, similar-to photos, Diverse, a moved cut-off). */
   async saveSearch(name: string): Promise<boolean> {
-    const like = this.extras.flatMap((e) => (e.kind === 'like' ? [e.id] : []));
+    const like = this.extras.flatMap((e) => (e.kind === 'like' && !e.negative ? [e.id] : []));
     const search: SavedSearch = {
       name,
       text: this.text,
@@ -282,6 +286,18 @@ export class Store {
       this.#termsOf = text;
     }
     return terms;
+  }
+
+  /** The search bar's Late fusion toggle (words with images): search again. */
+  setLateFusion(on: boolean): void {
+    this.lateFusion = on;
+    this.searchNow();
+  }
+
+  /** An image chip becomes "not like this", or back; search again. */
+  toggleNegative(chip: ExtraChip): void {
+    this.extras = toggleNegative(this.extras, chip);
+    this.searchNow();
   }
 
   /** The toolbar's Diverse toggle: search again with or without it. */

@@ -30,6 +30,16 @@ pub struct SearchArgs {
     /// The id of an indexed photo, for "more like this" (repeatable).
     #[arg(long = "like", value_name = "ID")]
     like: Vec<String>,
+    /// An image file to search away from, "not like this" (repeatable).
+    #[arg(long = "not-image", value_name = "PATH")]
+    not_images: Vec<PathBuf>,
+    /// The id of an indexed photo to search away from (repeatable).
+    #[arg(long = "not-like", value_name = "ID")]
+    not_like: Vec<String>,
+    /// How words and images combine: early (one weighted vector) or late (a search for
+    /// each, their lists fused by rank).
+    #[arg(long, default_value = "early", value_parser = ["early", "late"])]
+    fusion: String,
     /// Number of results.
     #[arg(short, long, default_value_t = 20)]
     k: usize,
@@ -241,6 +251,12 @@ pub fn search(cli: &Cli, args: &SearchArgs) -> Result<()> {
         .into());
     }
     query.diverse = args.diverse;
+    query.negative_images = args.not_images.clone();
+    query.negative_like = args.not_like.clone();
+    query.fusion = match args.fusion.as_str() {
+        "late" => iris_core::Fusion::Late,
+        _ => iris_core::Fusion::Early,
+    };
     query.retrieval = match args.retrieval.as_str() {
         "vector" => Retrieval::Vector,
         "keyword" => Retrieval::Keyword,

@@ -52,6 +52,7 @@ pub fn eval_search(cli: &Cli, args: &EvalSearchArgs) -> Result<()> {
                 .iter()
                 .map(|p| dir.join(p).to_string_lossy().into_owned())
                 .collect(),
+            images: q.images.iter().map(|p| dir.join(p)).collect(),
         })
         .collect();
     let figures = evaluate_search(&open(cli)?, &queries, args.keyword_weight)?;

@@ -88,4 +88,8 @@ fn hybrid_search_is_as_good_as_the_better_of_vector_and_keyword_and_better_on_mi
         get("keyword", "hybrid", "r1") >= 0.9,
         "names, places, years, cameras found first"
     );
+    // Words with a photo of them: both fusions are scored (the README gives the figures).
+    for fusion in ["early", "late"] {
+        assert!(get("combined", fusion, "r10") > 0.0, "{fusion}");
+    }
 }

@@ -10,7 +10,7 @@
 use crate::error::Result;
 use crate::eval::{summarize, Retrieval as Figures};
 use crate::library::Library;
-use crate::search::{default_cutoff, Query, Retrieval};
+use crate::search::{default_cutoff, Fusion, Query, Retrieval};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -25,13 +25,17 @@ pub struct LabelledQuery {
     pub kind: String,
     /// Paths of the photos relevant to it, as the catalog holds them.
     pub relevant: BTreeSet<String>,
+    /// Image files searched with the words (a query of words and images is scored under
+    /// early and late fusion instead of the three retrievals). An image that is a photo of
+    /// the library is left out of its own results.
+    pub images: Vec<std::path::PathBuf>,
 }
 
 /// The figures of one kind of query under one retrieval.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KindFigures {
     pub kind: String,
-    /// "vector", "keyword" or "hybrid".
+    /// "vector", "keyword" or "hybrid"; "early" or "late" for words with images.
     pub retrieval: String,
     pub queries: usize,
     pub figures: Figures,
@@ -58,11 +62,20 @@ fn cutoff_figures(hits: &[crate::Hit], relevant: &BTreeSet<String>) -> (f64, f64
     )
 }
 
-fn retrieval_name(r: Retrieval) -> &'static str {
-    match r {
-        Retrieval::Vector => "vector",
-        Retrieval::Keyword => "keyword",
-        Retrieval::Hybrid => "hybrid",
+/// The ways a query is run: the three retrievals for words, the two fusions for words with
+/// images (both hybrid).
+fn ways(q: &LabelledQuery) -> Vec<(&'static str, Retrieval, Fusion)> {
+    if q.images.is_empty() {
+        vec![
+            ("vector", Retrieval::Vector, Fusion::Early),
+            ("keyword", Retrieval::Keyword, Fusion::Early),
+            ("hybrid", Retrieval::Hybrid, Fusion::Early),
+        ]
+    } else {
+        vec![
+            ("early", Retrieval::Hybrid, Fusion::Early),
+            ("late", Retrieval::Hybrid, Fusion::Late),
+        ]
     }
 }
 
@@ -74,15 +87,23 @@ pub fn evaluate_search(
     keyword_weight: f32,
 ) -> Result<Vec<KindFigures>> {
     let mut found: BTreeMap<(String, &str), Vec<Found>> = BTreeMap::new();
-    for retrieval in [Retrieval::Vector, Retrieval::Keyword, Retrieval::Hybrid] {
-        for q in queries {
+    for q in queries {
+        for (name, retrieval, fusion) in ways(q) {
             let query = Query {
                 k: DEPTH,
                 retrieval,
+                fusion,
                 keyword_weight,
+                images: q.images.clone(),
                 ..Query::from_text(&q.text)?
             };
-            let hits = library.search(&query)?;
+            let own: Vec<String> = q
+                .images
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            let mut hits = library.search(&query)?;
+            hits.retain(|h| !own.contains(&h.path));
             let rank = hits
                 .iter()
                 .position(|h| q.relevant.contains(&h.path))
@@ -95,7 +116,7 @@ pub fn evaluate_search(
             let p10 = top as f64 / q.relevant.len().clamp(1, 10) as f64;
             let (precision, recall) = cutoff_figures(&hits, &q.relevant);
             found
-                .entry((q.kind.clone(), retrieval_name(retrieval)))
+                .entry((q.kind.clone(), name))
                 .or_default()
                 .push((rank, p10, precision, recall));
         }

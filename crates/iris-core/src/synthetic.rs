@@ -7,7 +7,7 @@ use crate::calendar::days_from_civil;
 use crate::catalog::Catalog;
 use crate::error::Result;
 use crate::row::{PhotoRow, Status};
-use crate::search::{search_by_vector, Hit, Query};
+use crate::search::{search_by_vector, Hit, Query, QueryVectors};
 use std::path::Path;
 
 /// Rows per commit while writing.
@@ -137,7 +137,7 @@ impl SyntheticCatalog {
 
     /// Searches as [`crate::Library::search`] does once the query's vector is made.
     pub fn search(&self, query: &Query, vector: &[f32]) -> Result<Vec<Hit>> {
-        search_by_vector(&self.catalog, query, vector)
+        search_by_vector(&self.catalog, query, &QueryVectors::single(vector.to_vec()))
     }
 }
 

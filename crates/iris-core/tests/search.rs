@@ -230,3 +230,92 @@ fn camera_place_and_type_filters_use_the_photo_s_exif() {
     assert_eq!(facets.places[0].value, "Lisbon");
     assert_eq!(facets.cameras.len(), 2);
 }
+
+#[test]
+fn a_negative_image_pushes_its_photo_down_and_late_fusion_keeps_the_scores_cosines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let photos = tmp.path().join("photos");
+    let paths = write_photos(&photos, 16, 120);
+    let library = open_library(&tmp.path().join("lib"));
+    library.add_roots(std::slice::from_ref(&photos)).unwrap();
+    index(&library);
+    let name = |p: &PathBuf| p.to_string_lossy().into_owned();
+    let rank_score = |hits: &[Hit], path: &str| {
+        let at = hits.iter().position(|h| h.path == path).unwrap();
+        (at, hits[at].score)
+    };
+    let plain = Query {
+        k: 16,
+        ..Query::from_text("a striped picture").unwrap()
+    };
+    let target = name(&paths[3]);
+    let before = rank_score(&library.search(&plain).unwrap(), &target);
+    let away = Query {
+        negative_images: vec![paths[3].clone()],
+        ..plain.clone()
+    };
+    let after = rank_score(&library.search(&away).unwrap(), &target);
+    assert!(
+        after.1 < before.1 && after.0 >= before.0,
+        "{before:?} -> {after:?}"
+    );
+
+    let like = library.search(&Query {
+        k: 1,
+        images: vec![paths[7].clone()],
+        ..Query::default()
+    });
+    let id = like.unwrap()[0].id.clone();
+    let early = Query {
+        k: 16,
+        like: vec![id.clone()],
+        retrieval: Retrieval::Vector,
+        ..Query::from_text("a striped picture").unwrap()
+    };
+    let late = Query {
+        fusion: iris_core::Fusion::Late,
+        ..early.clone()
+    };
+    let (early, late) = (
+        library.search(&early).unwrap(),
+        library.search(&late).unwrap(),
+    );
+    assert_eq!(late.len(), 16);
+    for hit in &late {
+        let same = early.iter().find(|h| h.id == hit.id).unwrap();
+        assert!(
+            (same.score - hit.score).abs() < 1e-5,
+            "a score is the cosine with the query"
+        );
+    }
+    // Late fusion is the rank fusion of the words' search and the photo's search.
+    let words = library
+        .search(&Query {
+            k: 16,
+            retrieval: Retrieval::Vector,
+            ..Query::from_text("a striped picture").unwrap()
+        })
+        .unwrap();
+    let photo = library
+        .search(&Query {
+            k: 16,
+            like: vec![id],
+            retrieval: Retrieval::Vector,
+            ..Query::default()
+        })
+        .unwrap();
+    let rrf = |h: &Hit| {
+        [&words, &photo]
+            .iter()
+            .map(|list| 1.0 / (61.0 + list.iter().position(|x| x.id == h.id).unwrap() as f32))
+            .sum::<f32>()
+    };
+    let mut expected = late.clone();
+    expected.sort_by(|a, b| {
+        rrf(b)
+            .total_cmp(&rrf(a))
+            .then(b.score.total_cmp(&a.score))
+            .then_with(|| a.path.cmp(&b.path))
+    });
+    assert_eq!(names(&late), names(&expected));
+}

@@ -1,7 +1,8 @@
 //! Labelled search queries over a [`crate::generate_trips`] library, of three kinds: visual
 //! (a demo caption, "a red circle"), keyword (a file name, a folder word, a place, a year, a
-//! camera) and mixed (a caption with a place, a year or a camera: "a red circle in lisbon"),
-//! each with the photos its labels make relevant.
+//! camera), mixed (a caption with a place, a year or a camera: "a red circle in lisbon") and
+//! combined (a caption with a photo of it, for early against late fusion), each with the
+//! photos its labels make relevant.
 
 use crate::TripPhoto;
 use std::collections::BTreeMap;
@@ -10,10 +11,12 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq)]
 pub struct TripQuery {
     pub text: String,
-    /// "visual", "keyword" or "mixed".
+    /// "visual", "keyword", "mixed" or "combined".
     pub kind: &'static str,
     /// Paths (relative to the library folder) of the relevant photos.
     pub relevant: Vec<String>,
+    /// Photos (relative paths) searched with the words: "combined" queries.
+    pub images: Vec<String>,
 }
 
 /// Visual queries asked, the most frequent captions.
@@ -64,6 +67,7 @@ pub fn trip_queries(photos: &[TripPhoto]) -> Vec<TripQuery> {
             text: caption.to_string(),
             kind: "visual",
             relevant: relevant(photos, |p| shows(p, caption)),
+            images: Vec::new(),
         });
     }
     let words = [
@@ -75,6 +79,7 @@ pub fn trip_queries(photos: &[TripPhoto]) -> Vec<TripQuery> {
             text: word.to_string(),
             kind: "keyword",
             relevant: relevant(photos, |p| answers(p, word)),
+            images: Vec::new(),
         });
     }
     for photo in photos.iter().step_by(7).take(6) {
@@ -84,6 +89,7 @@ pub fn trip_queries(photos: &[TripPhoto]) -> Vec<TripQuery> {
             text: stem.to_string(),
             kind: "keyword",
             relevant: vec![photo.path.clone()],
+            images: Vec::new(),
         });
     }
     for &(caption, _) in captions.iter().take(MIXED_CAPTIONS) {
@@ -100,8 +106,21 @@ pub fn trip_queries(photos: &[TripPhoto]) -> Vec<TripQuery> {
                     text: format!("{caption} {phrase}"),
                     kind: "mixed",
                     relevant: wanted,
+                    images: Vec::new(),
                 });
             }
+        }
+    }
+    // Words with a photo of the same caption: the other photos of it are relevant.
+    for &(caption, _) in captions.iter().take(MIXED_CAPTIONS) {
+        let with: Vec<&TripPhoto> = photos.iter().filter(|p| shows(p, caption)).collect();
+        if let [example, others @ ..] = with.as_slice() {
+            out.push(TripQuery {
+                text: caption.to_string(),
+                kind: "combined",
+                relevant: others.iter().map(|p| p.path.clone()).collect(),
+                images: vec![example.path.clone()],
+            });
         }
     }
     out.retain(|q| !q.relevant.is_empty());

@@ -81,7 +81,16 @@ folder: string | null,
 /**
  * Reorder the first results for variety (the toolbar's "Diverse" toggle).
  */
-diverse: boolean, };
+diverse: boolean, 
+/**
+ * Fuse the words' and the images' result lists by rank (late fusion) instead of one
+ * weighted vector.
+ */
+late_fusion: boolean, 
+/**
+ * Image files, pasted images (base64) and photo ids to search away from.
+ */
+not_images: Array<string>, not_image_data: Array<string>, not_like: Array<string>, };
 
 /**
  * One search result.

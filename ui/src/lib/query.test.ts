@@ -1,7 +1,7 @@
 // Tests for the search box chips and SearchQuery building. The grammar itself is the engine's
 // (iris_core::grammar, tested there); terms here are what its parse_query returns.
 import { describe, expect, it } from 'vitest';
-import { addExtra, addFilterToText, buildQuery, filterSource, hasFilters, hasPositive, isMixed, phraseChips, removeChipFromText, type ExtraChip, type TextChip } from './query';
+import { addExtra, addFilterToText, buildQuery, filterSource, hasFilters, hasPositive, isMixed, phraseChips, removeChipFromText, toggleNegative, type ExtraChip, type TextChip } from './query';
 
 /** A term as the engine returns it: `source` is found in `text` from `from` on. */
 function term(text: string, source: string, kind: TextChip['kind'] = 'word', from = 0): TextChip {
@@ -68,6 +68,10 @@ describe('buildQuery', () => {
       k: 1000,
       folder: null,
       diverse: false,
+      late_fusion: false,
+      not_images: [],
+      not_image_data: [],
+      not_like: [],
     });
     expect(hasPositive(q, [])).toBe(false);
   });
@@ -107,6 +111,20 @@ describe('buildQuery', () => {
     expect(isMixed(q, words)).toBe(true);
     expect(isMixed(buildQuery('', extras), [])).toBe(false);
     expect(isMixed(q, [term('-x', '-x', 'not')])).toBe(false);
+  });
+
+  it('sends a "not like this" image apart and it does not count as something to search for', () => {
+    let extras: ExtraChip[] = [
+      { kind: 'file', path: '/a/b.jpg', name: 'b.jpg' },
+      { kind: 'like', id: 'abc', name: 'c.jpg' },
+    ];
+    extras = toggleNegative(extras, extras[1]);
+    const q = buildQuery('dog', extras, { lateFusion: true });
+    expect([q.images, q.like, q.not_like, q.not_images]).toEqual([['/a/b.jpg'], [], ['abc'], []]);
+    expect(q.late_fusion).toBe(true);
+    const onlyNegative = toggleNegative(extras, extras[0]);
+    expect(hasPositive(buildQuery('', onlyNegative), [])).toBe(false);
+    expect(toggleNegative(onlyNegative, onlyNegative[0])[0].negative).toBe(false);
   });
 });
 

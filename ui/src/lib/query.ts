@@ -8,11 +8,15 @@ import type { FilterKey, SearchQuery, Term } from './types';
  */
 export type TextChip = Term;
 
-/** A chip that does not come from the text: a dropped file, a pasted image, a "like" photo. */
-export type ExtraChip =
+/**
+ * A chip that does not come from the text: a dropped file, a pasted image, a "like" photo;
+ * `negative` turns it into "not like this".
+ */
+export type ExtraChip = (
   | { kind: 'file'; path: string; name: string }
   | { kind: 'pasted'; data: string; mime: string; key: string }
-  | { kind: 'like'; id: string; name: string };
+  | { kind: 'like'; id: string; name: string }
+) & { negative?: boolean };
 
 export interface QueryOptions {
   textWeight?: number;
@@ -22,6 +26,8 @@ export interface QueryOptions {
   folder?: string | null;
   /** Reorder the first results for variety. */
   diverse?: boolean;
+  /** Fuse the words' and the images' result lists by rank. */
+  lateFusion?: boolean;
 }
 
 /** Results asked for by default: a gallery's worth, within the backend's limit. */
@@ -94,6 +100,13 @@ export function extraKey(chip: ExtraChip): string {
   }
 }
 
+/** The chip as "not like this", or back. */
+export function toggleNegative(extras: ExtraChip[], chip: ExtraChip): ExtraChip[] {
+  const key = extraKey(chip);
+  return extras.map((e) => (extraKey(e) === key ? { ...e, negative: !e.negative } : e));
+}
+
+/** Whether the query has positive images (negative ones do not count). */
 function hasImages(q: SearchQuery): boolean {
   return q.images.length + q.image_data.length + q.like.length > 0;
 }
@@ -120,14 +133,15 @@ export function isMixed(q: SearchQuery, terms: readonly Term[]): boolean {
  * the engine parses it with the same grammar that made the chips.
  */
 export function buildQuery(text: string, extras: ExtraChip[], opts: QueryOptions = {}): SearchQuery {
-  const images: string[] = [];
-  const imageData: string[] = [];
-  const like: string[] = [];
+  const positive = { images: [] as string[], data: [] as string[], like: [] as string[] };
+  const negative = { images: [] as string[], data: [] as string[], like: [] as string[] };
   for (const e of extras) {
-    if (e.kind === 'file') images.push(e.path);
-    else if (e.kind === 'pasted') imageData.push(e.data);
-    else like.push(e.id);
+    const into = e.negative ? negative : positive;
+    if (e.kind === 'file') into.images.push(e.path);
+    else if (e.kind === 'pasted') into.data.push(e.data);
+    else into.like.push(e.id);
   }
+  const [images, imageData, like] = [positive.images, positive.data, positive.like];
   return {
     text: text.trim() ? text : null,
     images,
@@ -138,5 +152,9 @@ export function buildQuery(text: string, extras: ExtraChip[], opts: QueryOptions
     k: opts.k ?? DEFAULT_K,
     folder: opts.folder ?? null,
     diverse: opts.diverse ?? false,
+    late_fusion: opts.lateFusion ?? false,
+    not_images: negative.images,
+    not_image_data: negative.data,
+    not_like: negative.like,
   };
 }

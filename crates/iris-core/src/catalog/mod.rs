@@ -280,7 +280,30 @@ impl Catalog {
         k: usize,
         filter: &RowFilter,
     ) -> Result<Vec<(PhotoRow, f32)>> {
-        let columns = self.metadata_columns();
+        self.nearest_rows(query, k, filter, false)
+    }
+
+    /// [`Catalog::nearest`] with each row's vector.
+    pub fn nearest_with_vectors(
+        &self,
+        query: &[f32],
+        k: usize,
+        filter: &RowFilter,
+    ) -> Result<Vec<(PhotoRow, f32)>> {
+        self.nearest_rows(query, k, filter, true)
+    }
+
+    fn nearest_rows(
+        &self,
+        query: &[f32],
+        k: usize,
+        filter: &RowFilter,
+        with_vectors: bool,
+    ) -> Result<Vec<(PhotoRow, f32)>> {
+        let mut columns = self.metadata_columns();
+        if with_vectors {
+            columns.push(self.vector_column.clone());
+        }
         let predicate = self
             .sql(&filter.clone().and(Condition::Embedded))
             .unwrap_or_default();

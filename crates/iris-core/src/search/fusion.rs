@@ -57,8 +57,12 @@ fn banded(sparse: Vec<(PhotoRow, f32)>, query: &[f32]) -> Vec<Scored> {
 
 /// The keyword list alone, by BM25 (what "keyword only" retrieval returns), with cosines.
 pub(crate) fn by_bm25(sparse: Vec<(PhotoRow, f32)>, query: &[f32]) -> Vec<Scored> {
-    sparse
-        .into_iter()
+    rescored(sparse, query)
+}
+
+/// Rows (with their vectors) scored by their cosine with the query vector.
+pub(crate) fn rescored(rows: Vec<(PhotoRow, f32)>, query: &[f32]) -> Vec<Scored> {
+    rows.into_iter()
         .map(|(row, _)| {
             let c = row.vector.as_deref().map_or(0.0, |v| cosine(query, v));
             (row, c)
@@ -78,8 +82,13 @@ pub(crate) fn fuse(
     if sparse.is_empty() {
         return dense;
     }
+    rank_fuse(vec![(1.0, dense), (keyword_weight, banded(sparse, query))])
+}
+
+/// Weighted RRF of ranked lists (each with its weight); ties keep the higher cosine first.
+pub(crate) fn rank_fuse(lists: Vec<(f32, Vec<Scored>)>) -> Vec<Scored> {
     let mut fused: HashMap<String, (f32, Scored)> = HashMap::new();
-    for (weight, list) in [(1.0, dense), (keyword_weight, banded(sparse, query))] {
+    for (weight, list) in lists {
         let mut seen = std::collections::HashSet::new();
         // Each content id counts once per list, at its best rank.
         for (rank, (row, c)) in list

@@ -15,7 +15,7 @@ mod vector;
 pub use cutoff::default_cutoff;
 pub use filter::Filter;
 pub use fusion::KEYWORD_WEIGHT;
-pub(crate) use vector::stored_vector;
+pub(crate) use vector::{stored_vector, QueryVectors};
 
 use crate::catalog::{Catalog, Condition, RowFilter};
 use crate::error::{CoreError, Result};
@@ -25,6 +25,17 @@ use iris_clip::Clip;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+
+/// How a query of words and images searches.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Fusion {
+    /// One vector of all the parts, weighted (early fusion).
+    #[default]
+    Early,
+    /// A vector search for the words and one for the images, their lists fused by rank (the
+    /// weights weighing the lists); scores stay cosines with the combined vector.
+    Late,
+}
 
 /// Which first-stage searches a query runs.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -52,6 +63,11 @@ pub struct Query {
     pub image_bytes: Vec<Vec<u8>>,
     /// Ids of indexed photos.
     pub like: Vec<String>,
+    /// Images to move away from ("not like this"): files, pastes, indexed photos.
+    pub negative_images: Vec<PathBuf>,
+    pub negative_image_bytes: Vec<Vec<u8>>,
+    pub negative_like: Vec<String>,
+    pub fusion: Fusion,
     pub text_weight: f32,
     pub image_weight: f32,
     pub k: usize,
@@ -71,6 +87,10 @@ impl Default for Query {
             images: Vec::new(),
             image_bytes: Vec::new(),
             like: Vec::new(),
+            negative_images: Vec::new(),
+            negative_image_bytes: Vec::new(),
+            negative_like: Vec::new(),
+            fusion: Fusion::default(),
             text_weight: 1.0,
             image_weight: 1.0,
             k: 20,
@@ -155,17 +175,32 @@ pub fn search(catalog: &Catalog, clip: &Clip, q: &Query) -> Result<Vec<Hit>> {
             "the query is empty: give text, an image or a photo id".into(),
         ));
     }
-    let query = vector::query_vector(catalog, clip, q)?;
-    search_by_vector(catalog, q, &query)
+    let vectors = vector::query_vectors(catalog, clip, q)?;
+    search_by_vector(catalog, q, &vectors)
 }
 
 /// [`search`] with the query vector made: the vector and keyword searches, fusion and the
 /// final order.
-pub(crate) fn search_by_vector(catalog: &Catalog, q: &Query, query: &[f32]) -> Result<Vec<Hit>> {
+pub(crate) fn search_by_vector(
+    catalog: &Catalog,
+    q: &Query,
+    vectors: &QueryVectors,
+) -> Result<Vec<Hit>> {
+    let query = vectors.combined.as_slice();
     let depth = q.k * 2 + 8;
     let rows = q.filter.rows();
-    let dense = match q.retrieval {
-        Retrieval::Keyword => Vec::new(),
+    let dense = match (q.retrieval, q.fusion, &vectors.text, &vectors.image) {
+        (Retrieval::Keyword, ..) => Vec::new(),
+        (_, Fusion::Late, Some(text), Some(image)) => {
+            let list = |v: &[f32]| -> Result<Vec<(PhotoRow, f32)>> {
+                let rows = catalog.nearest_with_vectors(v, depth, &rows)?;
+                Ok(fusion::rescored(rows, query))
+            };
+            fusion::rank_fuse(vec![
+                (q.text_weight, list(text)?),
+                (q.image_weight, list(image)?),
+            ])
+        }
         _ => catalog.nearest(query, depth, &rows)?,
     };
     let sparse = match (&q.text, q.retrieval) {

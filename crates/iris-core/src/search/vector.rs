@@ -1,7 +1,8 @@
 //! The query vector: text, images and indexed photos ("more like this"), each with a weight,
-//! summed into one unit vector, negatives subtracted: `normalize(sum of weighted positive
-//! parts) - 0.5 * mean(negative parts)`, normalised again. A hit's cosine with it is its
-//! score; for a plain text query that is exactly the photo's cosine with the text.
+//! summed into one unit vector, negatives (words and images) subtracted: `normalize(sum of
+//! weighted positive parts) - 0.5 * mean(negative parts)`, normalised again. A hit's cosine
+//! with it is its score; for a plain text query that is exactly the photo's cosine with the
+//! text. The text and the image parts also get vectors of their own, for late fusion.
 
 use super::Query;
 use crate::catalog::{Catalog, Condition, RowFilter};
@@ -60,39 +61,107 @@ pub(crate) fn stored_vector(catalog: &Catalog, id: &str) -> Result<Option<Vec<f3
     Ok(row.and_then(|r| r.vector))
 }
 
-/// The query vector.
-pub(crate) fn query_vector(catalog: &Catalog, clip: &Clip, q: &Query) -> Result<Vec<f32>> {
-    let mut acc = vec![0f32; clip.dim()];
-    if let Some(text) = &q.text {
-        add_scaled(&mut acc, &clip.embed_texts(&[text])?[0], q.text_weight);
+/// A query's vectors: all its parts combined (a hit's score is its cosine with this), and
+/// its text and its image parts alone, each with the negatives (for late fusion).
+pub(crate) struct QueryVectors {
+    pub combined: Vec<f32>,
+    /// The text alone; none without text.
+    pub text: Option<Vec<f32>>,
+    /// The images, pastes and "more like this" photos alone; none without any.
+    pub image: Option<Vec<f32>>,
+}
+
+impl QueryVectors {
+    /// One vector for everything (a benchmark's random query).
+    pub fn single(vector: Vec<f32>) -> Self {
+        Self {
+            combined: vector,
+            text: None,
+            image: None,
+        }
     }
-    let mut pixels = Vec::with_capacity(q.images.len() + q.image_bytes.len());
-    for path in &q.images {
+}
+
+/// The embeddings of image parts: files, encoded bytes and indexed photos' stored vectors.
+fn image_parts(
+    catalog: &Catalog,
+    clip: &Clip,
+    files: &[std::path::PathBuf],
+    encoded: &[Vec<u8>],
+    ids: &[String],
+) -> Result<Vec<Vec<f32>>> {
+    let mut pixels = Vec::with_capacity(files.len() + encoded.len());
+    for path in files {
         let bytes = std::fs::read(path).map_err(|e| CoreError::io(path, e))?;
         pixels.push(query_pixels(clip, &bytes, path)?);
     }
-    for bytes in &q.image_bytes {
+    for bytes in encoded {
         pixels.push(query_pixels(clip, bytes, Path::new("pasted image"))?);
     }
-    for v in clip.embed_pixels(&pixels)? {
-        add_scaled(&mut acc, &v, q.image_weight);
-    }
-    for id in &q.like {
+    let mut out = if pixels.is_empty() {
+        Vec::new()
+    } else {
+        clip.embed_pixels(&pixels)?
+    };
+    for id in ids {
         let v = stored_vector(catalog, id)?
             .ok_or_else(|| CoreError::Invalid(format!("no indexed photo has id \"{id}\"")))?;
-        add_scaled(&mut acc, &v, q.image_weight);
+        out.push(v);
     }
-    if !normalize(&mut acc) {
-        return Err(CoreError::Invalid(
-            "the query is empty: give text, an image or a photo id".into(),
-        ));
+    Ok(out)
+}
+
+/// `normalize(v) - NEGATIVE_WEIGHT * mean(negatives)`, normalised; none for a zero `v`.
+fn with_negatives(mut v: Vec<f32>, negatives: &[Vec<f32>]) -> Option<Vec<f32>> {
+    if !normalize(&mut v) {
+        return None;
     }
-    if !q.negatives.is_empty() {
-        let negatives = clip.embed_texts(&q.negatives)?;
-        for v in &negatives {
-            add_scaled(&mut acc, v, -NEGATIVE_WEIGHT / negatives.len() as f32);
+    if !negatives.is_empty() {
+        for n in negatives {
+            add_scaled(&mut v, n, -NEGATIVE_WEIGHT / negatives.len() as f32);
         }
-        normalize(&mut acc);
+        normalize(&mut v);
     }
-    Ok(acc)
+    Some(v)
+}
+
+/// The query's vectors. Negative parts are words ("-people") and images ("not like this").
+pub(crate) fn query_vectors(catalog: &Catalog, clip: &Clip, q: &Query) -> Result<QueryVectors> {
+    let dim = clip.dim();
+    let text = match &q.text {
+        Some(t) => clip.embed_texts(&[t])?.into_iter().next(),
+        None => None,
+    };
+    let images = image_parts(catalog, clip, &q.images, &q.image_bytes, &q.like)?;
+    let mut negatives = if q.negatives.is_empty() {
+        Vec::new()
+    } else {
+        clip.embed_texts(&q.negatives)?
+    };
+    negatives.extend(image_parts(
+        catalog,
+        clip,
+        &q.negative_images,
+        &q.negative_image_bytes,
+        &q.negative_like,
+    )?);
+    let mut all = vec![0f32; dim];
+    let mut image_sum = vec![0f32; dim];
+    if let Some(t) = &text {
+        add_scaled(&mut all, t, q.text_weight);
+    }
+    for v in &images {
+        add_scaled(&mut all, v, q.image_weight);
+        add_scaled(&mut image_sum, v, 1.0);
+    }
+    let combined = with_negatives(all, &negatives).ok_or_else(|| {
+        CoreError::Invalid("the query is empty: give text, an image or a photo id".into())
+    })?;
+    Ok(QueryVectors {
+        combined,
+        text: text.and_then(|t| with_negatives(t, &negatives)),
+        image: (!images.is_empty())
+            .then(|| with_negatives(image_sum, &negatives))
+            .flatten(),
+    })
 }
