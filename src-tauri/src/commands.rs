@@ -277,6 +277,17 @@ pub async fn folders(desktop: Shared<'_>) -> CommandResult<Vec<iris_core::Folder
     blocking(move || Ok(library(&desktop)?.folders()?)).await
 }
 
+/// The cosine of a photo with each part of the query on its own, for the viewer.
+#[tauri::command]
+pub async fn score_parts(
+    desktop: Shared<'_>,
+    query: SearchQuery,
+    id: String,
+) -> CommandResult<Vec<iris_core::ScorePart>> {
+    let desktop = desktop.inner().clone();
+    blocking(move || Ok(library(&desktop)?.score_parts(&to_query(query)?, &id)?)).await
+}
+
 /// The library's cameras, places and years with photo counts, for the sidebar's filter menus.
 #[tauri::command]
 pub async fn facets(desktop: Shared<'_>) -> CommandResult<iris_core::Facets> {

@@ -9,7 +9,8 @@ use crate::error::{CommandError, ErrorCode};
 use crate::state::{ModelState, ModelStateName};
 use iris_core::grammar::{FilterKey, Term, TermKind};
 use iris_core::{
-    Facet, Facets, Failure, Folder, Hit, IndexReport, Progress, RootStatus, SavedCount, SavedSearch,
+    Facet, Facets, Failure, Folder, Hit, IndexReport, Progress, RootStatus, SavedCount,
+    SavedSearch, ScorePart,
 };
 use ts_rs::{Config, TS};
 
@@ -42,6 +43,7 @@ pub fn render() -> String {
         declaration::<Hit>(&cfg),
         declaration::<UiHit>(&cfg),
         declaration::<SearchResults>(&cfg),
+        declaration::<ScorePart>(&cfg),
         declaration::<Failure>(&cfg),
         declaration::<Folder>(&cfg),
         declaration::<Facet>(&cfg),

@@ -73,6 +73,7 @@ fn main() {
             commands::browse,
             commands::folders,
             commands::facets,
+            commands::score_parts,
             commands::saved_searches,
             commands::save_search,
             commands::delete_saved_search,

@@ -301,6 +301,9 @@ async function main() {
   const viewerScore = await d.text(await d.find('[data-testid="viewer-score"]'));
   const viewerText = await d.text(viewer);
   check("the viewer opens with the score and the path", /\d\.\d/.test(viewerScore) && viewerText.includes(target.image), viewerScore);
+  const rankShown = await d.text(await d.find('[data-testid="viewer-rank"]'));
+  const part = await d.until("the score's parts", () => d.exec("const p = document.querySelector('[data-testid=\"viewer-part\"][data-part=\"image\"]'); return p ? [p.querySelector('.label').textContent, p.querySelector('.cos').textContent] : null;"), 20000);
+  check("the viewer shows the rank and the cosine with each part of the query", /^1 of \d+$/.test(rankShown) && part[0] === target.image && parseFloat(part[1]) >= 0.99, `rank "${rankShown}", part ${JSON.stringify(part)}`);
   await shot("5-viewer");
   // Tab cycles inside the open viewer (a focus trap): ten Tabs never leave it.
   const focused = async () => Object.values(await d.exec("return document.activeElement;"))[0];

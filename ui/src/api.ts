@@ -6,7 +6,7 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { open } from '@tauri-apps/plugin-dialog';
 import { toAppError } from './lib/errors';
-import type { AppError, AppState, Facets, Failure, Folder, Hit, IndexDone, ModelState, Progress, SavedCount, SavedSearch, SearchQuery, SearchResults, Term } from './lib/types';
+import type { AppError, AppState, Facets, Failure, Folder, Hit, IndexDone, ModelState, Progress, SavedCount, SavedSearch, ScorePart, SearchQuery, SearchResults, Term } from './lib/types';
 
 export type * from './lib/types';
 export type { UnlistenFn };
@@ -45,6 +45,7 @@ export const api = {
   browse: (folder: string | null) => call<Hit[]>('browse', { folder }),
   folders: () => call<Folder[]>('folders'),
   facets: () => call<Facets>('facets'),
+  scoreParts: (query: SearchQuery, id: string) => call<ScorePart[]>('score_parts', { query, id }),
   savedSearches: () => call<SavedCount[]>('saved_searches'),
   saveSearch: (search: SavedSearch) => call<SavedCount[]>('save_search', { search }),
   deleteSavedSearch: (name: string) => call<SavedCount[]>('delete_saved_search', { name }),

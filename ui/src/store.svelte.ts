@@ -6,7 +6,7 @@ import { applyCutoff, histogram } from './lib/histogram';
 import { bytesToBase64, baseName, isAcceptedPasteType, partitionDrop } from './lib/media';
 import { addExtra, addFilterToText, buildQuery, DEFAULT_K, extraKey, hasFilters, hasPositive, toggleNegative, type ExtraChip } from './lib/query';
 import { sortHits, type SortMode } from './lib/sort';
-import type { AppError, AppState, Facets, Failure, FilterKey, Folder, Hit, IndexDone, SavedCount, SavedSearch, Term } from './lib/types';
+import type { AppError, AppState, Facets, Failure, FilterKey, Folder, Hit, IndexDone, SavedCount, SavedSearch, ScorePart, Term } from './lib/types';
 
 export interface Banner extends AppError {
   id: number;
@@ -64,6 +64,10 @@ export class Store {
   selectedId = $state<string | null>(null);
   selectedIndex = $derived(this.selectedId === null ? -1 : this.visible.findIndex((h) => h.id === this.selectedId));
   viewerOpen = $state(false);
+  /** The open photo's cosine with each part of the query, and which photo that is for. */
+  viewerParts = $state.raw<{ id: string; parts: ScorePart[] } | null>(null);
+  /** The open photo's rank in the results (1 = best), whatever the sort. */
+  viewerRank = $derived(this.selectedId === null ? 0 : this.hits.findIndex((h) => h.id === this.selectedId) + 1);
 
   view = $state<'results' | 'problems'>('results');
   failures = $state.raw<Failure[] | null>(null);
@@ -398,6 +402,7 @@ export class Store {
       this.browsing = false;
       this.cutoff = results.cutoff;
       this.defaultCutoff = results.cutoff;
+      this.viewerParts = null;
       if (!keepSelection) {
         this.selectedId = null;
         this.resultsVersion++;
@@ -445,6 +450,13 @@ export class Store {
 
   closeViewer(): void {
     this.viewerOpen = false;
+  }
+
+  /** The open photo's cosine with each part of the query (once per photo and results). */
+  async loadParts(id: string): Promise<void> {
+    if (!this.searched || this.viewerParts?.id === id || !backendAvailable()) return;
+    const parts = await api.scoreParts(this.query, id).catch(() => null);
+    if (parts && this.selectedId === id) this.viewerParts = { id, parts };
   }
 
   async reveal(hit: Hit): Promise<void> {

@@ -50,5 +50,7 @@ pub use lock::WriterLock;
 pub use models::model_name;
 pub use row::{PhotoRow, Status};
 pub use saved::{SavedCount, SavedSearch};
-pub use search::{default_cutoff, Filter, Fusion, Hit, Query, Retrieval, KEYWORD_WEIGHT};
+pub use search::{
+    default_cutoff, Filter, Fusion, Hit, Query, Retrieval, ScorePart, KEYWORD_WEIGHT,
+};
 pub use watch::{Cause, Change, RootWatcher};

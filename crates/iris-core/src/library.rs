@@ -251,6 +251,12 @@ impl Library {
         crate::facets::facets(&self.catalog)
     }
 
+    /// The cosine of photo `id` with each part of `query` on its own (the viewer's breakdown
+    /// of a score).
+    pub fn score_parts(&self, query: &Query, id: &str) -> Result<Vec<crate::ScorePart>> {
+        search::score_parts(&self.catalog, &self.clip, query, id)
+    }
+
     /// Searches; see [`search::search`].
     pub fn search(&self, query: &Query) -> Result<Vec<Hit>> {
         search::search(&self.catalog, &self.clip, query)

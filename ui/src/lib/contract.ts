@@ -153,6 +153,19 @@ export type SearchResults = { hits: Array<UiHit>,
 cutoff: number | null, };
 
 /**
+ * One part of a query and the photo's cosine with it.
+ */
+export type ScorePart = { 
+/**
+ * "words", "image", "not" (a negative word) or "not-image".
+ */
+part: string, 
+/**
+ * The words, or the image's file name ("pasted image", a photo's id for "like").
+ */
+label: string, cosine: number, };
+
+/**
  * A file that could not be indexed.
  */
 export type Failure = { path: string, reason: string, };

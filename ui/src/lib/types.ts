@@ -17,6 +17,7 @@ export type {
   Root,
   SavedCount,
   SavedSearch,
+  ScorePart,
   SearchQuery,
   SearchResults,
   Term,

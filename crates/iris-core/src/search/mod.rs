@@ -10,11 +10,14 @@ mod cutoff;
 mod diverse;
 mod filter;
 mod fusion;
+mod parts;
 mod vector;
 
 pub use cutoff::default_cutoff;
 pub use filter::Filter;
 pub use fusion::KEYWORD_WEIGHT;
+pub(crate) use parts::score_parts;
+pub use parts::ScorePart;
 pub(crate) use vector::{stored_vector, QueryVectors};
 
 use crate::catalog::{Catalog, Condition, RowFilter};
