@@ -52,6 +52,8 @@ export class Store {
   searched = $state(false);
   /** `hits` is the whole library, newest first (the search box is empty). */
   browsing = $state(false);
+  /** While browsing: the text's filters choose what is shown. */
+  filtered = $state(false);
   sort = $state<SortMode>('relevance');
   /** Minimum score shown; null shows everything. */
   cutoff = $state<number | null>(null);
@@ -425,6 +427,7 @@ export class Store {
     this.defaultCutoff = null;
     const ready = backendAvailable() && this.app?.model.state === 'ready';
     const q = this.query;
+    this.filtered = filtered;
     const all = ready ? await this.#try(async () => (filtered ? (await api.search(q)).hits : api.browse(this.folder))) : [];
     if (seq !== this.#seq) return;
     this.hits = all ?? [];
