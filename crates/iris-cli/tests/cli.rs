@@ -35,6 +35,17 @@ fn json(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// `iris --json index PHOTOS` on the library, its report.
+fn index_json(library: &Path, photos: &Path) -> Value {
+    json(
+        &iris(library)
+            .args(["--json", "index"])
+            .arg(photos)
+            .output()
+            .unwrap(),
+    )
+}
+
 fn write_photos(dir: &Path, count: u32) {
     std::fs::create_dir_all(dir).unwrap();
     for i in 0..count {
@@ -132,13 +143,7 @@ fn index_search_status_and_failures_speak_json() {
     write_photos(&photos, 5);
     std::fs::write(photos.join("broken.jpg"), b"not a jpeg").unwrap();
     let lib = tmp.path().join("lib");
-    let report = json(
-        &iris(&lib)
-            .args(["--json", "index"])
-            .arg(&photos)
-            .output()
-            .unwrap(),
-    );
+    let report = index_json(&lib, &photos);
     for key in [
         "scanned",
         "embedded",
@@ -290,13 +295,7 @@ fn watch_indexes_a_photo_copied_in_while_it_runs() {
     let photos = tmp.path().join("photos");
     write_photos(&photos, 2);
     let lib = tmp.path().join("lib");
-    json(
-        &iris(&lib)
-            .args(["--json", "index"])
-            .arg(&photos)
-            .output()
-            .unwrap(),
-    );
+    index_json(&lib, &photos);
     let mut watch = iris(&lib)
         .args(["--json", "watch", "--reconciles", "1"])
         .stdout(std::process::Stdio::piped())
@@ -331,13 +330,7 @@ fn search_flags_filter_as_the_grammar_does_and_a_bad_date_says_so() {
         std::fs::remove_file(photos.join(format!("2019 Lisbon/p{i:04}.jpg"))).unwrap();
     }
     let lib = tmp.path().join("lib");
-    json(
-        &iris(&lib)
-            .args(["--json", "index"])
-            .arg(&photos)
-            .output()
-            .unwrap(),
-    );
+    index_json(&lib, &photos);
     let paths = |args: &[&str]| -> Vec<String> {
         let hits = json(
             &iris(&lib)

@@ -4,14 +4,13 @@
 //! fills the column of rows an older Iris wrote, and creates the index the first time.
 
 use super::{Catalog, Condition, RowFilter};
-use crate::arrow_rows::{bm25_scores, from_batch};
+use crate::arrow_rows::bm25_scores;
 use crate::error::Result;
 use crate::keywords::COLUMN;
 use crate::row::PhotoRow;
-use futures::TryStreamExt;
 use lancedb::index::scalar::{FtsIndexBuilder, FullTextSearchQuery};
 use lancedb::index::Index;
-use lancedb::query::{ExecutableQuery, QueryBase, Select};
+use lancedb::query::QueryBase;
 use lancedb::table::{OptimizeAction, OptimizeOptions};
 
 /// Rows re-written per commit when the keyword column of an older catalog is filled.
@@ -84,30 +83,10 @@ impl Catalog {
         if text.trim().is_empty() || self.keyword_index()?.is_none() {
             return Ok(Vec::new());
         }
-        let mut columns = self.metadata_columns();
-        columns.push(self.vector_column.clone());
-        let predicate = self
-            .sql(&filter.clone().and(Condition::Embedded))
-            .unwrap_or_default();
-        let query = FullTextSearchQuery::new(text.to_string());
-        let batches = self.runtime.block_on(async {
-            self.table
-                .query()
-                .full_text_search(query)
-                .only_if(predicate)
-                .select(Select::columns(&columns))
-                .limit(k.max(1))
-                .execute()
-                .await?
-                .try_collect::<Vec<_>>()
-                .await
-        })?;
-        let mut out = Vec::new();
-        for batch in &batches {
-            let rows = from_batch(batch, &self.vector_column);
-            out.extend(rows.into_iter().zip(bm25_scores(batch)));
-        }
-        out.sort_by(|a, b| b.1.total_cmp(&a.1));
-        Ok(out)
+        let search = self
+            .table
+            .query()
+            .full_text_search(FullTextSearchQuery::new(text.to_string()));
+        self.scored_rows(search, filter, true, k, bm25_scores)
     }
 }

@@ -300,6 +300,28 @@ impl Catalog {
         filter: &RowFilter,
         with_vectors: bool,
     ) -> Result<Vec<(PhotoRow, f32)>> {
+        let search = self
+            .table
+            .vector_search(query.to_vec())?
+            .column(&self.vector_column)
+            .distance_type(DistanceType::Cosine);
+        let similarity = |batch: &RecordBatch| -> Vec<f32> {
+            distances(batch).into_iter().map(|d| 1.0 - d).collect()
+        };
+        self.scored_rows(search, filter, with_vectors, k, similarity)
+    }
+
+    /// The best `k` embedded rows matching `filter` of a LanceDB search (vector or full
+    /// text), with vectors if asked, each with the score `scores` reads from its batch,
+    /// best first.
+    fn scored_rows<Q: QueryBase + ExecutableQuery>(
+        &self,
+        search: Q,
+        filter: &RowFilter,
+        with_vectors: bool,
+        k: usize,
+        scores: impl Fn(&RecordBatch) -> Vec<f32>,
+    ) -> Result<Vec<(PhotoRow, f32)>> {
         let mut columns = self.metadata_columns();
         if with_vectors {
             columns.push(self.vector_column.clone());
@@ -307,27 +329,17 @@ impl Catalog {
         let predicate = self
             .sql(&filter.clone().and(Condition::Embedded))
             .unwrap_or_default();
-        let batches = self.runtime.block_on(async {
-            self.table
-                .vector_search(query.to_vec())?
-                .column(&self.vector_column)
-                .distance_type(DistanceType::Cosine)
-                .only_if(predicate)
-                .select(Select::columns(&columns))
-                .limit(k.max(1))
-                .execute()
-                .await?
-                .try_collect::<Vec<_>>()
-                .await
-        })?;
+        let search = search
+            .only_if(predicate)
+            .select(Select::columns(&columns))
+            .limit(k.max(1));
+        let batches = self
+            .runtime
+            .block_on(async { search.execute().await?.try_collect::<Vec<_>>().await })?;
         let mut out = Vec::new();
         for batch in &batches {
             let rows = from_batch(batch, &self.vector_column);
-            out.extend(
-                rows.into_iter()
-                    .zip(distances(batch))
-                    .map(|(r, d)| (r, 1.0 - d)),
-            );
+            out.extend(rows.into_iter().zip(scores(batch)));
         }
         out.sort_by(|a, b| b.1.total_cmp(&a.1));
         Ok(out)
