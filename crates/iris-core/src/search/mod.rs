@@ -196,8 +196,8 @@ pub(crate) fn search_by_vector(
         (Retrieval::Keyword, ..) => Vec::new(),
         (_, Fusion::Late, Some(text), Some(image)) => {
             let list = |v: &[f32]| -> Result<Vec<(PhotoRow, f32)>> {
-                let rows = catalog.nearest_with_vectors(v, depth, &rows)?;
-                Ok(fusion::rescored(rows, query))
+                let found = catalog.nearest_with_vectors(v, depth, &rows)?;
+                Ok(fusion::rescored(found, query))
             };
             fusion::rank_fuse(vec![
                 (q.text_weight, list(text)?),

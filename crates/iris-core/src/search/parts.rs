@@ -2,11 +2,10 @@
 //! own (the words, each image, each negative word or image), for the viewer, beside the
 //! score (its cosine with the whole query vector, [`super::vector`]).
 
-use super::vector::{cosine, stored_vector};
+use super::vector::{cosine, image_parts, stored_vector};
 use super::Query;
 use crate::catalog::Catalog;
 use crate::error::{CoreError, Result};
-use crate::photo;
 use iris_clip::Clip;
 use serde::Serialize;
 use std::path::Path;
@@ -29,14 +28,10 @@ fn unit(mut v: Vec<f32>) -> Vec<f32> {
     v
 }
 
-fn image(clip: &Clip, bytes: &[u8], path: &Path) -> Result<Vec<f32>> {
-    let pixels = photo::decode_query(bytes, path, clip.preprocessor()).map_err(|reason| {
-        CoreError::Invalid(format!(
-            "cannot use \"{}\" as a query image: {reason}",
-            path.display()
-        ))
-    })?;
-    Ok(clip.embed_pixels(&[pixels])?.remove(0))
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or(path.display().to_string(), |n| {
+        n.to_string_lossy().into_owned()
+    })
 }
 
 /// The parts of `q` with the cosine of photo `id` with each.
@@ -48,61 +43,44 @@ pub(crate) fn score_parts(
 ) -> Result<Vec<ScorePart>> {
     let photo = stored_vector(catalog, id)?
         .ok_or_else(|| CoreError::Invalid(format!("no indexed photo has id \"{id}\"")))?;
-    let mut parts: Vec<(String, String, Vec<f32>)> = Vec::new();
+    let mut parts: Vec<(&str, String, Vec<f32>)> = Vec::new();
     if let Some(text) = &q.text {
-        parts.push((
-            "words".into(),
-            text.clone(),
-            clip.embed_texts(&[text])?.remove(0),
-        ));
+        parts.push(("words", text.clone(), clip.embed_texts(&[text])?.remove(0)));
     }
-    let name = |p: &Path| {
-        p.file_name().map_or(p.display().to_string(), |n| {
-            n.to_string_lossy().into_owned()
-        })
-    };
-    let files = [(&q.images, "image"), (&q.negative_images, "not-image")];
-    for (paths, part) in files {
-        for path in paths {
-            let bytes = std::fs::read(path).map_err(|e| CoreError::io(path, e))?;
-            parts.push((part.into(), name(path), image(clip, &bytes, path)?));
-        }
-    }
-    let pastes = [
-        (&q.image_bytes, "image"),
-        (&q.negative_image_bytes, "not-image"),
+    let images = [
+        ("image", &q.images, &q.image_bytes, &q.like),
+        (
+            "not-image",
+            &q.negative_images,
+            &q.negative_image_bytes,
+            &q.negative_like,
+        ),
     ];
-    for (pasted, part) in pastes {
-        for bytes in pasted {
-            parts.push((
-                part.into(),
-                "pasted image".into(),
-                image(clip, bytes, Path::new("pasted image"))?,
-            ));
-        }
-    }
-    let likes = [(&q.like, "image"), (&q.negative_like, "not-image")];
-    for (ids, part) in likes {
-        for other in ids {
-            let v = stored_vector(catalog, other)?.ok_or_else(|| {
-                CoreError::Invalid(format!("no indexed photo has id \"{other}\""))
-            })?;
-            parts.push((
-                part.into(),
-                format!("photo {}", other.chars().take(8).collect::<String>()),
-                v,
-            ));
-        }
+    for (part, files, encoded, ids) in images {
+        let labels = files
+            .iter()
+            .map(|p| file_name(p))
+            .chain(encoded.iter().map(|_| "pasted image".to_string()))
+            .chain(
+                ids.iter()
+                    .map(|i| format!("photo {}", i.chars().take(8).collect::<String>())),
+            );
+        let vectors = image_parts(catalog, clip, files, encoded, ids)?;
+        parts.extend(labels.zip(vectors).map(|(label, v)| (part, label, v)));
     }
     if !q.negatives.is_empty() {
-        for (word, v) in q.negatives.iter().zip(clip.embed_texts(&q.negatives)?) {
-            parts.push(("not".into(), word.clone(), v));
-        }
+        let vectors = clip.embed_texts(&q.negatives)?;
+        parts.extend(
+            q.negatives
+                .iter()
+                .zip(vectors)
+                .map(|(w, v)| ("not", w.clone(), v)),
+        );
     }
     Ok(parts
         .into_iter()
         .map(|(part, label, v)| ScorePart {
-            part,
+            part: part.to_string(),
             label,
             cosine: cosine(&unit(v), &photo),
         })

@@ -83,7 +83,7 @@ impl QueryVectors {
 }
 
 /// The embeddings of image parts: files, encoded bytes and indexed photos' stored vectors.
-fn image_parts(
+pub(crate) fn image_parts(
     catalog: &Catalog,
     clip: &Clip,
     files: &[std::path::PathBuf],
