@@ -43,7 +43,7 @@ enum Command {
     /// stopped (Ctrl-C).
     Watch(watch_cmd::WatchArgs),
     /// Search the library by text, image, photo id or a mix.
-    Search(library_cmds::SearchArgs),
+    Search(Box<library_cmds::SearchArgs>),
     /// Saved searches (`iris search --save NAME ...`) with the photos each finds now.
     Saved,
     /// Counts of photos, failures, offline photos and roots.

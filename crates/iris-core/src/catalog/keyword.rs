@@ -18,7 +18,7 @@ const FILL_CHUNK: usize = 500;
 
 impl Catalog {
     /// The name of the keyword index, if the table has one.
-    fn keyword_index(&self) -> Result<Option<String>> {
+    pub(super) fn keyword_index(&self) -> Result<Option<String>> {
         let indices = self.runtime.block_on(self.table.list_indices())?;
         Ok(indices
             .into_iter()

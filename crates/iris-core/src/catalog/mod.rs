@@ -431,7 +431,7 @@ mod tests {
                 catalog
                     .table
                     .update()
-                    .column(crate::keywords::COLUMN, "CAST(NULL AS VARCHAR)")
+                    .column(crate::keywords::COLUMN, "CAST(NULL AS STRING)")
                     .execute(),
             )
             .unwrap();

@@ -12,9 +12,14 @@
 //!
 //! BM25 cannot tell apart photos that match the same words equally ("2019" matches every
 //! photo of 2019 with nearly one score), so the keyword list is ranked in bands of BM25
-//! (within [`BM25_BAND`] of the best score's scale) and by cosine with the query vector
-//! inside a band: a mixed query ("red circle 2019") then finds the red circles among the
-//! photos of 2019. Every hit's score stays its cosine with the query vector.
+//! (of [`BM25_BAND`] of the best score each) and by cosine with the query vector inside a
+//! band: a mixed query ("red circle 2019") then finds the red circles among the photos of
+//! 2019. The bands are wide because the small differences of BM25 between photos that match
+//! the same words say nothing (a folder and a city both named Lisbon score 1.57 against 1.38
+//! for the city alone); with bands of 5% "a white heart in lisbon" put every photo of the
+//! "2019 Lisbon" folder before the white hearts of the Camera Roll taken in Lisbon (rank 11
+//! on the evaluation set). A rarer matched word ("0042" of IMG_0042) scores several times
+//! more and stays in a band of its own. Every hit's score stays its cosine with the query.
 
 use super::vector::cosine;
 use super::Hit;
@@ -29,7 +34,7 @@ pub(crate) const RRF_K: f32 = 60.0;
 pub const KEYWORD_WEIGHT: f32 = 2.0;
 
 /// The width of a BM25 band, as a fraction of the best BM25 score of the query.
-const BM25_BAND: f32 = 0.05;
+const BM25_BAND: f32 = 0.5;
 
 /// A row with its cosine with the query vector.
 type Scored = (PhotoRow, f32);
@@ -172,7 +177,11 @@ mod tests {
     #[test]
     fn a_photo_in_both_lists_beats_one_at_the_top_of_either() {
         let q = [1.0, 0.0];
-        let dense = vec![(row("v1", [1.0, 0.0]), 1.0), (row("both", [0.9, 0.1]), 0.9)];
+        let both = cosine(&q, &[0.9, 0.1]);
+        let dense = vec![
+            (row("v1", [1.0, 0.0]), 1.0),
+            (row("both", [0.9, 0.1]), both),
+        ];
         let sparse = vec![(row("k1", [0.0, 1.0]), 5.0), (row("both", [0.9, 0.1]), 5.0)];
         let fused = fuse(dense.clone(), sparse.clone(), &q, 1.0);
         assert_eq!(
