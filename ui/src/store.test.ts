@@ -156,8 +156,8 @@ describe('Store', () => {
     const s = new Store();
     s.text = 'x';
     await s.runSearch();
-    expect(s.visible.map((h) => h.id)).toEqual(['b', 'c', 'a']);
-    s.select(1);
+    expect(s.visible.map((h) => h.id)).toEqual(['a', 'b', 'c']);
+    s.select(2);
     expect(s.selectedId).toBe('c');
     s.sort = 'date';
     expect(s.visible.map((h) => h.id)).toEqual(['c', 'a', 'b']);

@@ -10,8 +10,8 @@ function hit(id: string, score: number, taken: number | null, modified = 0): Hit
 const hits = [hit('a', 0.2, 100), hit('b', 0.9, null, 50), hit('c', 0.5, 300), hit('d', 0.7, null, 200), hit('e', 0.5, 300)];
 
 describe('sortHits', () => {
-  it('sorts by score descending, stable on ties', () => {
-    expect(sortHits(hits, 'relevance').map((h) => h.id)).toEqual(['b', 'd', 'c', 'e', 'a']);
+  it("keeps the engine's order for relevance: fusion and Diverse are not the score alone", () => {
+    expect(sortHits(hits, 'relevance').map((h) => h.id)).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
 
   it('sorts by date newest first, undated photos by their file time, ties by score', () => {
