@@ -100,7 +100,8 @@ fn grammar_value(value: &str) -> String {
 }
 
 impl SearchArgs {
-    /// The text and the filter flags as one search box text (what a saved search keeps).
+    /// The text and the filter flags as one search box text: what is searched and what a
+    /// saved search keeps.
     fn grammar_text(&self) -> String {
         let mut parts: Vec<String> = self.text.iter().cloned().collect();
         let flags = [
@@ -125,25 +126,6 @@ impl SearchArgs {
             parts.push(format!("type:{}", self.types.join(",")));
         }
         parts.join(" ")
-    }
-
-    /// The flags' filters, added to those of the text's grammar.
-    fn add_filters(&self, filter: &mut iris_core::Filter) -> iris_core::Result<()> {
-        use iris_core::grammar::FilterKey;
-        let flags = [
-            (FilterKey::In, self.in_folders.clone()),
-            (FilterKey::After, self.after.iter().cloned().collect()),
-            (FilterKey::Before, self.before.iter().cloned().collect()),
-            (FilterKey::Camera, self.cameras.clone()),
-            (FilterKey::Place, self.places.clone()),
-            (FilterKey::Type, self.types.clone()),
-        ];
-        for (key, values) in flags {
-            for value in values {
-                filter.add(key, false, &value)?;
-            }
-        }
-        Ok(())
     }
 }
 
@@ -228,11 +210,8 @@ pub fn print_report(cli: &Cli, report: &IndexReport) -> Result<()> {
 }
 
 pub fn search(cli: &Cli, args: &SearchArgs) -> Result<()> {
-    let mut query = match &args.text {
-        Some(text) => Query::from_text(text)?,
-        None => Query::default(),
-    };
-    args.add_filters(&mut query.filter)?;
+    // The flags are written as the grammar and parsed with the text: one path for both.
+    let mut query = Query::from_text(&args.grammar_text())?;
     query.images = args.images.clone();
     query.like = args.like.clone();
     query.k = args.k;

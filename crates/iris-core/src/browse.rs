@@ -10,7 +10,7 @@ use crate::search::{hit, Filter, Hit};
 use std::collections::HashMap;
 
 /// Seconds since the epoch a photo sorts by: taken, else the file's modification time.
-fn when(row: &PhotoRow) -> i64 {
+pub(crate) fn when(row: &PhotoRow) -> i64 {
     row.taken.unwrap_or(row.mtime_ns.div_euclid(1_000_000_000))
 }
 

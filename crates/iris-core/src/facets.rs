@@ -30,8 +30,9 @@ pub struct Facets {
 }
 
 fn year(row: &PhotoRow) -> String {
-    let dated = row.taken.unwrap_or(row.mtime_ns.div_euclid(1_000_000_000));
-    civil_from_days(dated.div_euclid(86_400)).0.to_string()
+    civil_from_days(crate::browse::when(row).div_euclid(86_400))
+        .0
+        .to_string()
 }
 
 fn place(row: &PhotoRow) -> Option<String> {

@@ -26,6 +26,17 @@ impl Catalog {
             .map(|i| i.name))
     }
 
+    /// Whether the table has its keyword index, asked of the table until it has one.
+    fn has_keyword_index(&self) -> Result<bool> {
+        use std::sync::atomic::Ordering;
+        if self.keyword_indexed.load(Ordering::Relaxed) {
+            return Ok(true);
+        }
+        let found = self.keyword_index()?.is_some();
+        self.keyword_indexed.store(found, Ordering::Relaxed);
+        Ok(found)
+    }
+
     /// Brings the keyword index up to date: fills the column where an older Iris left it
     /// empty, creates the index on the first rows, folds in rows written since. Returns the
     /// number of rows whose column it filled.
@@ -80,7 +91,7 @@ impl Catalog {
         k: usize,
         filter: &RowFilter,
     ) -> Result<Vec<(PhotoRow, f32)>> {
-        if text.trim().is_empty() || self.keyword_index()?.is_none() {
+        if text.trim().is_empty() || !self.has_keyword_index()? {
             return Ok(Vec::new());
         }
         let search = self

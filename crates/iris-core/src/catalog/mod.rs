@@ -36,6 +36,9 @@ pub struct Catalog {
     table: Table,
     schema: SchemaRef,
     vector_column: String,
+    /// Set once the keyword index is seen (an index, once made, stays): searches then skip
+    /// asking the table for its indices.
+    keyword_indexed: std::sync::atomic::AtomicBool,
 }
 
 impl Catalog {
@@ -93,6 +96,7 @@ impl Catalog {
             table,
             schema,
             vector_column: vector_column.to_string(),
+            keyword_indexed: std::sync::atomic::AtomicBool::new(false),
         })
     }
 

@@ -60,11 +60,6 @@ fn banded(sparse: Vec<(PhotoRow, f32)>, query: &[f32]) -> Vec<Scored> {
     rows.into_iter().map(|(_, scored)| scored).collect()
 }
 
-/// The keyword list alone, by BM25 (what "keyword only" retrieval returns), with cosines.
-pub(crate) fn by_bm25(sparse: Vec<(PhotoRow, f32)>, query: &[f32]) -> Vec<Scored> {
-    rescored(sparse, query)
-}
-
 /// Rows (with their vectors) scored by their cosine with the query vector.
 pub(crate) fn rescored(rows: Vec<(PhotoRow, f32)>, query: &[f32]) -> Vec<Scored> {
     rows.into_iter()
@@ -224,7 +219,7 @@ mod tests {
         let ranked = banded(sparse.clone(), &q);
         assert_eq!(ids(&ranked), ["name", "near", "far"]);
         assert_eq!(
-            ids(&by_bm25(sparse, &q)),
+            ids(&rescored(sparse, &q)),
             ["far", "near", "name"],
             "as given"
         );

@@ -214,7 +214,7 @@ pub(crate) fn search_by_vector(
     };
     let ranked = match q.retrieval {
         Retrieval::Vector => dense,
-        Retrieval::Keyword => fusion::by_bm25(sparse, query),
+        Retrieval::Keyword => fusion::rescored(sparse, query),
         Retrieval::Hybrid => fusion::fuse(dense, sparse, query, q.keyword_weight),
     };
     let mut seen = HashSet::new();

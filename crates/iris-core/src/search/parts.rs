@@ -20,14 +20,6 @@ pub struct ScorePart {
     pub cosine: f32,
 }
 
-fn unit(mut v: Vec<f32>) -> Vec<f32> {
-    let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-    if n > 0.0 {
-        v.iter_mut().for_each(|x| *x /= n);
-    }
-    v
-}
-
 fn file_name(path: &Path) -> String {
     path.file_name().map_or(path.display().to_string(), |n| {
         n.to_string_lossy().into_owned()
@@ -82,7 +74,8 @@ pub(crate) fn score_parts(
         .map(|(part, label, v)| ScorePart {
             part: part.to_string(),
             label,
-            cosine: cosine(&unit(v), &photo),
+            // The stored vector is a unit vector; cosine() normalises the part's.
+            cosine: cosine(&photo, &v),
         })
         .collect())
 }
