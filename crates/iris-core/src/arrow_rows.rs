@@ -165,9 +165,9 @@ pub(crate) fn bm25_scores(batch: &RecordBatch) -> Vec<f32> {
         .unwrap_or_default()
 }
 
-/// The `_distance` column of a vector search result.
-pub(crate) fn distances(batch: &RecordBatch) -> Vec<f32> {
-    column::<Float32Array>(batch, "_distance")
+/// The `_rowid` column of a query made `with_row_id`.
+pub(crate) fn row_ids(batch: &RecordBatch) -> Vec<u64> {
+    column::<UInt64Array>(batch, "_rowid")
         .map(|a| a.values().to_vec())
         .unwrap_or_default()
 }

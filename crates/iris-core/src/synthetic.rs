@@ -7,7 +7,7 @@ use crate::calendar::days_from_civil;
 use crate::catalog::Catalog;
 use crate::error::Result;
 use crate::row::{PhotoRow, Status};
-use crate::search::{search_by_vector, Hit, Query, QueryVectors};
+use crate::search::{first_stage_depth, search_by_vector, Hit, Query, QueryVectors};
 use std::path::Path;
 
 /// Rows per commit while writing.
@@ -138,6 +138,17 @@ impl SyntheticCatalog {
     /// Searches as [`crate::Library::search`] does once the query's vector is made.
     pub fn search(&self, query: &Query, vector: &[f32]) -> Result<Vec<Hit>> {
         search_by_vector(&self.catalog, query, &QueryVectors::single(vector.to_vec()))
+    }
+
+    /// The baseline of the vector search: LanceDB's flat search with the query's filter as a
+    /// prefilter, as deep as the search's first stage (2k + 8), its rows best first.
+    pub fn lancedb_flat_search(&self, query: &Query, vector: &[f32]) -> Result<Vec<PhotoRow>> {
+        let found = self.catalog.lancedb_nearest(
+            vector,
+            first_stage_depth(query.k),
+            &query.filter.rows(),
+        )?;
+        Ok(found.into_iter().map(|(row, _)| row).collect())
     }
 }
 

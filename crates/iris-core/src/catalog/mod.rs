@@ -4,12 +4,15 @@
 //! resumes from what was committed. The API is synchronous over a private tokio runtime.
 //! Which rows a call touches is a typed [`RowFilter`]; SQL is made only in [`filter`].
 
+mod dot;
 mod filter;
+mod flat;
 mod keyword;
+mod resident;
 
 pub(crate) use filter::{Condition, RowFilter, TextField};
 
-use crate::arrow_rows::{distances, from_batch, is_vector_field, schema as table_schema, to_batch};
+use crate::arrow_rows::{from_batch, is_vector_field, schema as table_schema, to_batch};
 use crate::error::{CoreError, Result};
 use crate::row::{PhotoRow, Status};
 use arrow_array::{RecordBatch, RecordBatchIterator};
@@ -18,7 +21,7 @@ use futures::TryStreamExt;
 use lancedb::query::{ExecutableQuery, QueryBase, Select};
 use lancedb::table::NewColumnTransform;
 use lancedb::table::{CompactionOptions, OptimizeAction};
-use lancedb::{DistanceType, Table};
+use lancedb::Table;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -36,6 +39,9 @@ pub struct Catalog {
     table: Table,
     schema: SchemaRef,
     vector_column: String,
+    dim: usize,
+    /// The embedded rows in memory for search ([`resident`]).
+    resident: resident::ResidentCache,
     /// Set once the keyword index is seen (an index, once made, stays): searches then skip
     /// asking the table for its indices.
     keyword_indexed: std::sync::atomic::AtomicBool,
@@ -96,6 +102,8 @@ impl Catalog {
             table,
             schema,
             vector_column: vector_column.to_string(),
+            dim,
+            resident: resident::ResidentCache::default(),
             keyword_indexed: std::sync::atomic::AtomicBool::new(false),
         })
     }
@@ -304,49 +312,10 @@ impl Catalog {
         filter: &RowFilter,
         with_vectors: bool,
     ) -> Result<Vec<(PhotoRow, f32)>> {
-        let search = self
-            .table
-            .vector_search(query.to_vec())?
-            .column(&self.vector_column)
-            .distance_type(DistanceType::Cosine);
-        let similarity = |batch: &RecordBatch| -> Vec<f32> {
-            distances(batch).into_iter().map(|d| 1.0 - d).collect()
-        };
-        self.scored_rows(search, filter, with_vectors, k, similarity)
-    }
-
-    /// The best `k` embedded rows matching `filter` of a LanceDB search (vector or full
-    /// text), with vectors if asked, each with the score `scores` reads from its batch,
-    /// best first.
-    fn scored_rows<Q: QueryBase + ExecutableQuery>(
-        &self,
-        search: Q,
-        filter: &RowFilter,
-        with_vectors: bool,
-        k: usize,
-        scores: impl Fn(&RecordBatch) -> Vec<f32>,
-    ) -> Result<Vec<(PhotoRow, f32)>> {
-        let mut columns = self.metadata_columns();
-        if with_vectors {
-            columns.push(self.vector_column.clone());
-        }
-        let predicate = self
-            .sql(&filter.clone().and(Condition::Embedded))
-            .unwrap_or_default();
-        let search = search
-            .only_if(predicate)
-            .select(Select::columns(&columns))
-            .limit(k.max(1));
-        let batches = self
-            .runtime
-            .block_on(async { search.execute().await?.try_collect::<Vec<_>>().await })?;
-        let mut out = Vec::new();
-        for batch in &batches {
-            let rows = from_batch(batch, &self.vector_column);
-            out.extend(rows.into_iter().zip(scores(batch)));
-        }
-        out.sort_by(|a, b| b.1.total_cmp(&a.1));
-        Ok(out)
+        let (table, resident) = self.pinned()?;
+        let admitted = self.admitted(&table, &resident, filter)?;
+        let nearest = resident.nearest(query, k, admitted.as_deref());
+        Ok(resident.rows_at(&nearest, with_vectors))
     }
 }
 
@@ -420,6 +389,50 @@ mod tests {
     fn keyword_paths(catalog: &Catalog, text: &str) -> Vec<String> {
         let found = catalog.keyword_search(text, 10, &RowFilter::all()).unwrap();
         found.into_iter().map(|(r, _)| r.path).collect()
+    }
+
+    #[test]
+    fn a_narrow_filter_still_gets_k_keyword_results_and_failed_rows_never_come_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = Catalog::open(dir.path(), "vec_m_4", 4).unwrap();
+        let mut rows: Vec<PhotoRow> = (0..120)
+            .map(|i| photo(&format!("/r/beach/beach {i}.jpg")))
+            .collect();
+        // Longer texts score lower by BM25: the unfiltered top rows are all in /r/beach.
+        rows.extend((0..3).map(|i| {
+            photo(&format!(
+                "/r/rare/beach at dusk with friends and a kite, day {i}.jpg"
+            ))
+        }));
+        let mut failed = photo("/r/beach/beach beach.jpg");
+        failed.status = Status::Failed;
+        failed.vector = None;
+        rows.push(failed);
+        catalog.upsert(&rows).unwrap();
+        catalog.update_keyword_index().unwrap();
+        let rare = RowFilter::only(Condition::InFolder("/r/rare".into()));
+        let found = catalog.keyword_search("beach", 2, &rare).unwrap();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.iter().all(|(r, _)| r.path.starts_with("/r/rare/")));
+        let all = catalog
+            .keyword_search("beach", 500, &RowFilter::all())
+            .unwrap();
+        assert_eq!(all.len(), 123, "every held row, the failed one not");
+        assert!(all.windows(2).all(|w| w[0].1 >= w[1].1), "best first");
+        let wide = RowFilter::only(Condition::InFolder("/r/beach".into()));
+        let top = catalog.keyword_search("beach", 5, &wide).unwrap();
+        // Equal scores tie in any order: the scores are those of the best five overall.
+        let expected = all.iter().filter(|(r, _)| r.path.starts_with("/r/beach/"));
+        let scores = |v: Vec<f32>| {
+            v.into_iter()
+                .map(|s| (s * 1e6).round() as i64)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            scores(top.iter().map(|t| t.1).collect()),
+            scores(expected.take(5).map(|e| e.1).collect())
+        );
+        assert!(top.iter().all(|(r, _)| r.path.starts_with("/r/beach/")));
     }
 
     #[test]

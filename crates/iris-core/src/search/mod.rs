@@ -182,6 +182,12 @@ pub fn search(catalog: &Catalog, clip: &Clip, q: &Query) -> Result<Vec<Hit>> {
     search_by_vector(catalog, q, &vectors)
 }
 
+/// How many rows each first-stage list (vector, keyword) brings for `k` results: room for
+/// fusion, duplicates and diversity to choose from.
+pub(crate) fn first_stage_depth(k: usize) -> usize {
+    k * 2 + 8
+}
+
 /// [`search`] with the query vector made: the vector and keyword searches, fusion and the
 /// final order.
 pub(crate) fn search_by_vector(
@@ -190,7 +196,7 @@ pub(crate) fn search_by_vector(
     vectors: &QueryVectors,
 ) -> Result<Vec<Hit>> {
     let query = vectors.combined.as_slice();
-    let depth = q.k * 2 + 8;
+    let depth = first_stage_depth(q.k);
     let rows = q.filter.rows();
     let dense = match (q.retrieval, q.fusion, &vectors.text, &vectors.image) {
         (Retrieval::Keyword, ..) => Vec::new(),
