@@ -1,8 +1,8 @@
 //! Typed row filters for the catalog: a conjunction of conditions on the table's columns,
-//! turned into LanceDB SQL here and nowhere else, with every string value quoted and escaped,
-//! or judged here on a row held in memory with the same verdicts.
+//! turned into LanceDB SQL here and nowhere else, with every string value quoted and escaped
+//! (judged in memory with the same verdicts by [`super::judge`]).
 
-use crate::row::{PhotoRow, Status};
+use crate::row::Status;
 
 /// One condition on a row.
 #[derive(Debug, Clone, PartialEq)]
@@ -133,77 +133,7 @@ impl Condition {
     }
 }
 
-/// Whether `row` lies in `folder` as [`in_folder_sql`] has it.
-fn in_folder(path: &str, folder: &str) -> bool {
-    let folder = folder.trim_end_matches('/');
-    path.strip_prefix(folder)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-}
-
-/// The words of these fields joined by spaces, lower-cased, as `concat_ws` and `lower` have it.
-fn joined_lower(fields: &[&Option<String>]) -> String {
-    let words: Vec<&str> = fields.iter().filter_map(|f| f.as_deref()).collect();
-    words.join(" ").to_lowercase()
-}
-
-/// The verdicts of `conditions` on `row` folded by `op` from `empty` (None: one needs a
-/// column not held).
-fn verdicts(
-    conditions: &[Condition],
-    row: &PhotoRow,
-    empty: bool,
-    op: fn(bool, bool) -> bool,
-) -> Option<bool> {
-    let mut verdict = empty;
-    for c in conditions {
-        verdict = op(verdict, c.admits(row)?);
-    }
-    Some(verdict)
-}
-
-impl Condition {
-    /// The condition's verdict on a row held in memory (one with a vector), the same as its
-    /// SQL's (a NULL there is false here, as `NOT coalesce(.., false)` and a WHERE have it);
-    /// None when it needs a column not held (the keyword text).
-    fn admits(&self, row: &PhotoRow) -> Option<bool> {
-        let dated = || row.taken.unwrap_or(row.mtime_ns / 1_000_000_000);
-        Some(match self {
-            Self::Status(s) => row.status == *s,
-            Self::NotStatus(s) => row.status != *s,
-            Self::Root(r) => row.root == *r,
-            Self::Paths(v) => v.contains(&row.path),
-            Self::Ids(v) => v.contains(&row.id),
-            Self::Formats(v) => row.format.as_ref().is_some_and(|f| v.contains(f)),
-            Self::InFolder(f) => in_folder(&row.path, f),
-            Self::FolderNamed(name) => {
-                let name = name.trim_matches('/').to_lowercase();
-                row.path.to_lowercase().contains(&format!("/{name}/"))
-            }
-            Self::DatedFrom(t) => dated() >= *t,
-            Self::DatedBefore(t) => dated() < *t,
-            Self::TextHas(field, word) => {
-                let text = match field {
-                    TextField::Camera => joined_lower(&[&row.camera, &row.lens]),
-                    TextField::Place => joined_lower(&[&row.city, &row.region, &row.country]),
-                };
-                text.contains(&word.to_lowercase())
-            }
-            Self::Any(v) => verdicts(v, row, false, |a, b| a | b)?,
-            Self::All(v) => verdicts(v, row, true, |a, b| a & b)?,
-            Self::Not(c) => !c.admits(row)?,
-            Self::Embedded => true,
-            Self::NoKeywords => return None,
-        })
-    }
-}
-
 impl RowFilter {
-    /// Whether a row held in memory (one with a vector) matches, as the SQL would have it;
-    /// None when a condition needs a column not held.
-    pub fn admits(&self, row: &PhotoRow) -> Option<bool> {
-        verdicts(&self.conditions, row, true, |a, b| a & b)
-    }
-
     /// Every row.
     pub fn all() -> Self {
         Self::default()
@@ -219,6 +149,11 @@ impl RowFilter {
         Self {
             conditions: conditions.into_iter().collect(),
         }
+    }
+
+    /// Its conditions, all of which a row must meet.
+    pub(crate) fn conditions(&self) -> &[Condition] {
+        &self.conditions
     }
 
     /// This filter with one more condition.

@@ -3,6 +3,7 @@
 //! written since into the index (rows not folded in yet are still searched, by a flat scan),
 //! fills the column of rows an older Iris wrote, and creates the index the first time.
 
+use super::judge::Judge;
 use super::{Catalog, Condition, RowFilter};
 use crate::arrow_rows::{bm25_scores, row_ids};
 use crate::error::Result;
@@ -94,9 +95,10 @@ impl Catalog {
     /// (a prefilter makes LanceDB scan the filter's columns: 20-35 ms at 10,000 rows) for
     /// [`OVERFETCH`] times `k` rows plus every row not held (failed or not embedded), which
     /// are judged in memory; the best `k` admitted among them are the best `k` overall. When
-    /// fewer than `k` are admitted and the index had more, it is asked again for as many as
-    /// the share admitted so far says are needed (at least twice as many), until it has
-    /// given every match. A filter that needs a column not held goes to LanceDB as SQL.
+    /// fewer than `k` are admitted and the index had more, it is asked once more for every
+    /// match (18 ms for the 10,000 matches of a word in a tenth of 100,000 rows, where the
+    /// prefiltered search took about 220 ms). A filter that needs a column not held goes to LanceDB
+    /// as SQL.
     pub fn keyword_search(
         &self,
         text: &str,
@@ -108,34 +110,33 @@ impl Catalog {
         }
         let (table, resident) = self.pinned()?;
         let k = k.max(1);
-        if !resident.judges(filter) {
-            let predicate = self.sql(&filter.clone().and(Condition::Embedded));
-            let found = self.bm25(&table, text, predicate, k)?;
-            let scored: Vec<(usize, f32)> = found
-                .into_iter()
-                .filter_map(|(id, s)| Some((resident.position_of(id)?, s)))
-                .collect();
-            return Ok(resident.rows_at(&scored, true));
-        }
-        let mut limit = k * OVERFETCH + resident.not_held();
-        loop {
-            let found = self.bm25(&table, text, None, limit)?;
-            let complete = found.len() < limit;
-            let fetched = found.len();
-            let mut scored: Vec<(usize, f32)> = found
-                .into_iter()
-                .filter_map(|(id, s)| Some((resident.position_of(id)?, s)))
-                .filter(|&(p, _)| resident.admits(p, filter))
-                .collect();
-            if scored.len() >= k || complete {
-                scored.truncate(k);
-                return Ok(resident.rows_at(&scored, true));
+        let judge = Judge::new(filter);
+        if judge.can_judge() {
+            // First the best few, then, if the filter left fewer than k, every match.
+            for limit in [
+                k * OVERFETCH + resident.not_held(),
+                resident.table_rows() + 1,
+            ] {
+                let found = self.bm25(&table, text, None, limit)?;
+                let complete = found.len() < limit;
+                let mut scored: Vec<(usize, f32)> = found
+                    .into_iter()
+                    .filter_map(|(id, s)| Some((resident.position_of(id)?, s)))
+                    .filter(|&(p, _)| resident.admits(p, &judge))
+                    .collect();
+                if scored.len() >= k || complete {
+                    scored.truncate(k);
+                    return Ok(resident.rows_at(&scored, true));
+                }
             }
-            // Enough for the share of admitted rows seen so far, with room to spare.
-            let share = (scored.len().max(1) as f64 / fetched as f64).max(1e-6);
-            let wanted = (k as f64 / share * 1.5) as usize + resident.not_held();
-            limit = wanted.max(limit * 2).min(resident.len() + resident.not_held() + 1);
         }
+        let predicate = self.sql(&filter.clone().and(Condition::Embedded));
+        let found = self.bm25(&table, text, predicate, k)?;
+        let scored: Vec<(usize, f32)> = found
+            .into_iter()
+            .filter_map(|(id, s)| Some((resident.position_of(id)?, s)))
+            .collect();
+        Ok(resident.rows_at(&scored, true))
     }
 
     /// The best `limit` (row id, BM25 score) of the pinned table for `text`, best first,

@@ -7,6 +7,7 @@
 mod dot;
 mod filter;
 mod flat;
+mod judge;
 mod keyword;
 mod resident;
 

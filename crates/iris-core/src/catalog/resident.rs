@@ -13,6 +13,7 @@
 //! full on the next query (a live folder's commit costs one reload, not one per query).
 
 use super::dot::DotPath;
+use super::judge::{HeldRow, Judge};
 use super::{Catalog, Condition, RowFilter};
 use crate::arrow_rows::{from_batch, row_ids};
 use crate::error::Result;
@@ -42,13 +43,13 @@ pub(crate) struct Resident {
     version: u64,
     dim: usize,
     /// The rows' metadata (no vector), by position.
-    rows: Vec<PhotoRow>,
+    rows: Vec<HeldRow>,
     /// Unit vectors, `dim` floats per row, by position.
     vectors: Vec<f32>,
     /// Position of each LanceDB row id of this version.
     positions: HashMap<u64, usize>,
-    /// Rows of the version not held (failed, or without a vector).
-    not_held: usize,
+    /// Rows of the table version, held or not.
+    table_rows: usize,
 }
 
 /// The held rows of the latest version read, if any.
@@ -93,10 +94,11 @@ impl Resident {
         }
         vectors.chunks_exact_mut(dim.max(1)).for_each(normalise);
         let positions = ids.iter().enumerate().map(|(p, &id)| (id, p)).collect();
+        let rows: Vec<HeldRow> = rows.into_iter().map(HeldRow::new).collect();
         Self {
             version,
             dim,
-            not_held: table_rows.saturating_sub(rows.len()),
+            table_rows: table_rows.max(rows.len()),
             rows,
             vectors,
             positions,
@@ -118,20 +120,17 @@ impl Resident {
 
     /// Rows of the table version not held (failed, or without a vector).
     pub(crate) fn not_held(&self) -> usize {
-        self.not_held
+        self.table_rows - self.rows.len()
     }
 
-    /// Whether `filter` can be judged on the held rows (it needs no column not held, which
-    /// does not depend on the row).
-    pub(crate) fn judges(&self, filter: &RowFilter) -> bool {
-        self.rows
-            .first()
-            .is_none_or(|row| filter.admits(row).is_some())
+    /// Rows of the table version, held or not.
+    pub(crate) fn table_rows(&self) -> usize {
+        self.table_rows
     }
 
-    /// Whether `filter` admits the held row at `position` (one it [judges](Self::judges)).
-    pub(crate) fn admits(&self, position: usize, filter: &RowFilter) -> bool {
-        filter.admits(&self.rows[position]) == Some(true)
+    /// Whether `judge`'s filter admits the held row at `position`.
+    pub(crate) fn admits(&self, position: usize, judge: &Judge) -> bool {
+        judge.admits(&self.rows[position])
     }
 
     /// The positions of the rows `filter` admits, None when it admits every row; Err(()) when
@@ -140,13 +139,16 @@ impl Resident {
         if filter.is_implied_by(&resident_conditions()) {
             return Ok(None);
         }
-        let mut admitted = Vec::new();
-        for (p, row) in self.rows.iter().enumerate() {
-            if filter.admits(row).ok_or(())? {
-                admitted.push(p);
-            }
+        let judge = Judge::new(filter);
+        if !judge.can_judge() {
+            return Err(());
         }
-        Ok(Some(admitted))
+        let admitted = self
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, row)| judge.admits(row));
+        Ok(Some(admitted.map(|(p, _)| p).collect()))
     }
 
     /// The `k` rows nearest to `query` by cosine among `candidates` (every row when None),
@@ -201,7 +203,7 @@ impl Resident {
         scored
             .iter()
             .map(|&(p, score)| {
-                let mut row = self.rows[p].clone();
+                let mut row = self.rows[p].row.clone();
                 if with_vectors {
                     row.vector = Some(self.vector(p).to_vec());
                 }
