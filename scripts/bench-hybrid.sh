@@ -2,9 +2,9 @@
 # Hybrid search latency (issue "Search as people search", item 8) on synthetic catalogs of
 # 10,000 and 100,000 rows: random 512-dimensional unit vectors with generated camera file
 # names, trip folders, dates, cameras and places, the keyword index built. A figure is the
-# catalog's work for one query whose vector is given: the prefiltered vector scan, the
-# keyword search (BM25) and the fusion, k = 100. The baseline in the same run is the vector
-# search alone with the same filter.
+# catalog's work for one query whose vector is given: the filter judged on the rows held in
+# memory, the vector pass, the keyword search (BM25) and the fusion, k = 100. The baseline in
+# the same run is LanceDB's flat vector search with the same filter as a prefilter.
 #   scripts/bench-hybrid.sh [SEARCHES]
 set -euo pipefail
 cd "$(dirname "$0")/.."
