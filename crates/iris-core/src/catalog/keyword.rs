@@ -119,11 +119,8 @@ impl Catalog {
             ] {
                 let found = self.bm25(&table, text, None, limit)?;
                 let complete = found.len() < limit;
-                let mut scored: Vec<(usize, f32)> = found
-                    .into_iter()
-                    .filter_map(|(id, s)| Some((resident.position_of(id)?, s)))
-                    .filter(|&(p, _)| resident.admits(p, &judge))
-                    .collect();
+                let mut scored = resident.held_of(found);
+                scored.retain(|&(p, _)| resident.admits(p, &judge));
                 if scored.len() >= k || complete {
                     scored.truncate(k);
                     return Ok(resident.rows_at(&scored, true));
@@ -132,11 +129,7 @@ impl Catalog {
         }
         let predicate = self.sql(&filter.clone().and(Condition::Embedded));
         let found = self.bm25(&table, text, predicate, k)?;
-        let scored: Vec<(usize, f32)> = found
-            .into_iter()
-            .filter_map(|(id, s)| Some((resident.position_of(id)?, s)))
-            .collect();
-        Ok(resident.rows_at(&scored, true))
+        Ok(resident.rows_at(&resident.held_of(found), true))
     }
 
     /// The best `limit` (row id, BM25 score) of the pinned table for `text`, best first,

@@ -18,6 +18,7 @@ use super::{Catalog, Condition, RowFilter};
 use crate::arrow_rows::{from_batch, row_ids};
 use crate::error::Result;
 use crate::row::{PhotoRow, Status};
+use crate::search::vector::normalize;
 use futures::TryStreamExt;
 use lancedb::query::{ExecutableQuery, QueryBase, Select};
 use lancedb::Table;
@@ -56,13 +57,6 @@ pub(crate) struct Resident {
 #[derive(Default)]
 pub(crate) struct ResidentCache(Mutex<Option<Arc<Resident>>>);
 
-fn normalise(v: &mut [f32]) {
-    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-    if norm > 0.0 {
-        v.iter_mut().for_each(|x| *x /= norm);
-    }
-}
-
 /// The best `k` of (position, score) pairs, best first.
 fn best(mut scored: Vec<(usize, f32)>, k: usize) -> Vec<(usize, f32)> {
     let by_score = |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
@@ -92,7 +86,9 @@ impl Resident {
                 None => vectors.resize(vectors.len() + dim, 0.0),
             }
         }
-        vectors.chunks_exact_mut(dim.max(1)).for_each(normalise);
+        vectors.chunks_exact_mut(dim.max(1)).for_each(|v| {
+            normalize(v);
+        });
         let positions = ids.iter().enumerate().map(|(p, &id)| (id, p)).collect();
         let rows: Vec<HeldRow> = rows.into_iter().map(HeldRow::new).collect();
         Self {
@@ -126,6 +122,14 @@ impl Resident {
     /// Rows of the table version, held or not.
     pub(crate) fn table_rows(&self) -> usize {
         self.table_rows
+    }
+
+    /// These (row id, score) pairs as (position, score), in their order; rows not held are
+    /// dropped.
+    pub(crate) fn held_of(&self, found: Vec<(u64, f32)>) -> Vec<(usize, f32)> {
+        let held = found.into_iter();
+        held.filter_map(|(id, s)| Some((self.position_of(id)?, s)))
+            .collect()
     }
 
     /// Whether `judge`'s filter admits the held row at `position`.
@@ -163,7 +167,7 @@ impl Resident {
             return Vec::new();
         }
         let mut unit = query.to_vec();
-        normalise(&mut unit);
+        normalize(&mut unit);
         let path = DotPath::best();
         let n = candidates.map_or(self.len(), <[usize]>::len);
         let position = |i: usize| candidates.map_or(i, |c| c[i]);
@@ -320,7 +324,7 @@ mod tests {
         let held = resident(ROWS_PER_THREAD * 2 + 5, 8);
         let query = [0.3, -0.2, 0.9, 0.1, 0.0, 0.4, -0.7, 0.2];
         let mut unit = query.to_vec();
-        normalise(&mut unit);
+        normalize(&mut unit);
         let mut all: Vec<(usize, f32)> = (0..held.len())
             .map(|p| (p, DotPath::Portable.dot(&unit, held.vector(p))))
             .collect();

@@ -11,7 +11,7 @@ mod diverse;
 mod filter;
 mod fusion;
 mod parts;
-mod vector;
+pub(crate) mod vector;
 
 pub use cutoff::default_cutoff;
 pub use filter::Filter;

@@ -34,7 +34,8 @@ fn add_scaled(acc: &mut [f32], v: &[f32], w: f32) {
     }
 }
 
-fn normalize(v: &mut [f32]) -> bool {
+/// Scales `v` to unit length; false (and `v` untouched) for a zero or non-finite norm.
+pub(crate) fn normalize(v: &mut [f32]) -> bool {
     let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
     if norm > 0.0 && norm.is_finite() {
         v.iter_mut().for_each(|x| *x /= norm);
