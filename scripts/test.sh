@@ -8,7 +8,9 @@
 #      built with the release profile so that tests and runs share one set of compiled
 #      dependencies in $CARGO_TARGET_DIR (default ~/.cache/iris/target);
 #   4. the desktop app end to end in a real window (Xvfb + tauri-driver + WebKitWebDriver),
-#      only against a binary this run built.
+#      only against a binary this run built;
+#   5. the Debian package, built from that binary, installed with dpkg, checked and removed
+#      (tests/package/deb_test.sh; a check, run as root only: dpkg -i needs it).
 # A compile error, a test binary that crashes, a Vitest file that fails to load and a failed
 # build each count as a failure (scripts/summary.sh reads the logs).
 set -uo pipefail
@@ -87,6 +89,17 @@ if grep -qx "cargo-build ok" "$logs/checks" && [ -x "$CARGO_TARGET_DIR/release/i
   cat "$logs/e2e"
 else
   echo "desktop e2e: 0 passed, 1 failed (this run built no iris-desktop)" | tee "$logs/e2e"
+fi
+
+echo "== debian package"
+if [ "$(id -u)" != 0 ] || ! command -v dpkg-deb >/dev/null; then
+  echo "deb-package not run: installing the package needs root and dpkg (CI runs it)"
+elif grep -qx "cargo-build ok" "$logs/checks"; then
+  # The binary was just built (through clippy-driver): package it as it is.
+  check deb-package env IRIS_PACKAGE_SKIP_BUILD=1 bash tests/package/deb_test.sh
+  tail -8 "$logs/check-deb-package"
+else
+  echo "deb-package failed (this run built no binary)" >>"$logs/checks"
 fi
 
 scripts/summary.sh "$logs"

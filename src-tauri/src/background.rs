@@ -9,11 +9,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tauri::{AppHandle, Emitter};
 
+/// Stores the model's state, then tells the window (in that order: an `app_state` asked for
+/// between the two must not answer the old state after the event has said the new one).
 fn set_model(app: &AppHandle, desktop: &Desktop, model: ModelState) {
-    let _ = app.emit("model-state", &model);
     if let Ok(mut m) = desktop.model.lock() {
-        *m = model;
+        *m = model.clone();
     }
+    let _ = app.emit("model-state", &model);
 }
 
 /// Loads the model named by `spec` and opens the library with it, then indexes the roots.
@@ -25,6 +27,8 @@ pub fn load_model(app: AppHandle, desktop: Arc<Desktop>, spec: String) {
             name: name.clone(),
             message,
             progress,
+            bytes_done: None,
+            bytes_total: None,
         };
         set_model(&app, &desktop, state(ModelStateName::Loading, None, None));
         let mut last = Instant::now();
@@ -36,11 +40,12 @@ pub fn load_model(app: AppHandle, desktop: Arc<Desktop>, spec: String) {
                 } else {
                     0.0
                 };
-                set_model(
-                    &app,
-                    &desktop,
-                    state(ModelStateName::Downloading, None, Some(fraction)),
-                );
+                let downloading = ModelState {
+                    bytes_done: Some(done),
+                    bytes_total: Some(total),
+                    ..state(ModelStateName::Downloading, None, Some(fraction))
+                };
+                set_model(&app, &desktop, downloading);
             }
         };
         // The command-line advice is left out (`reason`): the window offers the same as buttons.
@@ -95,7 +100,7 @@ pub fn start_index(app: AppHandle, desktop: Arc<Desktop>) {
     std::thread::spawn(move || {
         while job.again.swap(false, Ordering::SeqCst) {
             job.control.reset();
-            run_index(&app, &library, &job);
+            run_index(&app, &library, &job, desktop.index_threads());
         }
         job.running.store(false, Ordering::SeqCst);
     });
@@ -103,8 +108,7 @@ pub fn start_index(app: AppHandle, desktop: Arc<Desktop>) {
 
 /// One indexing run with progress events; pause and cancel act through the core's control.
 /// A cancelled run ends with `index-done` (its report says `cancelled`), not an error.
-fn run_index(app: &AppHandle, library: &Library, job: &IndexJob) {
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+fn run_index(app: &AppHandle, library: &Library, job: &IndexJob, workers: usize) {
     let mut last = Instant::now();
     let result = library.index(workers, &job.control, &mut |p| {
         if let Ok(mut slot) = job.progress.lock() {

@@ -117,6 +117,10 @@ pub async fn use_model_folder(
     path: String,
 ) -> CommandResult<AppState> {
     let desktop = desktop.inner().clone();
+    // The model chosen in the window is the one the next start opens.
+    if let Err(e) = desktop.prefs.update(|s| s.model = Some(path.clone())) {
+        eprintln!("iris: could not save the model choice: {e}");
+    }
     load_model(app, desktop.clone(), path);
     blocking(move || app_state_now(&desktop)).await
 }
@@ -338,6 +342,14 @@ pub async fn failures(desktop: Shared<'_>) -> CommandResult<Vec<iris_core::Failu
     blocking(move || Ok(library(&desktop)?.failures()?)).await
 }
 
+/// The photo the app was started with ("Find similar photos with Iris"), once: the window
+/// searches with it when it first has a model.
+#[tauri::command]
+pub fn take_launch_photo(desktop: Shared<'_>) -> Option<String> {
+    let photo = desktop.launch_photo.lock().ok()?.take()?;
+    Some(photo.display().to_string())
+}
+
 /// Opens the folder holding a photo in the system file manager.
 #[tauri::command]
 pub async fn reveal(desktop: Shared<'_>, id: String) -> CommandResult<()> {
@@ -443,7 +455,7 @@ mod tests {
     #[test]
     fn app_state_before_the_model_loads_is_empty_and_loading() {
         let tmp = tempfile::tempdir().unwrap();
-        let desktop = Desktop::new(tmp.path().to_path_buf(), "demo".into());
+        let desktop = Desktop::for_test(tmp.path().to_path_buf());
         let state = app_state_now(&desktop).unwrap();
         assert_eq!(state.model.state, crate::state::ModelStateName::Loading);
         assert_eq!((state.photos, state.roots.len()), (0, 0));

@@ -4,8 +4,10 @@
 //! ts-rs into ui/src/lib/contract.ts. A test fails when the committed file is stale;
 //! `IRIS_BLESS_CONTRACT=1 cargo test --release -p iris-desktop contract` rewrites it.
 
+use crate::about::{About, SettingsView};
 use crate::commands::{AppState, SearchQuery, SearchResults, UiHit, MAX_RESULTS};
 use crate::error::{CommandError, ErrorCode};
+use crate::settings::{Settings, SortOrder, WindowPlace};
 use crate::state::{ModelState, ModelStateName};
 use iris_core::grammar::{FilterKey, Term, TermKind};
 use iris_core::{
@@ -53,6 +55,11 @@ pub fn render() -> String {
         declaration::<IndexReport>(&cfg),
         declaration::<ErrorCode>(&cfg),
         declaration::<CommandError>(&cfg),
+        declaration::<SortOrder>(&cfg),
+        declaration::<WindowPlace>(&cfg),
+        declaration::<Settings>(&cfg),
+        declaration::<SettingsView>(&cfg),
+        declaration::<About>(&cfg),
         "/** File extensions (lower case) of images the engine decodes, for drops. */\n\
          export const IMAGE_EXTENSIONS: readonly string[] = ["
             .to_string()

@@ -1,45 +1,83 @@
 //! Iris desktop: a Tauri window over iris-core. Commands live in [`commands`], background work
-//! (model loading, indexing) in [`background`], live folders in [`watching`]; photos and thumbnails reach the webview only
-//! through the `iris://` protocol, by catalog id ([`protocol`]).
+//! (model loading, indexing) in [`background`], live folders in [`watching`], persisted
+//! settings in [`settings`]; photos and thumbnails reach the webview only
+//! through the `iris://` protocol, by catalog id ([`protocol`]). Started under the name
+//! `iris` (the package's link to this binary) it is the command line instead ([`launch`]).
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod about;
 mod background;
 mod commands;
 #[cfg(test)]
 mod contract;
 mod error;
+mod launch;
 mod protocol;
+mod settings;
 mod state;
 mod watching;
+mod window_place;
 
 use clap::Parser;
+use settings::Prefs;
 use state::Desktop;
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::sync::Arc;
 use tauri::Manager;
 
 #[derive(Parser)]
-#[command(name = "iris-desktop", about = "Iris: search your photos by meaning")]
+#[command(
+    name = "iris-desktop",
+    version,
+    about = "Iris: search your photos by meaning"
+)]
 struct Args {
-    /// Model: a Hugging Face repo id, a local folder, or "demo".
-    #[arg(long, env = "IRIS_MODEL", default_value = iris_core::models::DEFAULT_MODEL)]
-    model: String,
-    /// Library folder (catalog, thumbnails, roots).
+    /// Model: a Hugging Face repo id, a local folder, or "demo" (default: the settings' model,
+    /// else openai/clip-vit-base-patch32).
+    #[arg(long, env = "IRIS_MODEL")]
+    model: Option<String>,
+    /// Library folder (catalog, thumbnails, roots; default: the settings' library, else
+    /// ~/.local/share/iris).
     #[arg(long, env = "IRIS_LIBRARY")]
     library: Option<PathBuf>,
-    /// Folders to add as roots on start.
-    folders: Vec<PathBuf>,
+    /// Folders to add as roots, or a photo to search with.
+    paths: Vec<PathBuf>,
 }
 
-fn main() {
+fn main() -> ExitCode {
+    if launch::invoked_as_cli(std::env::args_os().next().as_deref()) {
+        return iris_cli::run(std::env::args_os());
+    }
     let args = Args::parse();
-    let library_dir = args.library.unwrap_or_else(iris_core::default_library_dir);
+    let settings_path = settings::default_path();
+    let prefs = Arc::new(Prefs::new(
+        settings_path.clone(),
+        settings::load(&settings_path, commands::MAX_RESULTS),
+    ));
+    let saved = prefs.get();
+    let library_dir = args
+        .library
+        .or(saved.library.map(PathBuf::from))
+        .unwrap_or_else(iris_core::default_library_dir);
+    let model = args
+        .model
+        .or(saved.model)
+        .unwrap_or_else(|| iris_core::models::DEFAULT_MODEL.to_string());
+    if let Some(threads) = saved.index_threads {
+        iris_core::models::set_threads(threads);
+    }
     let desktop = Arc::new(Desktop::new(
         library_dir,
-        iris_core::model_name(&args.model),
+        iris_core::model_name(&model),
+        prefs.clone(),
     ));
-    let (model, folders) = (args.model, args.folders);
+    let launch = launch::sort_paths(args.paths);
+    if let Ok(mut photo) = desktop.launch_photo.lock() {
+        *photo = launch.photo;
+    }
+    let (folders, place) = (launch.folders, saved.window);
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(desktop)
@@ -50,7 +88,11 @@ fn main() {
                 responder.respond(protocol::asset_response(&desktop, &path))
             });
         })
+        .on_window_event(move |window, event| window_place::track(&prefs, window, event))
         .setup(move |app| {
+            if let (Some(place), Some(window)) = (place, app.get_webview_window("main")) {
+                window_place::restore(&window, place);
+            }
             let desktop = app.state::<Arc<Desktop>>().inner().clone();
             if let Ok(mut pending) = desktop.pending_roots.lock() {
                 pending.extend(folders);
@@ -79,10 +121,17 @@ fn main() {
             commands::delete_saved_search,
             commands::failures,
             commands::reveal,
+            commands::take_launch_photo,
+            about::about,
+            about::settings,
+            about::save_settings,
         ])
         .run(tauri::generate_context!());
-    if let Err(e) = result {
-        eprintln!("error: {e}");
-        std::process::exit(1);
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
     }
 }

@@ -51,7 +51,7 @@ mod tests {
             .index(1, &iris_core::IndexControl::new(), &mut |_| {})
             .unwrap();
         let id = library.rows().unwrap()[0].id.clone();
-        let desktop = Desktop::new(dir.join("library"), "demo".into());
+        let desktop = Desktop::for_test(dir.join("library"));
         *desktop.library.write().unwrap() = Some(Arc::new(library));
         (desktop, id)
     }
@@ -91,7 +91,7 @@ mod tests {
     #[test]
     fn nothing_is_served_before_the_library_opens() {
         let tmp = tempfile::tempdir().unwrap();
-        let desktop = Desktop::new(tmp.path().to_path_buf(), "demo".into());
+        let desktop = Desktop::for_test(tmp.path().to_path_buf());
         let response = asset_response(&desktop, &format!("/thumb/{}", "a".repeat(64)));
         assert_eq!(response.status(), 404);
         assert!(response.body().is_empty());

@@ -1,6 +1,7 @@
 //! The desktop app's shared state: the library once its model is loaded, the model's state
-//! for the welcome screen, and the controls of the background indexing job.
+//! for the welcome screen, the controls of the background indexing job, and the settings.
 
+use crate::settings::Prefs;
 use iris_core::{IndexControl, Library, Progress};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -25,6 +26,9 @@ pub struct ModelState {
     pub message: Option<String>,
     /// Fraction downloaded, while downloading.
     pub progress: Option<f32>,
+    /// Bytes fetched and the size of the file being downloaded, while downloading.
+    pub bytes_done: Option<u64>,
+    pub bytes_total: Option<u64>,
 }
 
 /// The background index job: whether it runs, the core's cancel/pause control, its progress.
@@ -46,10 +50,14 @@ pub struct Desktop {
     pub index: Arc<IndexJob>,
     /// Folders given on the command line, added once the library is open.
     pub pending_roots: Mutex<Vec<PathBuf>>,
+    /// A photo given on the command line ("Find similar photos with Iris"), searched with
+    /// once the window asks for it.
+    pub launch_photo: Mutex<Option<PathBuf>>,
+    pub prefs: Arc<Prefs>,
 }
 
 impl Desktop {
-    pub fn new(library_dir: PathBuf, model_name: String) -> Self {
+    pub fn new(library_dir: PathBuf, model_name: String, prefs: Arc<Prefs>) -> Self {
         Self {
             library_dir,
             library: RwLock::new(None),
@@ -58,14 +66,36 @@ impl Desktop {
                 name: model_name,
                 message: None,
                 progress: None,
+                bytes_done: None,
+                bytes_total: None,
             }),
             index: Arc::new(IndexJob::default()),
             pending_roots: Mutex::new(Vec::new()),
+            launch_photo: Mutex::new(None),
+            prefs,
         }
+    }
+
+    /// Threads for indexing: the setting, else all cores.
+    pub fn index_threads(&self) -> usize {
+        self.prefs
+            .get()
+            .index_threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
     }
 
     /// The library, once the model is loaded.
     pub fn library(&self) -> Option<Arc<Library>> {
         self.library.read().ok().and_then(|l| l.clone())
+    }
+}
+
+#[cfg(test)]
+impl Desktop {
+    /// A desktop state for tests: the demo model's name, settings kept beside the library.
+    pub fn for_test(library_dir: PathBuf) -> Self {
+        let path = library_dir.join("settings.json");
+        let prefs = Prefs::new(path.clone(), crate::settings::load(&path, 10_000));
+        Self::new(library_dir, "demo".into(), Arc::new(prefs))
     }
 }

@@ -10,6 +10,7 @@ import { copyFileSync, mkdtempSync, mkdirSync, readFileSync, utimesSync, writeFi
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as d from "./driver.mjs";
+import { installChecks } from "./install_e2e.mjs";
 
 const [app, cli] = process.argv.slice(2);
 const artifacts = process.env.IRIS_ARTIFACTS || join(tmpdir(), "iris-e2e");
@@ -17,6 +18,8 @@ mkdirSync(artifacts, { recursive: true });
 const work = mkdtempSync(join(tmpdir(), "iris-e2e-"));
 const photos = join(work, "photos");
 const library = join(work, "library");
+// Settings go to a temporary XDG config dir, never the user's ~/.config/iris.
+const configDir = join(work, "config");
 const results = [];
 const shot = (name) => d.screenshot(artifacts, name);
 
@@ -55,7 +58,7 @@ async function main() {
 
   // Offline with no cached model: the window opens, says so, and offers the demo model.
   const emptyHub = join(work, "hf-home");
-  await d.startDriver({ IRIS_MODEL: "demo", IRIS_LIBRARY: library, HF_HOME: emptyHub, HF_HUB_OFFLINE: "1" });
+  await d.startDriver({ IRIS_MODEL: "demo", IRIS_LIBRARY: library, HF_HOME: emptyHub, HF_HUB_OFFLINE: "1", XDG_CONFIG_HOME: configDir });
   await d.openApp(app, ["--model", "openai/clip-vit-base-patch32", "--library", join(work, "offline-library")]);
   const offline = await d.until("model state", async () => {
     const st = await d.invoke("app_state");
@@ -361,6 +364,9 @@ async function main() {
   const problems = await d.text(await d.until("problems view", () => d.find('[data-testid="problems"] li')));
   await shot("7-problems");
   check("a broken HEIC shows in Problems with its reason", /IMG_0001\.HEIC/.test(problems) && /cannot decode this HEIF image/.test(problems), problems.replace(/\s+/g, " "));
+  await d.closeApp();
+
+  await installChecks({ app, cli, work, check, shot, configDir, photos, photoName: target.image });
 }
 
 let failed = false;

@@ -6,7 +6,7 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { open } from '@tauri-apps/plugin-dialog';
 import { toAppError } from './lib/errors';
-import type { AppError, AppState, Facets, Failure, Folder, Hit, IndexDone, ModelState, Progress, SavedCount, SavedSearch, ScorePart, SearchQuery, SearchResults, Term } from './lib/types';
+import type { About, AppError, AppState, Facets, Failure, Folder, Hit, IndexDone, ModelState, Progress, SavedCount, SavedSearch, ScorePart, SearchQuery, SearchResults, Settings, SettingsView, Term } from './lib/types';
 
 export type * from './lib/types';
 export type { UnlistenFn };
@@ -51,6 +51,10 @@ export const api = {
   deleteSavedSearch: (name: string) => call<SavedCount[]>('delete_saved_search', { name }),
   failures: () => call<Failure[]>('failures'),
   reveal: (id: string) => call<null>('reveal', { id }),
+  takeLaunchPhoto: () => call<string | null>('take_launch_photo'),
+  settings: () => call<SettingsView>('settings'),
+  saveSettings: (settings: Settings) => call<SettingsView>('save_settings', { settings }),
+  about: () => call<About>('about'),
 };
 
 /** Native folder picker; returns the chosen folders (empty when cancelled). */

@@ -6,13 +6,15 @@ import { applyCutoff, histogram } from './lib/histogram';
 import { bytesToBase64, baseName, isAcceptedPasteType, partitionDrop } from './lib/media';
 import { addExtra, addFilterToText, buildQuery, DEFAULT_K, extraKey, hasFilters, hasPositive, toggleNegative, type ExtraChip } from './lib/query';
 import { sortHits, type SortMode } from './lib/sort';
-import type { AppError, AppState, Facets, Failure, FilterKey, Folder, Hit, IndexDone, SavedCount, SavedSearch, ScorePart, Term } from './lib/types';
+import type { AppError, AppState, Facets, Failure, FilterKey, Folder, Hit, IndexDone, SavedCount, SavedSearch, ScorePart, Settings, SettingsView, Term } from './lib/types';
 
 export interface Banner extends AppError {
   id: number;
 }
 
 const SEARCH_DEBOUNCE_MS = 250;
+/** While indexing (paused too), the browsed gallery is refreshed this often, so photos appear as they are indexed. */
+const BROWSE_REFRESH_MS = 3000;
 const HISTOGRAM_BINS = 30;
 
 export class Store {
@@ -72,6 +74,10 @@ export class Store {
   viewerRank = $derived(this.selectedId === null ? 0 : this.hits.findIndex((h) => h.id === this.selectedId) + 1);
 
   view = $state<'results' | 'problems'>('results');
+  /** The Settings or About panel, when open. */
+  panel = $state<'settings' | 'about' | null>(null);
+  /** The persisted settings with the values in use (the Settings panel). */
+  settings = $state.raw<SettingsView | null>(null);
   failures = $state.raw<Failure[] | null>(null);
   dropActive = $state(false);
   lastRun = $state<IndexDone | null>(null);
@@ -83,6 +89,7 @@ export class Store {
   #parsing: { text: string; terms: Promise<Term[]> } | null = null;
   #nextBannerId = 1;
   #lastRefresh = 0;
+  #browseTimer: ReturnType<typeof setInterval> | null = null;
   #unlisten: UnlistenFn[] = [];
   #debounced = debounce(() => void this.runSearch(), SEARCH_DEBOUNCE_MS);
 
@@ -94,19 +101,24 @@ export class Store {
       events.indexProgress((p) => {
         if (this.app) this.app.indexing = p;
         if (Date.now() - this.#lastRefresh > 3000) void this.refresh();
+        this.#followIndexing(true);
       }),
       events.indexDone((d) => {
+        this.#followIndexing(false);
         this.lastRun = d;
         void this.refresh();
         void this.loadFolders();
         if (this.view === 'problems') void this.loadFailures();
         void this.runSearch(true);
       }),
-      events.indexError((e) => this.report(e)),
+      events.indexError((e) => {
+        this.#followIndexing(false);
+        this.report(e);
+      }),
       events.modelState((m) => {
         const wasReady = this.app?.model.state === 'ready';
         if (this.app) this.app.model = m;
-        if (!wasReady && m.state === 'ready') void this.runSearch(true);
+        if (!wasReady && m.state === 'ready') void this.#searchLaunchPhotoOr(() => void this.runSearch(true));
       }),
       onFileDrop((e) => {
         if (e.type === 'drop') {
@@ -121,13 +133,79 @@ export class Store {
       if (s.status === 'fulfilled') this.#unlisten.push(s.value);
       else this.report(s.reason);
     }
-    if (backendAvailable()) await this.refresh();
+    if (backendAvailable()) await Promise.all([this.refresh(), this.loadSettings(true)]);
     if (backendAvailable() && this.app?.model.state === 'ready') void this.loadFolders();
     this.loaded = true;
-    if (this.app?.model.state === 'ready') void this.runSearch(true);
+    if (this.app?.model.state === 'ready') void this.#searchLaunchPhotoOr(() => void this.runSearch(true));
+  }
+
+  /** Searches with the photo the app was started with ("Find similar photos with Iris"), if any; else `otherwise`. */
+  async #searchLaunchPhotoOr(otherwise: () => void): Promise<void> {
+    const photo = backendAvailable() ? await api.takeLaunchPhoto().catch(() => null) : null;
+    if (photo) this.dropPaths([photo]);
+    else otherwise();
+  }
+
+  // ---- settings -----------------------------------------------------------------------------
+
+  /** Loads the settings; at start (`apply`) the saved sort and "show up to" take effect and a bad settings file is reported. */
+  async loadSettings(apply = false): Promise<void> {
+    const view = await this.#try(() => api.settings());
+    if (!view) return;
+    this.settings = view;
+    if (!apply) return;
+    if (view.saved.sort) this.sort = view.saved.sort;
+    if (view.saved.show_up_to) this.k = view.saved.show_up_to;
+    if (view.notice) this.report({ code: 'settings', message: view.notice });
+  }
+
+  /** Opens the Settings (with the settings read again) or the About panel. */
+  openPanel(panel: 'settings' | 'about'): void {
+    this.panel = panel;
+    if (panel === 'settings') void this.loadSettings();
+  }
+
+  /** Saves the settings; `apply` (the Settings panel) puts the sort and "show up to" into effect now. */
+  async saveSettings(settings: Settings, apply = false): Promise<boolean> {
+    const view = await this.#try(() => api.saveSettings(settings));
+    if (!view) return false;
+    this.settings = view;
+    if (apply) {
+      this.sort = view.saved.sort ?? 'relevance';
+      const k = view.saved.show_up_to ?? DEFAULT_K;
+      if (k !== this.k) {
+        this.k = k;
+        this.searchNow();
+      }
+    }
+    return true;
+  }
+
+  /** Saves one change to the settings (the sort or "show up to" chosen in the toolbar). */
+  #remember(change: Partial<Settings>): void {
+    if (this.settings) void this.saveSettings({ ...this.settings.saved, ...change });
+  }
+
+  setSort(mode: SortMode): void {
+    this.sort = mode;
+    this.#remember({ sort: mode });
+  }
+
+  /** While a run indexes (or is paused), the counts and the gallery that browses the library (nothing searched, no filters) follow it. */
+  #followIndexing(on: boolean): void {
+    if (on && this.#browseTimer === null) {
+      this.#browseTimer = setInterval(() => {
+        void this.refresh(true);
+        if (this.view === 'results' && !this.searched && !this.filtered && !this.searching) void this.runSearch(true);
+      }, BROWSE_REFRESH_MS);
+    } else if (!on && this.#browseTimer !== null) {
+      clearInterval(this.#browseTimer);
+      this.#browseTimer = null;
+    }
   }
 
   destroy(): void {
+    this.#followIndexing(false);
     this.#debounced.cancel();
     for (const u of this.#unlisten) u();
     this.#unlisten = [];
@@ -342,6 +420,7 @@ export class Store {
 
   setK(k: number): void {
     this.k = k;
+    this.#remember({ show_up_to: k });
     this.searchNow();
   }
 

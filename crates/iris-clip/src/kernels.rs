@@ -7,6 +7,32 @@
 
 use crate::config::Activation;
 
+/// Which of the compiled builds of the hot passes this CPU runs (the first of the
+/// `multiversion` targets below it has the features for), for diagnostics and bug reports.
+pub fn kernel_target() -> &'static str {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let has = |avx512: bool| {
+            std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("fma")
+                && (!avx512
+                    || (std::arch::is_x86_feature_detected!("avx512f")
+                        && std::arch::is_x86_feature_detected!("avx512vl")))
+        };
+        if has(true) {
+            return "avx512f+avx512vl+avx2+fma";
+        }
+        if has(false) {
+            return "avx2+fma";
+        }
+    }
+    #[cfg(target_arch = "aarch64")]
+    if std::arch::is_aarch64_feature_detected!("neon") {
+        return "neon";
+    }
+    "portable"
+}
+
 /// `exp(x)` to about 2e-7 relative error, written so that it vectorises: round-to-nearest by
 /// the 1.5 * 2^23 trick, a degree-6 polynomial on the remainder, and the power of two built
 /// from its bits.

@@ -34,6 +34,7 @@ pub use decode::{decode_bytes, decode_file};
 pub use demo::DEMO_MODEL;
 pub use error::{ClipError, Result};
 pub use hub::{resolve, resolve_with, DownloadProgress, ModelFiles, DEFAULT_MODEL};
+pub use kernels::kernel_target;
 pub use model::{Clip, IMAGE_BATCH, TEXT_BATCH};
 
 /// Sets the number of CPU threads used by the matrix kernels and parallel ops. Call it before

@@ -6,7 +6,7 @@ use crate::error::Result;
 use iris_clip::Clip;
 use std::path::Path;
 
-pub use iris_clip::{DownloadProgress, DEFAULT_MODEL, DEMO_MODEL};
+pub use iris_clip::{kernel_target, DownloadProgress, DEFAULT_MODEL, DEMO_MODEL};
 
 /// The name a model's vectors are stored under: "demo", a repo id as given, or a local
 /// folder's name (so that moving the folder keeps the column).

@@ -13,7 +13,11 @@ export type ModelState = { state: ModelStateName, name: string, message: string 
 /**
  * Fraction downloaded, while downloading.
  */
-progress: number | null, };
+progress: number | null, 
+/**
+ * Bytes fetched and the size of the file being downloaded, while downloading.
+ */
+bytes_done: number | null, bytes_total: number | null, };
 
 /**
  * One root with its photo count and whether it is reachable now.
@@ -306,6 +310,72 @@ export type ErrorCode = "model-not-ready" | "invalid" | "failed";
  * An error for the UI.
  */
 export type AppError = { code: ErrorCode, message: string, };
+
+/**
+ * The order of results in the gallery (the UI's `SortMode`).
+ */
+export type SortOrder = "relevance" | "date";
+
+/**
+ * The main window's outer position and inner size, in physical pixels.
+ */
+export type WindowPlace = { x: number, y: number, width: number, height: number, };
+
+/**
+ * What persists; every field may be absent (absent = the default).
+ */
+export type Settings = { 
+/**
+ * Library folder (catalog, thumbnails); absent = `~/.local/share/iris`.
+ */
+library: string | null, 
+/**
+ * Model: a Hugging Face repo id, a local folder, or "demo"; absent = the default model.
+ */
+model: string | null, 
+/**
+ * Threads for indexing (decoding and the model); absent = all cores.
+ */
+index_threads: number | null, sort: SortOrder | null, 
+/**
+ * The most results a search shows.
+ */
+show_up_to: number | null, window: WindowPlace | null, };
+
+/**
+ * The Settings panel: what is saved, what is in use, and the defaults an empty field means.
+ */
+export type SettingsView = { saved: Settings, 
+/**
+ * The settings file.
+ */
+path: string, 
+/**
+ * What was wrong with the settings file at start, if anything.
+ */
+notice: string | null, 
+/**
+ * The library and model this run uses (a flag or environment variable may override the
+ * saved ones; changes to them apply at the next start).
+ */
+library_dir: string, model: string, default_library: string, default_model: string, 
+/**
+ * Threads for indexing when the setting is empty.
+ */
+cores: number, };
+
+/**
+ * The About panel.
+ */
+export type About = { version: string, model: string, model_state: ModelStateName, library_dir: string, 
+/**
+ * Bytes the library folder takes on disk (catalog, thumbnails).
+ */
+library_bytes: number, photos: number, failed: number, offline: number, roots: number, 
+/**
+ * Plain text for a bug report: versions, CPU and encoder path, paths, counts.
+ */
+diagnostics: string, };
 
 /** File extensions (lower case) of images the engine decodes, for drops. */
 export const IMAGE_EXTENSIONS: readonly string[] = ['jpg', 'jpeg', 'jpe', 'png', 'webp', 'gif', 'bmp', 'tif', 'tiff', 'heic', 'heif', 'hif', 'avif'];

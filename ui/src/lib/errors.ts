@@ -10,6 +10,7 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<AppError['code']>([
   'not-an-image',
   'unsupported-image',
   'clipboard',
+  'settings',
   'unexpected',
 ]);
 

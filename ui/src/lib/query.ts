@@ -32,6 +32,8 @@ export interface QueryOptions {
 
 /** Results asked for by default: a gallery's worth, within the backend's limit. */
 export const DEFAULT_K = Math.min(1000, MAX_RESULTS);
+/** The "show up to" choices of the toolbar and the Settings panel. */
+export const K_CHOICES: readonly number[] = [100, 500, 1000, 5000, 10000].filter((k) => k <= MAX_RESULTS);
 
 /**
  * The chips shown under the search box: each run of consecutive positive words becomes one

@@ -20,6 +20,10 @@ export type {
   ScorePart,
   SearchQuery,
   SearchResults,
+  Settings,
+  SettingsView,
+  About,
+  SortOrder,
   Term,
   TermKind,
 } from './contract';
@@ -31,7 +35,7 @@ export type Hit = UiHit;
 export type IndexDone = IndexReport;
 
 /** Codes of errors the UI itself reports, in the backend's kebab-case. */
-export type UiErrorCode = 'backend-unavailable' | 'not-an-image' | 'unsupported-image' | 'clipboard' | 'unexpected';
+export type UiErrorCode = 'backend-unavailable' | 'not-an-image' | 'unsupported-image' | 'clipboard' | 'settings' | 'unexpected';
 
 /** An error from a command or event, or one the UI raised. */
 export interface AppError {

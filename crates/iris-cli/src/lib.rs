@@ -1,0 +1,110 @@
+//! `iris`: the command-line front of Iris, a thin layer over iris-core. A library so that one
+//! binary can serve both roles: the `iris` binary (src/main.rs) calls [`run`], and so does the
+//! desktop app when it is started under the name `iris` (the installed package ships one
+//! engine, with `iris` a link to `iris-desktop`).
+//!
+//! Exit codes: 0 success, 1 failure, 2 usage error. Errors are printed in lower case and
+//! quote the offending value.
+
+mod bench_cmd;
+mod demo_cmds;
+mod embed;
+mod library_cmds;
+mod search_eval_cmd;
+mod watch_cmd;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "iris", version, about = "Search a photo library by meaning")]
+pub struct Cli {
+    /// Model: a Hugging Face repo id or a local folder in the Hugging Face layout.
+    #[arg(long, global = true, env = "IRIS_MODEL", default_value = iris_core::models::DEFAULT_MODEL)]
+    model: String,
+    /// Library folder (catalog, thumbnails, roots).
+    #[arg(long, global = true, env = "IRIS_LIBRARY")]
+    library: Option<PathBuf>,
+    /// CPU threads for the model (default: all cores).
+    #[arg(long, global = true, env = "IRIS_THREADS")]
+    threads: Option<usize>,
+    /// Print machine-readable JSON.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the embeddings of images and texts as JSON.
+    Embed(embed::EmbedArgs),
+    /// Add folders as roots and index them; with no folder, re-scan all roots.
+    Index(library_cmds::IndexArgs),
+    /// Keep the library in step with its roots: index, then reconcile every change until
+    /// stopped (Ctrl-C).
+    Watch(watch_cmd::WatchArgs),
+    /// Search the library by text, image, photo id or a mix.
+    Search(Box<library_cmds::SearchArgs>),
+    /// Saved searches (`iris search --save NAME ...`) with the photos each finds now.
+    Saved,
+    /// Counts of photos, failures, offline photos and roots.
+    Status,
+    /// Files that could not be indexed, and why.
+    Failures,
+    /// Write a synthetic demo library of captioned images.
+    Demo(demo_cmds::DemoArgs),
+    /// Retrieval figures (R@1/5/10, MRR) of the model on a captioned JSONL file.
+    Eval(demo_cmds::EvalArgs),
+    /// Search figures (R@1/5/10, MRR) of vector, keyword and hybrid retrieval on an indexed
+    /// `iris demo --trips` library.
+    EvalSearch(search_eval_cmd::EvalSearchArgs),
+    /// Search latency on a synthetic catalog (scripts/bench-hybrid.sh).
+    #[command(hide = true)]
+    BenchSearch(bench_cmd::BenchSearchArgs),
+}
+
+/// An error in how the command was called (exit code 2).
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Runs the command line `args` (the program name first, as `std::env::args_os` gives it).
+pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
+    let cli = Cli::parse_from(args);
+    if let Some(threads) = cli.threads {
+        iris_core::models::set_threads(threads);
+    }
+    let result = match &cli.command {
+        Command::Embed(args) => embed::run(&cli.model, args),
+        Command::Index(args) => library_cmds::index(&cli, args),
+        Command::Watch(args) => watch_cmd::watch(&cli, args),
+        Command::Search(args) => library_cmds::search(&cli, args),
+        Command::Saved => library_cmds::saved(&cli),
+        Command::Status => library_cmds::status(&cli),
+        Command::Failures => library_cmds::failures(&cli),
+        Command::Demo(args) => demo_cmds::demo(&cli, args),
+        Command::Eval(args) => demo_cmds::eval(&cli, args),
+        Command::EvalSearch(args) => search_eval_cmd::eval_search(&cli, args),
+        Command::BenchSearch(args) => bench_cmd::bench_search(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            if e.downcast_ref::<UsageError>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+// End-to-end checks of what an installed app adds around search, in the real window: a first
+// run that explains itself and fills the gallery while the first folder is indexed, settings
+// changed in the Settings panel and kept after a restart (with the window's size and place), a
+// malformed settings file reported and replaced by defaults with the library untouched, the
+// About panel and its diagnostics (copied to the X clipboard, no photo names), and a start with
+// a photo as the argument ("Find similar photos with Iris") searching with that photo.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import * as d from "./driver.mjs";
+
+/** Sets a <select> or text field as a person would (the input and change events fire). */
+const setField = (css, value) =>
+  d.exec(
+    "const el = document.querySelector(arguments[0]); el.value = arguments[1];" +
+      "el.dispatchEvent(new Event('input', { bubbles: true })); el.dispatchEvent(new Event('change', { bubbles: true }));",
+    [css, value],
+  );
+const fieldValue = (css) => d.exec("return document.querySelector(arguments[0]).value;", [css]);
+const readJson = (path) => JSON.parse(readFileSync(path, "utf8"));
+
+async function openSettings() {
+  await d.click(await d.until("settings link", () => d.find('[data-testid="open-settings"]')));
+  await d.until("settings panel", () => d.find('[data-testid="settings-panel"]'));
+}
+
+/**
+ * `ctx`: { app, cli, work, check, shot, configDir, photos, photoName } (photos: an indexed
+ * folder of the driver's library; photoName: a one-object demo photo in it).
+ */
+export async function installChecks({ app, cli, work, check, shot, configDir, photos, photoName }) {
+  const settingsFile = join(configDir, "iris", "settings.json");
+
+  // First run on a new library: the welcome screen, then a first small folder, then a large
+  // one, paused early (indexing on one thread): what is indexed so far is in the gallery.
+  mkdirSync(join(configDir, "iris"), { recursive: true });
+  writeFileSync(settingsFile, JSON.stringify({ index_threads: 1 }));
+  const firstFolder = join(work, "first-folder");
+  const many = join(work, "large-folder");
+  execFileSync(cli, ["demo", firstFolder, "--count", "5", "--seed", "12"]);
+  execFileSync(cli, ["demo", many, "--count", "600", "--seed", "13"]);
+  await d.openApp(app, ["--library", join(work, "first-run-library")]);
+  const welcome = await d.text(await d.until("welcome", () => d.find('[data-testid="welcome"]')));
+  await d.until("model ready on the welcome screen", async () => (await d.text(await d.find('[data-testid="model-state"]'))).includes("Model ready"));
+  check("the first run says what Iris does and offers to add folders", /Find photos by what is in them/.test(welcome) && /Add photo folders/.test(welcome), welcome.replace(/\s+/g, " ").slice(0, 120));
+  await d.invoke("add_roots", { paths: [firstFolder] });
+  await d.until("the first folder's photos", async () => /All 5 photos/.test(await d.text(await d.find('[data-testid="browse-count"]'))), 30000);
+  await d.invoke("add_roots", { paths: [many] });
+  const progress = await d.text(await d.until("indexing progress", () => d.find('[data-testid="progress"]'), 30000));
+  await d.click(await d.until("pause button", () => d.find('[data-testid="pause-indexing"]')));
+  const following = await d.until("the gallery showing what is indexed so far", async () => {
+    const st = await d.invoke("app_state");
+    const el = (await d.findAll('[data-testid="browse-count"]'))[0];
+    const shown = el ? parseInt((await d.text(el)).replace(/[^0-9]/g, ""), 10) : 0;
+    const counted = parseInt((await d.text(await d.find('[data-testid="photo-count"]'))).replace(/[^0-9]/g, ""), 10);
+    return st.indexing && shown > 5 && shown === st.photos && counted === st.photos ? { shown } : null;
+  }, 20000);
+  await shot("2h-first-run-indexing");
+  check(
+    "after the first folders: progress with time left, and photos in the gallery while indexing goes on",
+    /ETA/.test(progress) && following.shown < 605,
+    `${progress.replace(/\s+/g, " ")}; ${following.shown} of 605 shown while paused`,
+  );
+  await d.click(await d.find('[data-testid="cancel-indexing"]'));
+  await d.closeApp();
+  writeFileSync(settingsFile, "{}");
+
+  await d.openApp(app);
+  await d.until("gallery", () => d.find('[data-testid="tile"]'));
+  await openSettings();
+  await setField('[data-testid="set-sort"]', "date");
+  await setField('[data-testid="set-k"]', "500");
+  await setField('[data-testid="set-threads"]', "1");
+  await d.click(await d.find('[data-testid="save-settings"]'));
+  await d.until("saved note", () => d.find('[data-testid="settings-saved"]'));
+  const saved = readJson(settingsFile);
+  await shot("8-settings");
+  check("the Settings panel writes the settings file", saved.sort === "date" && saved.show_up_to === 500 && saved.index_threads === 1, JSON.stringify(saved));
+  await d.click(await d.find('[data-testid="close-panel"]'));
+  await d.setRect({ x: 30, y: 20, width: 1100, height: 720 });
+  const placed = await d.until("window place saved", () => {
+    const w = existsSync(settingsFile) && readJson(settingsFile).window;
+    return w && w.width === 1100 ? w : null;
+  }, 10000);
+  check("a resized window is recorded", placed.height === 720 && placed.x === 30 && placed.y === 20, JSON.stringify(placed));
+  await d.closeApp();
+
+  await d.openApp(app);
+  await d.until("gallery after restart", () => d.find('[data-testid="tile"]'));
+  const rect = await d.getRect();
+  await openSettings();
+  const after = {
+    sort: await fieldValue('[data-testid="set-sort"]'),
+    k: await fieldValue('[data-testid="set-k"]'),
+    threads: await fieldValue('[data-testid="set-threads"]'),
+  };
+  check(
+    "settings are kept after a restart: the panel's values and the window's size and place",
+    after.sort === "date" && after.k === "500" && after.threads === "1" && rect.width === 1100 && rect.height === 720 && rect.x === 30 && rect.y === 20,
+    `${JSON.stringify(after)}, window ${JSON.stringify(rect)}`,
+  );
+  await d.click(await d.find('[data-testid="close-panel"]'));
+  const photosBefore = (await d.invoke("app_state")).photos;
+  await d.closeApp();
+
+  const broken = '{"sort": "date", "show_up_to": ';
+  writeFileSync(settingsFile, broken);
+  await d.openApp(app);
+  const banner = await d.text(await d.until("settings notice", () => d.find('[data-testid="error-banner"]')));
+  await d.until("gallery with a malformed settings file", () => d.find('[data-testid="tile"]'));
+  const state = await d.invoke("app_state");
+  const sortShown = await fieldValue('[data-testid="sort"]').catch(() => "relevance");
+  await shot("8a-settings-malformed");
+  check(
+    "a malformed settings file is reported, kept aside, and the app starts on defaults with its library",
+    /malformed/.test(banner) && readFileSync(settingsFile + ".malformed", "utf8") === broken && state.photos === photosBefore && sortShown === "relevance",
+    `${banner.replace(/\s+/g, " ").slice(0, 140)}; ${state.photos} photos`,
+  );
+
+  await d.click(await d.find('[data-testid="open-about"]'));
+  const diagnostics = await d.text(await d.until("diagnostics", () => d.find('[data-testid="diagnostics"]')));
+  const counts = await d.text(await d.find('[data-testid="about-counts"]'));
+  const names = readdirSync(photos).filter((n) => /\.(png|jpe?g|heic)$/i.test(n));
+  const leaked = names.filter((n) => diagnostics.includes(n));
+  check(
+    "About shows the version, model and counts; diagnostics name the encoder path and no photo",
+    /^Iris \d+\.\d+\.\d+/.test(diagnostics) && /Encoder kernels: (avx512f|avx2|neon|portable)/.test(diagnostics) && /Model: demo/.test(diagnostics) &&
+      counts.startsWith(`${state.photos.toLocaleString("en-US")} indexed`) && names.length > 0 && leaked.length === 0,
+    `${counts}; ${leaked.length} of ${names.length} photo names in the text`,
+  );
+  await d.click(await d.find('[data-testid="copy-diagnostics"]'));
+  await d.until("copied note", () => d.find('[data-testid="diagnostics-copied"]'), 10000);
+  const clipboard = execFileSync("xclip", ["-o", "-selection", "clipboard"], { env: { ...process.env, DISPLAY: d.DISPLAY } }).toString();
+  await shot("9-about");
+  check("Copy diagnostics puts the text on the clipboard", clipboard.trim() === diagnostics.trim(), `${clipboard.length} characters`);
+  await d.closeApp();
+
+  // "Find similar photos with Iris": the file manager starts the app with the photo's path.
+  await d.openApp(app, [join(photos, photoName)]);
+  await d.until("image chip from the command line", async () => (await d.findAll('[data-testid="chip"][data-kind="file"]')).length === 1);
+  const first = await d.until("results of the launch photo", async () => {
+    const id = await d.exec("const t = document.querySelector('[data-testid=\"tile\"]'); return t ? t.dataset.id : null;");
+    const score = await d.exec("const s = document.querySelector('[data-testid=\"score\"]'); return s ? s.textContent : null;");
+    return id && score && parseFloat(score) >= 0.99 ? { id, score } : null;
+  });
+  const { hits } = await d.invoke("search", { query: { images: [join(photos, photoName)], k: 1 } });
+  await shot("10-launch-photo");
+  check("started with a photo, the window searches with it", hits[0].name === photoName && first.id === hits[0].id, `first ${hits[0].name}, score ${first.score}`);
+}
