@@ -188,7 +188,7 @@ fn decoded(images: &[String]) -> CommandResult<Vec<Vec<u8>>> {
         })
 }
 
-fn to_query(query: SearchQuery) -> CommandResult<Query> {
+pub(crate) fn to_query(query: SearchQuery) -> CommandResult<Query> {
     let image_bytes = decoded(&query.image_data)?;
     let negative_image_bytes = decoded(&query.not_image_data)?;
     let words = Query::from_text(query.text.as_deref().unwrap_or_default())?;

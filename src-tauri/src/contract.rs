@@ -9,6 +9,7 @@ use crate::commands::{AppState, SearchQuery, SearchResults, UiHit, MAX_RESULTS};
 use crate::error::{CommandError, ErrorCode};
 use crate::settings::{Settings, SortOrder, WindowPlace};
 use crate::state::{ModelState, ModelStateName};
+use iris_core::explain::{Explanation, Window};
 use iris_core::grammar::{FilterKey, Term, TermKind};
 use iris_core::{
     Facet, Facets, Failure, Folder, Hit, IndexReport, Progress, RootStatus, SavedCount,
@@ -60,6 +61,8 @@ pub fn render() -> String {
         declaration::<Settings>(&cfg),
         declaration::<SettingsView>(&cfg),
         declaration::<About>(&cfg),
+        declaration::<Window>(&cfg),
+        declaration::<Explanation>(&cfg),
         "/** File extensions (lower case) of images the engine decodes, for drops. */\n\
          export const IMAGE_EXTENSIONS: readonly string[] = ["
             .to_string()

@@ -12,6 +12,7 @@ mod commands;
 #[cfg(test)]
 mod contract;
 mod error;
+mod explain;
 mod launch;
 mod protocol;
 mod settings;
@@ -122,6 +123,7 @@ fn main() -> ExitCode {
             commands::failures,
             commands::reveal,
             commands::take_launch_photo,
+            explain::explain,
             about::about,
             about::settings,
             about::save_settings,

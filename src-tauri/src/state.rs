@@ -1,6 +1,7 @@
 //! The desktop app's shared state: the library once its model is loaded, the model's state
 //! for the welcome screen, the controls of the background indexing job, and the settings.
 
+use crate::explain::ExplainCache;
 use crate::settings::Prefs;
 use iris_core::{IndexControl, Library, Progress};
 use serde::Serialize;
@@ -54,6 +55,8 @@ pub struct Desktop {
     /// once the window asks for it.
     pub launch_photo: Mutex<Option<PathBuf>>,
     pub prefs: Arc<Prefs>,
+    /// The viewer's heatmap: the open photo's patch embeddings.
+    pub explain_cache: ExplainCache,
 }
 
 impl Desktop {
@@ -73,6 +76,7 @@ impl Desktop {
             pending_roots: Mutex::new(Vec::new()),
             launch_photo: Mutex::new(None),
             prefs,
+            explain_cache: ExplainCache::default(),
         }
     }
 

@@ -1,13 +1,18 @@
-// End-to-end checks of what an installed app adds around search, in the real window: a first
-// run that explains itself and fills the gallery while the first folder is indexed, settings
+// End-to-end checks of what an installed app adds around search, in the real window: a model
+// downloaded on first use with its progress and size shown (from a local stand-in for the hub),
+// a first run that explains itself and fills the gallery while the first folder is indexed, settings
 // changed in the Settings panel and kept after a restart (with the window's size and place), a
 // malformed settings file reported and replaced by defaults with the library untouched, the
 // About panel and its diagnostics (copied to the X clipboard, no photo names), and a start with
 // a photo as the argument ("Find similar photos with Iris") searching with that photo.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import * as d from "./driver.mjs";
+import { startFakeHub } from "./fake_hub.mjs";
+
+const demoModel = join(dirname(fileURLToPath(import.meta.url)), "../../assets/demo-model");
 
 /** Sets a <select> or text field as a person would (the input and change events fire). */
 const setField = (css, value) =>
@@ -30,6 +35,36 @@ async function openSettings() {
  */
 export async function installChecks({ app, cli, work, check, shot, configDir, photos, photoName }) {
   const settingsFile = join(configDir, "iris", "settings.json");
+
+  // A hub model on first use: the app downloads it, showing the file's progress and size. The
+  // driver's environment is offline, so the app starts through a script that points it at the
+  // stand-in hub with an empty cache.
+  const hub = await startFakeHub(demoModel, 1_500_000);
+  const online = join(work, "iris-desktop-online.sh");
+  writeFileSync(online, `#!/bin/sh\nunset HF_HUB_OFFLINE\nexport HF_ENDPOINT='${hub.endpoint}' HF_HOME='${join(work, "hf-download")}'\nexec '${app}' "$@"\n`);
+  chmodSync(online, 0o755);
+  try {
+    await d.openApp(online, ["--model", "iris-test/demo-clip", "--library", join(work, "download-library")]);
+    // The weights and the tokenizer are the two large files (3.5 MB each); catch one mid-way.
+    const size = await d.until("download size of a large file", async () => {
+      const el = (await d.findAll('[data-testid="download-size"]'))[0];
+      const text = el ? await d.text(el).catch(() => "") : "";
+      return / of 3\.5 MB$/.test(text) && !text.startsWith("3.5 MB") ? text : null;
+    }, 30000);
+    await shot("0a-downloading");
+    const ready = await d.until("downloaded model ready", async () => {
+      const st = await d.invoke("app_state");
+      return st.model?.state === "ready" ? st.model : null;
+    }, 60000);
+    check(
+      "a hub model downloads on first use with its progress and size shown, then is ready",
+      /^[\d.]+ (B|KB|MB) of 3\.5 MB$/.test(size) && ready.name === "iris-test/demo-clip",
+      `"${size}", then ${ready.state}`,
+    );
+  } finally {
+    await d.closeApp();
+    hub.close();
+  }
 
   // First run on a new library: the welcome screen, then a first small folder, then a large
   // one, paused early (indexing on one thread): what is indexed so far is in the gallery.

@@ -76,19 +76,25 @@ for soname in $(readelf -d /usr/bin/iris-desktop | sed -n 's/.*Shared library: \
 done
 step "Depends ($depends) covers every library the binary links"
 
-mkdir -p "$tmp/window-library"
+# "Add to Iris" on a folder starts the app with the folder: it becomes a root and is indexed.
 xvfb-run -a -s "-screen 0 1280x800x24" bash -c '
-  iris-desktop --model demo --library "$1" & app=$!
+  iris-desktop --model demo --library "$1" "$2" & app=$!
   for _ in $(seq 120); do
     if xwininfo -root -tree | grep -q "\"Iris\": (\"iris-desktop\""; then
-      sleep 2; [ -n "$2" ] && import -window root "$2/deb-installed-window.png"
-      kill $app; exit 0
+      for _ in $(seq 60); do
+        if iris --library "$1" --model demo --json status | tr -d " \n" | grep -q "\"photos\":6,"; then
+          [ -n "$3" ] && import -window root "$3/deb-installed-window.png"
+          kill $app; exit 0
+        fi
+        sleep 0.5
+      done
+      kill $app; exit 2
     fi
     kill -0 $app 2>/dev/null || exit 1
     sleep 0.5
   done
-  kill $app; exit 1' _ "$tmp/window-library" "${IRIS_ARTIFACTS:-}" || fail "the installed iris-desktop showed no window"
-step "the installed iris-desktop opened its window under Xvfb"
+  kill $app; exit 1' _ "$tmp/window-library" "$tmp/photos" "${IRIS_ARTIFACTS:-}" || fail "the installed iris-desktop showed no window, or did not index the folder it was given (exit $?)"
+step "the installed iris-desktop opened its window under Xvfb and indexed the folder it was started with"
 
 library_before=$(find "$tmp/library" -type f | sort | xargs md5sum | md5sum)
 dpkg -r iris >"$tmp/dpkg.log" 2>&1 || { cat "$tmp/dpkg.log"; fail "dpkg -r"; }

@@ -6,7 +6,7 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { open } from '@tauri-apps/plugin-dialog';
 import { toAppError } from './lib/errors';
-import type { About, AppError, AppState, Facets, Failure, Folder, Hit, IndexDone, ModelState, Progress, SavedCount, SavedSearch, ScorePart, SearchQuery, SearchResults, Settings, SettingsView, Term } from './lib/types';
+import type { About, AppError, AppState, Explanation, Facets, Failure, Folder, Hit, IndexDone, ModelState, Progress, SavedCount, SavedSearch, ScorePart, SearchQuery, SearchResults, Settings, SettingsView, Term } from './lib/types';
 
 export type * from './lib/types';
 export type { UnlistenFn };
@@ -55,6 +55,7 @@ export const api = {
   settings: () => call<SettingsView>('settings'),
   saveSettings: (settings: Settings) => call<SettingsView>('save_settings', { settings }),
   about: () => call<About>('about'),
+  explain: (query: SearchQuery, id: string) => call<Explanation>('explain', { query, id }),
 };
 
 /** Native folder picker; returns the chosen folders (empty when cancelled). */

@@ -6,7 +6,7 @@ import { applyCutoff, histogram } from './lib/histogram';
 import { bytesToBase64, baseName, isAcceptedPasteType, partitionDrop } from './lib/media';
 import { addExtra, addFilterToText, buildQuery, DEFAULT_K, extraKey, hasFilters, hasPositive, toggleNegative, type ExtraChip } from './lib/query';
 import { sortHits, type SortMode } from './lib/sort';
-import type { AppError, AppState, Facets, Failure, FilterKey, Folder, Hit, IndexDone, SavedCount, SavedSearch, ScorePart, Settings, SettingsView, Term } from './lib/types';
+import type { AppError, AppState, Explanation, Facets, Failure, FilterKey, Folder, Hit, IndexDone, SavedCount, SavedSearch, ScorePart, Settings, SettingsView, Term } from './lib/types';
 
 export interface Banner extends AppError {
   id: number;
@@ -70,6 +70,10 @@ export class Store {
   viewerOpen = $state(false);
   /** The open photo's cosine with each part of the query, and which photo that is for. */
   viewerParts = $state.raw<{ id: string; parts: ScorePart[] } | null>(null);
+  /** The viewer's heatmap of where the query matches is on (it stays on from photo to photo). */
+  heatmap = $state(false);
+  /** The heatmap's grid, for the photo and query it was computed for. */
+  explanation = $state.raw<{ key: string; explanation: Explanation } | null>(null);
   /** The open photo's rank in the results (1 = best), whatever the sort. */
   viewerRank = $derived(this.selectedId === null ? 0 : this.hits.findIndex((h) => h.id === this.selectedId) + 1);
 
@@ -539,6 +543,15 @@ export class Store {
     if (!this.searched || this.viewerParts?.id === id || !backendAvailable()) return;
     const parts = await api.scoreParts(this.query, id).catch(() => null);
     if (parts && this.selectedId === id) this.viewerParts = { id, parts };
+  }
+
+  /** Computes the heatmap of photo `id` for the current query, unless it is at hand. */
+  async loadExplanation(id: string): Promise<void> {
+    if (!this.heatmap || !this.searched || !backendAvailable()) return;
+    const key = `${id} ${JSON.stringify(this.query)}`;
+    if (this.explanation?.key === key) return;
+    const explanation = await this.#try(() => api.explain(this.query, id));
+    if (explanation && this.heatmap && `${this.selectedId} ${JSON.stringify(this.query)}` === key) this.explanation = { key, explanation };
   }
 
   async reveal(hit: Hit): Promise<void> {

@@ -7,8 +7,10 @@
 //! quote the offending value.
 
 mod bench_cmd;
+mod bench_explain_cmd;
 mod demo_cmds;
 mod embed;
+mod explain_cmd;
 mod library_cmds;
 mod search_eval_cmd;
 mod watch_cmd;
@@ -47,6 +49,9 @@ enum Command {
     Watch(watch_cmd::WatchArgs),
     /// Search the library by text, image, photo id or a mix.
     Search(Box<library_cmds::SearchArgs>),
+    /// Where in a photo a query matches: the patch grid of cosines (--json: {"grid", "rows",
+    /// "cols", "score", "window"}), and with --png the photo with the heatmap over it.
+    Explain(explain_cmd::ExplainArgs),
     /// Saved searches (`iris search --save NAME ...`) with the photos each finds now.
     Saved,
     /// Counts of photos, failures, offline photos and roots.
@@ -63,6 +68,9 @@ enum Command {
     /// Search latency on a synthetic catalog (scripts/bench-hybrid.sh).
     #[command(hide = true)]
     BenchSearch(bench_cmd::BenchSearchArgs),
+    /// The viewer heatmap's latency on a ViT-B/32-shaped model (scripts/bench-explain.sh).
+    #[command(hide = true)]
+    BenchExplain(bench_explain_cmd::BenchExplainArgs),
 }
 
 /// An error in how the command was called (exit code 2).
@@ -88,6 +96,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Index(args) => library_cmds::index(&cli, args),
         Command::Watch(args) => watch_cmd::watch(&cli, args),
         Command::Search(args) => library_cmds::search(&cli, args),
+        Command::Explain(args) => explain_cmd::explain(&cli, args),
         Command::Saved => library_cmds::saved(&cli),
         Command::Status => library_cmds::status(&cli),
         Command::Failures => library_cmds::failures(&cli),
@@ -95,6 +104,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Eval(args) => demo_cmds::eval(&cli, args),
         Command::EvalSearch(args) => search_eval_cmd::eval_search(&cli, args),
         Command::BenchSearch(args) => bench_cmd::bench_search(args),
+        Command::BenchExplain(args) => bench_explain_cmd::bench_explain(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -72,21 +72,29 @@ fn offline_requested() -> bool {
     std::env::var("HF_HUB_OFFLINE").is_ok_and(|v| !v.is_empty() && v != "0")
 }
 
-/// Whether the hub's host answers a TCP connection within a few seconds (DNS included).
-fn hub_reachable() -> bool {
-    let endpoint = std::env::var("HF_ENDPOINT").unwrap_or_else(|_| "https://huggingface.co".into());
-    let host = endpoint
+/// The host and port of a hub endpoint URL (`https://huggingface.co`, a mirror such as
+/// `http://mirror.lan:8080/`): the port written in it, else the scheme's.
+fn endpoint_address(endpoint: &str) -> (String, u16) {
+    let plain = endpoint.starts_with("http://");
+    let authority = endpoint
         .trim_start_matches("https://")
         .trim_start_matches("http://")
         .split('/')
         .next()
-        .unwrap_or_default()
-        .to_string();
-    let port = if endpoint.starts_with("http://") {
-        80
-    } else {
-        443
-    };
+        .unwrap_or_default();
+    let default_port = if plain { 80 } else { 443 };
+    match authority.rsplit_once(':') {
+        Some((host, port)) if !host.is_empty() && port.parse::<u16>().is_ok() => {
+            (host.to_string(), port.parse().unwrap_or(default_port))
+        }
+        _ => (authority.to_string(), default_port),
+    }
+}
+
+/// Whether the hub's host answers a TCP connection within a few seconds (DNS included).
+fn hub_reachable() -> bool {
+    let endpoint = std::env::var("HF_ENDPOINT").unwrap_or_else(|_| "https://huggingface.co".into());
+    let (host, port) = endpoint_address(&endpoint);
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let ok = (host.as_str(), port)
@@ -196,4 +204,25 @@ pub fn resolve_with(spec: &str, mut progress: DownloadProgress) -> Result<ModelF
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(ModelFiles::from_list(paths))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::endpoint_address;
+
+    #[test]
+    fn an_endpoint_gives_its_written_port_or_the_schemes() {
+        let address = |e: &str| endpoint_address(e);
+        assert_eq!(
+            address("https://huggingface.co"),
+            ("huggingface.co".into(), 443)
+        );
+        assert_eq!(address("http://mirror.lan/"), ("mirror.lan".into(), 80));
+        assert_eq!(address("http://127.0.0.1:8765"), ("127.0.0.1".into(), 8765));
+        assert_eq!(
+            address("https://hf-mirror.com:8443/hub/"),
+            ("hf-mirror.com".into(), 8443)
+        );
+        assert_eq!(address("https://odd:port"), ("odd:port".into(), 443));
+    }
 }

@@ -26,6 +26,7 @@ mod kernels;
 mod model;
 pub mod preprocess;
 pub mod resample;
+mod text_cache;
 pub mod tokenizer;
 mod towers;
 mod transformer;
@@ -35,7 +36,7 @@ pub use demo::DEMO_MODEL;
 pub use error::{ClipError, Result};
 pub use hub::{resolve, resolve_with, DownloadProgress, ModelFiles, DEFAULT_MODEL};
 pub use kernels::kernel_target;
-pub use model::{Clip, IMAGE_BATCH, TEXT_BATCH};
+pub use model::{Clip, PatchEmbeddings, IMAGE_BATCH, TEXT_BATCH};
 
 /// Sets the number of CPU threads used by the matrix kernels and parallel ops. Call it before
 /// the first embedding; later calls only affect the matrix kernels.

@@ -5,6 +5,7 @@ use crate::config::ClipConfig;
 use crate::error::{ClipError, Result};
 use crate::hub::ModelFiles;
 use crate::preprocess::Preprocessor;
+use crate::text_cache::TextCache;
 use crate::tokenizer::ClipTokenizer;
 use crate::towers::{TextTower, VisionTower, DTYPE};
 use candle_core::Device;
@@ -30,6 +31,8 @@ pub struct Clip {
     weights_file: PathBuf,
     vision: VisionTower,
     device: Device,
+    /// The texts embedded last (a query is embedded by search, then by the viewer's parts).
+    recent_texts: TextCache,
 }
 
 /// Maps a safetensors file; candle copies each tensor out as it is read, and the mapping goes
@@ -78,6 +81,7 @@ impl Clip {
             weights_file: weights.clone(),
             vision,
             device,
+            recent_texts: TextCache::default(),
         })
     }
 
@@ -117,27 +121,41 @@ impl Clip {
         Ok(self.text.get_or_init(|| tower))
     }
 
-    /// Embeds texts; each result is independent of the others in the batch.
+    /// Embeds texts; each result is independent of the others in the batch, and the texts
+    /// embedded last are answered from memory.
     pub fn embed_texts<S: AsRef<str>>(&self, texts: &[S]) -> Result<Vec<Vec<f32>>> {
-        let mut out = Vec::with_capacity(texts.len());
-        for chunk in texts.chunks(TEXT_BATCH) {
-            let ids = chunk
-                .iter()
-                .map(|t| self.tokenizer.encode(t.as_ref()))
-                .collect::<Result<Vec<_>>>()?;
-            let seq = ids.iter().map(Vec::len).max().unwrap_or(1).max(1);
-            let pool: Vec<usize> = ids
-                .iter()
-                .map(|i| self.tokenizer.pool_position(i))
-                .collect();
-            let mut flat = Vec::with_capacity(seq * ids.len());
-            for row in &ids {
-                flat.extend_from_slice(row);
-                flat.resize(flat.len() + seq - row.len(), self.tokenizer.pad_id());
+        let mut out: Vec<Option<Vec<f32>>> = texts
+            .iter()
+            .map(|t| self.recent_texts.get(t.as_ref()))
+            .collect();
+        let missing: Vec<usize> = (0..texts.len()).filter(|&i| out[i].is_none()).collect();
+        for chunk in missing.chunks(TEXT_BATCH) {
+            let batch: Vec<&str> = chunk.iter().map(|&i| texts[i].as_ref()).collect();
+            for (&i, vector) in chunk.iter().zip(self.embed_text_batch(&batch)?) {
+                self.recent_texts.put(texts[i].as_ref(), &vector);
+                out[i] = Some(vector);
             }
-            out.extend(self.text_tower()?.forward(&flat, ids.len(), &pool)?);
         }
-        Ok(out)
+        Ok(out.into_iter().flatten().collect())
+    }
+
+    /// One batch of at most [`TEXT_BATCH`] texts through the text tower.
+    fn embed_text_batch(&self, chunk: &[&str]) -> Result<Vec<Vec<f32>>> {
+        let ids = chunk
+            .iter()
+            .map(|t| self.tokenizer.encode(t))
+            .collect::<Result<Vec<_>>>()?;
+        let seq = ids.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        let pool: Vec<usize> = ids
+            .iter()
+            .map(|i| self.tokenizer.pool_position(i))
+            .collect();
+        let mut flat = Vec::with_capacity(seq * ids.len());
+        for row in &ids {
+            flat.extend_from_slice(row);
+            flat.resize(flat.len() + seq - row.len(), self.tokenizer.pad_id());
+        }
+        Ok(self.text_tower()?.forward(&flat, ids.len(), &pool)?)
     }
 
     /// Preprocesses one decoded image into CHW floats.
@@ -165,6 +183,20 @@ impl Clip {
         Ok(out)
     }
 
+    /// One preprocessed image's embedding and its patches' (unit vectors in the embedding
+    /// space: the last layer's patch tokens read with correlative self-attention, as SCLIP
+    /// does, through the same final norm and projection as the class token): what a heatmap
+    /// of where a query matches is computed from.
+    pub fn embed_patches(&self, pixels: &[f32]) -> Result<PatchEmbeddings> {
+        let mut rows = self.vision.token_embeddings(pixels)?.into_iter();
+        let image = rows.next().unwrap_or_default();
+        Ok(PatchEmbeddings {
+            side: self.vision.grid(),
+            image,
+            patches: rows.collect(),
+        })
+    }
+
     /// Embeds decoded images.
     pub fn embed_images(&self, images: &[RgbImage]) -> Result<Vec<Vec<f32>>> {
         let mut out = Vec::with_capacity(images.len());
@@ -187,4 +219,15 @@ impl Clip {
         }
         Ok(out)
     }
+}
+
+/// An image's embedding and its patches', from [`Clip::embed_patches`].
+#[derive(Debug, Clone)]
+pub struct PatchEmbeddings {
+    /// Patches per side of the (square, center-cropped) model input.
+    pub side: usize,
+    /// The image's embedding (equal to what `embed_pixels` gives).
+    pub image: Vec<f32>,
+    /// `side * side` unit vectors, row by row from the top left.
+    pub patches: Vec<Vec<f32>>,
 }

@@ -45,6 +45,13 @@ fn embed_batch(
     Ok(out)
 }
 
+/// The class token's row of each image of `x`, `[batch, tokens, hidden]`.
+fn class_rows(x: &[f32], tokens: usize, hidden: usize) -> Vec<f32> {
+    x.chunks_exact(tokens * hidden)
+        .flat_map(|image| image[..hidden].iter().copied())
+        .collect()
+}
+
 /// `text_model.*` plus `text_projection`.
 pub(crate) struct TextTower {
     /// `[vocab, hidden]`.
@@ -184,6 +191,42 @@ impl VisionTower {
 
     /// Embeds the images of `pixels` on the calling thread (matmuls threaded by `par`).
     fn forward_slice(&self, pixels: &[f32], par: Parallelism) -> Vec<Vec<f32>> {
+        let h = self.class_embedding.len();
+        let tokens = self.grid * self.grid + 1;
+        let mut x = self.embed(pixels, par);
+        self.encoder.forward(&mut x, tokens, false, par);
+        self.head.forward(&class_rows(&x, tokens, h), par)
+    }
+
+    /// One image's embedding (as [`Self::forward`] gives it) followed by its patches' dense
+    /// features in raster order: the last layer read for dense features
+    /// ([`Encoder::forward_with_dense`]) through the same head (final norm, projection, unit
+    /// length). What a heatmap compares with a query (see `Clip::embed_patches`).
+    pub(crate) fn token_embeddings(&self, pixels: &[f32]) -> Result<Vec<Vec<f32>>> {
+        let size = self.grid * self.patch_size;
+        if pixels.len() != 3 * size * size {
+            candle_core::bail!(
+                "{} pixel values given for one image of 3x{size}x{size}",
+                pixels.len()
+            )
+        }
+        let threads = rayon::current_num_threads().max(1);
+        let par = if threads == 1 {
+            Parallelism::None
+        } else {
+            Parallelism::Rayon(threads)
+        };
+        let (h, tokens) = (self.class_embedding.len(), self.grid * self.grid + 1);
+        let mut x = self.embed(pixels, par);
+        let dense = self.encoder.forward_with_dense(&mut x, tokens, par);
+        let mut rows = self.head.forward(&class_rows(&x, tokens, h), par);
+        rows.extend(self.head.forward(&dense[h..], par));
+        Ok(rows)
+    }
+
+    /// The encoder's input for the images of `pixels`: patch and class embeddings with their
+    /// positions, normalised, `[batch, tokens, hidden]`.
+    fn embed(&self, pixels: &[f32], par: Parallelism) -> Vec<f32> {
         let (g, p) = (self.grid, self.patch_size);
         let h = self.class_embedding.len();
         let size = g * p;
@@ -210,12 +253,12 @@ impl VisionTower {
         }
         let mut normed = vec![0.0; x.len()];
         self.pre_norm.forward(&x, &mut normed);
-        self.encoder.forward(&mut normed, tokens, false, par);
-        let class_rows: Vec<f32> = normed
-            .chunks_exact(tokens * h)
-            .flat_map(|image| image[..h].iter().copied())
-            .collect();
-        self.head.forward(&class_rows, par)
+        normed
+    }
+
+    /// The side of the patch grid.
+    pub(crate) fn grid(&self) -> usize {
+        self.grid
     }
 
     /// Cuts CHW images into rows of flattened `[channel, row, column]` patches, patches in

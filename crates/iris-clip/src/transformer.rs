@@ -262,6 +262,50 @@ impl Layer {
     }
 }
 
+impl Layer {
+    /// The layer read for dense features, training-free, as SCLIP reads CLIP's last block:
+    /// each token attends by the likeness of its queries to the others' queries plus that of
+    /// its keys to their keys (q-q + k-k, "correlative self-attention") instead of q-k, and
+    /// the result goes through the output projection with no residual and no MLP. On the demo
+    /// model this put a caption's peak on the named object in 0.83 of held-out images, against
+    /// 0.37 for the plain last-layer tokens and 0.65 for MaskCLIP's value path (README,
+    /// "Where a query matches").
+    fn correlative_out(
+        &self,
+        x: &[f32],
+        scratch: &mut Scratch,
+        shape: attention::Shape,
+    ) -> Vec<f32> {
+        let par = scratch.parallelism;
+        let hidden = self.norm1.weight.len();
+        self.norm1.forward(x, &mut scratch.normed);
+        self.attention
+            .qkv
+            .forward(&scratch.normed, &mut scratch.qkv, par);
+        // The q weights carry the attention scale; k = q / scale puts it on q-q once.
+        let unscale = (shape.head_dim as f32).sqrt();
+        let fused = scratch.qkv.clone();
+        let mut summed = vec![0.0; scratch.attended.len()];
+        for (from, to, factor) in [(0, hidden, unscale), (hidden, 0, 1.0 / unscale)] {
+            scratch.qkv.copy_from_slice(&fused);
+            for row in scratch.qkv.chunks_exact_mut(3 * hidden) {
+                let source: Vec<f32> = row[from..from + hidden].to_vec();
+                for (dst, v) in row[to..to + hidden].iter_mut().zip(source) {
+                    *dst = v * factor;
+                }
+            }
+            attention::attend(&scratch.qkv, &mut scratch.attended, shape);
+            summed
+                .iter_mut()
+                .zip(&scratch.attended)
+                .for_each(|(s, a)| *s += a);
+        }
+        let mut out = vec![0.0; summed.len()];
+        self.attention.out.forward(&summed, &mut out, par);
+        out
+    }
+}
+
 /// One thread's buffers for the intermediate values of a layer, reused by every layer.
 struct Scratch {
     normed: Vec<f32>,
@@ -298,8 +342,41 @@ impl Encoder {
     /// Runs `x`, `[sequences * seq, hidden]`, through every layer in place; `causal` hides
     /// later positions. `par` is the matmuls' threading.
     pub(crate) fn forward(&self, x: &mut [f32], seq: usize, causal: bool, par: Parallelism) {
-        let tokens = x.len() / self.hidden;
-        let mut scratch = Scratch {
+        let (mut scratch, shape) = self.scratch(x.len(), seq, causal, par);
+        for layer in &self.layers {
+            layer.forward(x, &mut scratch, shape);
+        }
+    }
+
+    /// [`Self::forward`] (no mask), and also the last layer read for dense features from the
+    /// same input ([`Layer::correlative_out`]), returned: the dense features of every token.
+    pub(crate) fn forward_with_dense(
+        &self,
+        x: &mut [f32],
+        seq: usize,
+        par: Parallelism,
+    ) -> Vec<f32> {
+        let (mut scratch, shape) = self.scratch(x.len(), seq, false, par);
+        let Some((last, rest)) = self.layers.split_last() else {
+            return x.to_vec();
+        };
+        for layer in rest {
+            layer.forward(x, &mut scratch, shape);
+        }
+        let dense = last.correlative_out(x, &mut scratch, shape);
+        last.forward(x, &mut scratch, shape);
+        dense
+    }
+
+    fn scratch(
+        &self,
+        values: usize,
+        seq: usize,
+        causal: bool,
+        par: Parallelism,
+    ) -> (Scratch, attention::Shape) {
+        let tokens = values / self.hidden;
+        let scratch = Scratch {
             normed: vec![0.0; tokens * self.hidden],
             qkv: vec![0.0; tokens * 3 * self.hidden],
             attended: vec![0.0; tokens * self.hidden],
@@ -312,9 +389,7 @@ impl Encoder {
             head_dim: self.hidden / self.heads,
             causal,
         };
-        for layer in &self.layers {
-            layer.forward(x, &mut scratch, shape);
-        }
+        (scratch, shape)
     }
 }
 

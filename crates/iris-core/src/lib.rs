@@ -17,6 +17,7 @@ mod catalog;
 mod error;
 pub mod eval;
 mod exif_meta;
+pub mod explain;
 mod facets;
 mod folders;
 mod formats;

@@ -107,6 +107,10 @@ impl Library {
         &self.clip
     }
 
+    pub(crate) fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
     /// Folder of cached thumbnails, by content hash.
     pub fn thumbnails_dir(&self) -> PathBuf {
         self.dir.join("thumbnails")

@@ -223,6 +223,12 @@ pub fn decode_query(bytes: &[u8], path: &Path, pre: &Preprocessor) -> Result<Vec
     isolated(|| Ok(pre.pixels(&decode_upright(bytes, path, pre)?.image)))
 }
 
+/// The upright image indexing decodes from a photo (reduced scale for large ones, never below
+/// the model input), for views of what the model saw.
+pub fn decode_view(bytes: &[u8], path: &Path, pre: &Preprocessor) -> Result<RgbImage, String> {
+    isolated(|| Ok(decode_upright(bytes, path, pre)?.image))
+}
+
 /// A format Iris knows but cannot decode yet is a clear reason, not a decoder's guess.
 fn refuse_undecoded(bytes: &[u8], path: &Path) -> Result<(), String> {
     match crate::formats::undecoded_format(path, bytes) {

@@ -377,6 +377,24 @@ library_bytes: number, photos: number, failed: number, offline: number, roots: n
  */
 diagnostics: string, };
 
+/**
+ * The part of the photo the model sees, as fractions of its upright width and height.
+ */
+export type Window = { x: number, y: number, width: number, height: number, };
+
+/**
+ * A photo's patch grid of similarities with a query.
+ */
+export type Explanation = { 
+/**
+ * `rows` lists of `cols` cosines, top row first.
+ */
+grid: Array<Array<number>>, rows: number, cols: number, 
+/**
+ * The photo's cosine with the query (its search score).
+ */
+score: number, window: Window, };
+
 /** File extensions (lower case) of images the engine decodes, for drops. */
 export const IMAGE_EXTENSIONS: readonly string[] = ['jpg', 'jpeg', 'jpe', 'png', 'webp', 'gif', 'bmp', 'tif', 'tiff', 'heic', 'heif', 'hif', 'avif'];
 

@@ -23,6 +23,7 @@ export type {
   Settings,
   SettingsView,
   About,
+  Explanation,
   SortOrder,
   Term,
   TermKind,
