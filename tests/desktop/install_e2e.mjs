@@ -181,4 +181,5 @@ export async function installChecks({ app, cli, work, check, shot, configDir, ph
   const { hits } = await d.invoke("search", { query: { images: [join(photos, photoName)], k: 1 } });
   await shot("10-launch-photo");
   check("started with a photo, the window searches with it", hits[0].name === photoName && first.id === hits[0].id, `first ${hits[0].name}, score ${first.score}`);
+  await d.closeApp();
 }
