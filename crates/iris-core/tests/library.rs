@@ -462,6 +462,44 @@ fn a_paused_run_holds_until_resumed_and_then_completes() {
 }
 
 #[test]
+fn a_run_paused_mid_batch_commits_what_it_has_so_that_it_is_searchable() {
+    let tmp = tempfile::tempdir().unwrap();
+    let photos = tmp.path().join("photos");
+    write_photos(&photos, 60, 500);
+    let library = open_library(&tmp.path().join("lib"));
+    library.add_roots(&[photos]).unwrap();
+    let control = iris_core::IndexControl::new();
+    let report = std::thread::scope(|scope| {
+        let run = scope.spawn(|| {
+            library.index(1, &control, &mut |p| {
+                // Paused after 10 photos: far from a full write batch of 64.
+                if p.done == 10 {
+                    control.pause();
+                }
+            })
+        });
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        let mut seen = 0;
+        while std::time::Instant::now() < deadline {
+            seen = library.status().unwrap().photos;
+            if seen >= 10 {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        assert!(!run.is_finished(), "the run finished instead of pausing");
+        assert!(
+            (10..60).contains(&seen),
+            "{seen} photos committed while paused"
+        );
+        control.resume();
+        run.join().unwrap().unwrap()
+    });
+    assert_eq!(report.embedded, 60);
+    assert_eq!(library.status().unwrap().photos, 60);
+}
+
+#[test]
 fn a_query_image_is_decoded_as_indexing_decodes_it() {
     // A library photo with EXIF orientation 6, dropped as a query, finds itself at ~1.0: the
     // query went through the same reduced-scale decode and orientation as the stored vector.

@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::photo::{self, Decoded};
 use crate::row::{PhotoRow, Status};
 use crate::scan::FileEntry;
-use crossbeam_channel::{bounded, Receiver, Sender};
+use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender};
 use iris_clip::Clip;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -18,6 +18,8 @@ use std::time::Instant;
 
 /// Rows written per catalog commit.
 const WRITE_BATCH: usize = 64;
+/// How long the writer waits for a decoded photo before it looks whether the run is paused.
+const PAUSED_COMMIT_AFTER: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// What a worker made of one file.
 enum Outcome {
@@ -89,6 +91,10 @@ struct Writer<'a> {
 }
 
 impl Writer<'_> {
+    fn is_empty(&self) -> bool {
+        self.rows.is_empty() && self.known.is_empty()
+    }
+
     fn flush_if_full(&mut self) -> Result<()> {
         if self.rows.len() + self.known.len() >= WRITE_BATCH {
             self.flush()?;
@@ -197,7 +203,20 @@ pub(crate) fn run(
             }
             Ok(n)
         };
-        for outcome in done_rx.iter() {
+        loop {
+            let outcome = match done_rx.recv_timeout(PAUSED_COMMIT_AFTER) {
+                Ok(outcome) => outcome,
+                Err(RecvTimeoutError::Timeout) => {
+                    // A paused run commits what it has: those photos are searchable while it
+                    // waits (a batch may be up to WRITE_BATCH rows short).
+                    if control.is_paused() && !(pending.is_empty() && writer.is_empty()) {
+                        report.embedded += encode(&mut pending, &mut writer)?;
+                        writer.flush()?;
+                    }
+                    continue;
+                }
+                Err(RecvTimeoutError::Disconnected) => break,
+            };
             if control.is_cancelled() {
                 break;
             }
