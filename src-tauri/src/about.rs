@@ -2,16 +2,12 @@
 //! beside them, and what the app knows about itself for a bug report (versions, the CPU
 //! features the encoder uses, paths, counts; never a photo's name).
 
-use crate::commands::MAX_RESULTS;
+use crate::commands::{blocking, Shared, MAX_RESULTS};
 use crate::error::{CommandError, CommandResult, ErrorCode};
 use crate::settings::Settings;
 use crate::state::{Desktop, ModelStateName};
 use serde::Serialize;
 use std::path::Path;
-use std::sync::Arc;
-use tauri::State;
-
-type Shared<'a> = State<'a, Arc<Desktop>>;
 
 /// The Settings panel: what is saved, what is in use, and the defaults an empty field means.
 #[derive(Serialize, ts_rs::TS)]
@@ -96,9 +92,7 @@ pub struct About {
 #[tauri::command]
 pub async fn about(desktop: Shared<'_>) -> CommandResult<About> {
     let desktop = desktop.inner().clone();
-    tauri::async_runtime::spawn_blocking(move || about_now(&desktop))
-        .await
-        .map_err(|e| CommandError::new(ErrorCode::Failed, e.to_string()))?
+    blocking(move || about_now(&desktop)).await
 }
 
 fn about_now(desktop: &Desktop) -> CommandResult<About> {

@@ -13,10 +13,10 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use tauri::{AppHandle, State};
 
-type Shared<'a> = State<'a, Arc<Desktop>>;
+pub(crate) type Shared<'a> = State<'a, Arc<Desktop>>;
 
 /// Runs blocking library work on the blocking pool.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> CommandResult<T> + Send + 'static,
 ) -> CommandResult<T> {
     tauri::async_runtime::spawn_blocking(f)
@@ -24,7 +24,7 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| CommandError::new(ErrorCode::Failed, e.to_string()))?
 }
 
-fn library(desktop: &Desktop) -> CommandResult<Arc<Library>> {
+pub(crate) fn library(desktop: &Desktop) -> CommandResult<Arc<Library>> {
     desktop.library().ok_or_else(CommandError::not_ready)
 }
 

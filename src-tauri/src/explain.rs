@@ -3,12 +3,10 @@
 //! about, so that editing the query while the viewer stays on it costs one text embedding and
 //! a dot product per patch, not another pass of the vision tower.
 
-use crate::commands::{to_query, SearchQuery};
-use crate::error::{CommandError, CommandResult, ErrorCode};
-use crate::state::Desktop;
+use crate::commands::{blocking, library, to_query, SearchQuery, Shared};
+use crate::error::CommandResult;
 use iris_core::explain::{Explanation, PhotoPatches};
 use std::sync::{Arc, Mutex};
-use tauri::State;
 
 /// The patch embeddings of the last photo explained, by id.
 #[derive(Default)]
@@ -31,13 +29,13 @@ impl ExplainCache {
 
 #[tauri::command]
 pub async fn explain(
-    desktop: State<'_, Arc<Desktop>>,
+    desktop: Shared<'_>,
     query: SearchQuery,
     id: String,
 ) -> CommandResult<Explanation> {
     let desktop = desktop.inner().clone();
-    tauri::async_runtime::spawn_blocking(move || {
-        let library = desktop.library().ok_or_else(CommandError::not_ready)?;
+    blocking(move || {
+        let library = library(&desktop)?;
         let query = to_query(query)?;
         let patches = match desktop.explain_cache.get(&id) {
             Some(patches) => patches,
@@ -50,5 +48,4 @@ pub async fn explain(
         Ok(library.explain_patches(&patches, &query)?)
     })
     .await
-    .map_err(|e| CommandError::new(ErrorCode::Failed, e.to_string()))?
 }

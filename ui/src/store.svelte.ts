@@ -73,7 +73,7 @@ export class Store {
   /** The viewer's heatmap of where the query matches is on (it stays on from photo to photo). */
   heatmap = $state(false);
   /** The heatmap's grid, for the photo and query it was computed for. */
-  explanation = $state.raw<{ key: string; explanation: Explanation } | null>(null);
+  explanation = $state.raw<{ id: string; key: string; explanation: Explanation } | null>(null);
   /** The open photo's rank in the results (1 = best), whatever the sort. */
   viewerRank = $derived(this.selectedId === null ? 0 : this.hits.findIndex((h) => h.id === this.selectedId) + 1);
 
@@ -551,7 +551,7 @@ export class Store {
     const key = `${id} ${JSON.stringify(this.query)}`;
     if (this.explanation?.key === key) return;
     const explanation = await this.#try(() => api.explain(this.query, id));
-    if (explanation && this.heatmap && `${this.selectedId} ${JSON.stringify(this.query)}` === key) this.explanation = { key, explanation };
+    if (explanation && this.heatmap && `${this.selectedId} ${JSON.stringify(this.query)}` === key) this.explanation = { id, key, explanation };
   }
 
   async reveal(hit: Hit): Promise<void> {

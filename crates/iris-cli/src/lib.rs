@@ -8,10 +8,12 @@
 
 mod bench_cmd;
 mod bench_explain_cmd;
+mod bench_map_cmd;
 mod demo_cmds;
 mod embed;
 mod explain_cmd;
 mod library_cmds;
+mod map_cmd;
 mod search_eval_cmd;
 mod watch_cmd;
 
@@ -52,6 +54,9 @@ enum Command {
     /// Where in a photo a query matches: the patch grid of cosines (--json: {"grid", "rows",
     /// "cols", "score", "window"}), and with --png the photo with the heatmap over it.
     Explain(explain_cmd::ExplainArgs),
+    /// Every photo's place on the library map, laid out by embedding (computed or brought up
+    /// to date first); --json: [{"id", "path", "x", "y"}, ...].
+    Map,
     /// Saved searches (`iris search --save NAME ...`) with the photos each finds now.
     Saved,
     /// Counts of photos, failures, offline photos and roots.
@@ -71,6 +76,9 @@ enum Command {
     /// The viewer heatmap's latency on a ViT-B/32-shaped model (scripts/bench-explain.sh).
     #[command(hide = true)]
     BenchExplain(bench_explain_cmd::BenchExplainArgs),
+    /// The library map's layout time on synthetic embeddings (scripts/bench-map.sh).
+    #[command(hide = true)]
+    BenchMap(bench_map_cmd::BenchMapArgs),
 }
 
 /// An error in how the command was called (exit code 2).
@@ -97,6 +105,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Watch(args) => watch_cmd::watch(&cli, args),
         Command::Search(args) => library_cmds::search(&cli, args),
         Command::Explain(args) => explain_cmd::explain(&cli, args),
+        Command::Map => map_cmd::map(&cli),
         Command::Saved => library_cmds::saved(&cli),
         Command::Status => library_cmds::status(&cli),
         Command::Failures => library_cmds::failures(&cli),
@@ -105,6 +114,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::EvalSearch(args) => search_eval_cmd::eval_search(&cli, args),
         Command::BenchSearch(args) => bench_cmd::bench_search(args),
         Command::BenchExplain(args) => bench_explain_cmd::bench_explain(args),
+        Command::BenchMap(args) => bench_map_cmd::bench_map(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,7 +5,7 @@
 
 use crate::config::{TextConfig, VisionConfig};
 use crate::kernels::l2_normalize_rows;
-use crate::transformer::{split_batch, Encoder, LayerNorm, Weight, WeightLayout};
+use crate::transformer::{split_batch, whole_pool, Encoder, LayerNorm, Weight, WeightLayout};
 use candle_core::{DType, Result};
 use candle_nn::VarBuilder;
 use gemm::Parallelism;
@@ -210,12 +210,7 @@ impl VisionTower {
                 pixels.len()
             )
         }
-        let threads = rayon::current_num_threads().max(1);
-        let par = if threads == 1 {
-            Parallelism::None
-        } else {
-            Parallelism::Rayon(threads)
-        };
+        let par = whole_pool();
         let (h, tokens) = (self.class_embedding.len(), self.grid * self.grid + 1);
         let mut x = self.embed(pixels, par);
         let dense = self.encoder.forward_with_dense(&mut x, tokens, par);

@@ -289,10 +289,8 @@ impl Layer {
         for (from, to, factor) in [(0, hidden, unscale), (hidden, 0, 1.0 / unscale)] {
             scratch.qkv.copy_from_slice(&fused);
             for row in scratch.qkv.chunks_exact_mut(3 * hidden) {
-                let source: Vec<f32> = row[from..from + hidden].to_vec();
-                for (dst, v) in row[to..to + hidden].iter_mut().zip(source) {
-                    *dst = v * factor;
-                }
+                row.copy_within(from..from + hidden, to);
+                row[to..to + hidden].iter_mut().for_each(|v| *v *= factor);
             }
             attention::attend(&scratch.qkv, &mut scratch.attended, shape);
             summed
@@ -397,18 +395,21 @@ impl Encoder {
 /// (fewer when the batch is smaller), and returns the results in batch order. A slice is given
 /// the parallelism its matmuls should use: none when every thread has its own slice, all
 /// threads when the batch is too small to share.
+/// The matmuls' threading for one input that has the pool to itself: every thread.
+pub(crate) fn whole_pool() -> Parallelism {
+    match rayon::current_num_threads() {
+        0 | 1 => Parallelism::None,
+        threads => Parallelism::Rayon(threads),
+    }
+}
+
 pub(crate) fn split_batch<R: Send>(
     batch: usize,
     work: impl Fn(Range<usize>, Parallelism) -> R + Sync,
 ) -> Vec<R> {
     let threads = rayon::current_num_threads().max(1);
     if batch < threads || threads == 1 {
-        let par = if threads == 1 {
-            Parallelism::None
-        } else {
-            Parallelism::Rayon(threads)
-        };
-        return vec![work(0..batch, par)];
+        return vec![work(0..batch, whole_pool())];
     }
     let slices: Vec<Range<usize>> = (0..threads)
         .map(|t| batch * t / threads..batch * (t + 1) / threads)

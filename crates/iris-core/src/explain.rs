@@ -15,7 +15,7 @@
 
 use crate::error::{CoreError, Result};
 use crate::library::Library;
-use crate::search::vector::query_vectors;
+use crate::search::vector::{cosine, query_vectors};
 use crate::search::Query;
 use image::{Rgb, RgbImage};
 use iris_clip::preprocess::Preprocessor;
@@ -106,23 +106,19 @@ impl Library {
     }
 }
 
-fn dot(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
 /// The grid of cosines of unit patch vectors with the unit `query`.
 pub fn explanation(patches: &PatchEmbeddings, window: Window, query: &[f32]) -> Explanation {
     let side = patches.side;
     let grid = patches
         .patches
         .chunks(side.max(1))
-        .map(|row| row.iter().map(|p| dot(p, query)).collect())
+        .map(|row| row.iter().map(|p| cosine(query, p)).collect())
         .collect();
     Explanation {
         grid,
         rows: side,
         cols: side,
-        score: dot(&patches.image, query),
+        score: cosine(query, &patches.image),
         window,
     }
 }

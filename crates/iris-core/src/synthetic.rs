@@ -6,6 +6,7 @@
 use crate::calendar::days_from_civil;
 use crate::catalog::Catalog;
 use crate::error::Result;
+use crate::random::Random;
 use crate::row::{PhotoRow, Status};
 use crate::search::{first_stage_depth, search_by_vector, Hit, Query, QueryVectors};
 use std::path::Path;
@@ -40,37 +41,6 @@ const FOLDERS: [&str; 6] = [
     "screenshots",
     "scans",
 ];
-
-/// A small deterministic generator (xorshift64*).
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    /// Roughly normal (a sum of four uniforms), for directions uniform on the sphere.
-    fn normal(&mut self) -> f32 {
-        (0..4)
-            .map(|_| (self.next() >> 40) as f32 / (1u64 << 24) as f32)
-            .sum::<f32>()
-            - 2.0
-    }
-
-    fn unit_vector(&mut self, dim: usize) -> Vec<f32> {
-        let mut v: Vec<f32> = (0..dim).map(|_| self.normal()).collect();
-        let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);
-        v.iter_mut().for_each(|x| *x /= norm);
-        v
-    }
-}
 
 /// Row `i`: a trip folder of a year and a place ("2019 Lisbon") or an everyday folder,
 /// a camera's file name, a date in that year, the camera and the place.
@@ -114,7 +84,7 @@ impl SyntheticCatalog {
     /// Writes `n` rows of `dim`-dimensional vectors into a new catalog in `dir`.
     pub fn create(dir: &Path, n: usize, dim: usize, seed: u64) -> Result<Self> {
         let catalog = Catalog::open(dir, "vec_synthetic", dim)?;
-        let mut random = Random(seed | 1);
+        let mut random = Random::new(seed);
         for start in (0..n).step_by(CHUNK) {
             let rows: Vec<PhotoRow> = (start..n.min(start + CHUNK))
                 .map(|i| row(i, dim, &mut random))

@@ -4,7 +4,7 @@
 //! resumes from what was committed. The API is synchronous over a private tokio runtime.
 //! Which rows a call touches is a typed [`RowFilter`]; SQL is made only in [`filter`].
 
-mod dot;
+pub(crate) mod dot;
 mod filter;
 mod flat;
 mod judge;
@@ -204,6 +204,11 @@ impl Catalog {
             }
             Ok(n)
         })
+    }
+
+    /// The name of this model's vector column.
+    pub(crate) fn vector_column(&self) -> &str {
+        &self.vector_column
     }
 
     /// Number of rows matching `filter`.

@@ -119,6 +119,14 @@ impl Resident {
         self.table_rows - self.rows.len()
     }
 
+    /// Each held row (without its vector) with its unit vector, by position.
+    pub(crate) fn each(&self) -> impl Iterator<Item = (&PhotoRow, &[f32])> {
+        self.rows
+            .iter()
+            .enumerate()
+            .map(|(p, held)| (&held.row, self.vector(p)))
+    }
+
     /// Rows of the table version, held or not.
     pub(crate) fn table_rows(&self) -> usize {
         self.table_rows

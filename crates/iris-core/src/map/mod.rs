@@ -1,0 +1,137 @@
+//! The library map: every photo laid out in 2-D by its embedding ([`layout`]: UMAP on up to
+//! 4,096 landmarks, the rest placed among them), so that similar photos sit together. The map
+//! is cached in the library per model ([`store`]); photos indexed later are placed among the
+//! landmarks without moving the others, until they outnumber the photos of the last full
+//! layout (the library has doubled), when it is laid out again. Identical copies are one
+//! point, as in browsing.
+
+mod layout;
+mod reduce;
+mod store;
+mod umap;
+
+use crate::error::Result;
+use crate::library::Library;
+use crate::row::{PhotoRow, Status};
+pub use layout::{Progress as MapProgress, Stage as MapStage, LANDMARKS};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// The seed of every layout: the same library and model give the same map.
+const SEED: u64 = 0x1A15_0005;
+
+/// One photo on the map.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct MapPoint {
+    pub id: String,
+    pub path: String,
+    pub x: f32,
+    pub y: f32,
+    /// Date taken (EXIF), seconds since the epoch in the camera's local time.
+    pub taken: Option<i64>,
+}
+
+/// The 2-D positions of `vectors` (rows of `dim`) as the map lays them out with `seed`, UMAP
+/// running on at most `landmarks` of them ([`LANDMARKS`] in the app): for benchmarks and
+/// figures over embeddings that are not in a library.
+pub fn positions(vectors: &[f32], dim: usize, seed: u64, landmarks: usize) -> Vec<[f32; 2]> {
+    layout::lay_out(vectors, dim, seed, landmarks, &mut |_| {}).positions
+}
+
+/// The share of each point's `k` nearest neighbours (Euclidean, among `points`: rows of
+/// `width`) that carry its label: how well a map (or the embedding space itself) keeps like
+/// with like.
+pub fn same_label_share(points: &[f32], width: usize, labels: &[usize], k: usize) -> f32 {
+    let found = umap::nearest(points, points, width, k, true);
+    let (same, all) = found
+        .iter()
+        .enumerate()
+        .fold((0usize, 0usize), |(same, all), (i, list)| {
+            let alike = list
+                .iter()
+                .filter(|(j, _)| labels[*j as usize] == labels[i]);
+            (same + alike.count(), all + list.len())
+        });
+    same as f32 / all.max(1) as f32
+}
+
+/// One photo per content id (an online copy preferred) with its unit vector, by id.
+fn one_per_photo<'a>(
+    held: impl Iterator<Item = (&'a PhotoRow, &'a [f32])>,
+) -> Vec<(&'a PhotoRow, &'a [f32])> {
+    let mut by_id: HashMap<&str, (&PhotoRow, &[f32])> = HashMap::new();
+    for (row, vector) in held {
+        let replace = by_id
+            .get(row.id.as_str())
+            .is_none_or(|(old, _)| old.status != Status::Ok && row.status == Status::Ok);
+        if replace {
+            by_id.insert(&row.id, (row, vector));
+        }
+    }
+    let mut photos: Vec<_> = by_id.into_values().collect();
+    photos.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    photos
+}
+
+impl Library {
+    /// Every embedded photo's place on the map, computing what the cached map lacks: the
+    /// whole layout when there is none (or the library has doubled since), else the new
+    /// photos' places among the landmarks. `progress` follows the stages.
+    pub fn map(&self, progress: &mut dyn FnMut(MapProgress)) -> Result<Vec<MapPoint>> {
+        progress(MapProgress {
+            stage: MapStage::Reading,
+            done: 0,
+            total: 1,
+        });
+        let (_, held) = self.catalog().pinned()?;
+        let photos = one_per_photo(held.each());
+        let column = self.catalog().vector_column().to_string();
+        let stored = store::read(self.dir(), &column)
+            .filter(|m| m.anchors.projection.dim == self.clip().dim());
+        let missing: Vec<usize> = match &stored {
+            Some(m) => (0..photos.len())
+                .filter(|&i| !m.points.contains_key(&photos[i].0.id))
+                .collect(),
+            None => (0..photos.len()).collect(),
+        };
+        let stored = match stored {
+            Some(m) if missing.is_empty() => m,
+            Some(mut m) if missing.len() <= m.laid_out => {
+                let vectors: Vec<f32> =
+                    missing.iter().flat_map(|&i| photos[i].1.to_vec()).collect();
+                let placed = m.anchors.place(&vectors);
+                for (&i, p) in missing.iter().zip(placed) {
+                    m.points.insert(photos[i].0.id.clone(), p);
+                }
+                store::write(self.dir(), &column, &m)?;
+                m
+            }
+            _ => {
+                let vectors: Vec<f32> = photos.iter().flat_map(|(_, v)| v.to_vec()).collect();
+                let layout =
+                    layout::lay_out(&vectors, self.clip().dim(), SEED, LANDMARKS, progress);
+                let points = photos
+                    .iter()
+                    .zip(&layout.positions)
+                    .map(|((row, _), p)| (row.id.clone(), *p))
+                    .collect();
+                let m = store::StoredMap::new(photos.len(), layout.anchors, points);
+                store::write(self.dir(), &column, &m)?;
+                m
+            }
+        };
+        Ok(photos
+            .iter()
+            .filter_map(|(row, _)| {
+                let [x, y] = *stored.points.get(&row.id)?;
+                Some(MapPoint {
+                    id: row.id.clone(),
+                    path: row.path.clone(),
+                    x,
+                    y,
+                    taken: row.taken,
+                })
+            })
+            .collect())
+    }
+}
