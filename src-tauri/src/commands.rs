@@ -228,16 +228,18 @@ pub fn parse_query(text: String) -> Vec<Term> {
 /// The most results one search returns.
 pub const MAX_RESULTS: usize = 10_000;
 
-/// Hits as the gallery shows them, each with its file name.
+/// A hit as the gallery shows it, with its file name.
+pub(crate) fn ui_hit(hit: Hit) -> UiHit {
+    UiHit {
+        name: std::path::Path::new(&hit.path)
+            .file_name()
+            .map_or(String::new(), |n| n.to_string_lossy().into_owned()),
+        hit,
+    }
+}
+
 fn ui_hits(hits: Vec<Hit>) -> Vec<UiHit> {
-    hits.into_iter()
-        .map(|hit| UiHit {
-            name: std::path::Path::new(&hit.path)
-                .file_name()
-                .map_or(String::new(), |n| n.to_string_lossy().into_owned()),
-            hit,
-        })
-        .collect()
+    hits.into_iter().map(ui_hit).collect()
 }
 
 /// A search's results and where the gallery opens.

@@ -11,6 +11,7 @@ use crate::settings::{Settings, SortOrder, WindowPlace};
 use crate::state::{ModelState, ModelStateName};
 use iris_core::explain::{Explanation, Window};
 use iris_core::grammar::{FilterKey, Term, TermKind};
+use iris_core::map::{MapPoint, MapProgress, MapStage};
 use iris_core::{
     Facet, Facets, Failure, Folder, Hit, IndexReport, Progress, RootStatus, SavedCount,
     SavedSearch, ScorePart,
@@ -63,6 +64,9 @@ pub fn render() -> String {
         declaration::<About>(&cfg),
         declaration::<Window>(&cfg),
         declaration::<Explanation>(&cfg),
+        declaration::<MapPoint>(&cfg),
+        declaration::<MapStage>(&cfg),
+        declaration::<MapProgress>(&cfg),
         "/** File extensions (lower case) of images the engine decodes, for drops. */\n\
          export const IMAGE_EXTENSIONS: readonly string[] = ["
             .to_string()

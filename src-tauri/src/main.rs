@@ -14,6 +14,7 @@ mod contract;
 mod error;
 mod explain;
 mod launch;
+mod map;
 mod protocol;
 mod settings;
 mod state;
@@ -124,6 +125,8 @@ fn main() -> ExitCode {
             commands::reveal,
             commands::take_launch_photo,
             explain::explain,
+            map::map,
+            map::photo,
             about::about,
             about::settings,
             about::save_settings,

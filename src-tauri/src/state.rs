@@ -2,6 +2,7 @@
 //! for the welcome screen, the controls of the background indexing job, and the settings.
 
 use crate::explain::ExplainCache;
+use crate::map::MapJob;
 use crate::settings::Prefs;
 use iris_core::{IndexControl, Library, Progress};
 use serde::Serialize;
@@ -57,6 +58,8 @@ pub struct Desktop {
     pub prefs: Arc<Prefs>,
     /// The viewer's heatmap: the open photo's patch embeddings.
     pub explain_cache: ExplainCache,
+    /// The library map's computation (one at a time).
+    pub map_job: MapJob,
 }
 
 impl Desktop {
@@ -77,6 +80,7 @@ impl Desktop {
             launch_photo: Mutex::new(None),
             prefs,
             explain_cache: ExplainCache::default(),
+            map_job: MapJob::default(),
         }
     }
 

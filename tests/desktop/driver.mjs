@@ -83,6 +83,23 @@ export const setRect = (rect) => wd("POST", s("/window/rect"), rect);
 export const exec = (script, args = []) => wd("POST", s("/execute/sync"), { script, args });
 export const execAsync = (script, args = []) => wd("POST", s("/execute/async"), { script, args });
 
+/** Mouse actions at viewport points: each step is ["move", x, y], ["down"] or ["up"]. */
+export const mouse = (steps) =>
+  wd("POST", s("/actions"), {
+    actions: [{
+      type: "pointer", id: "mouse", parameters: { pointerType: "mouse" },
+      actions: steps.map(([kind, x, y]) =>
+        kind === "move" ? { type: "pointerMove", duration: 0, origin: "viewport", x: Math.round(x), y: Math.round(y) }
+          : { type: kind === "down" ? "pointerDown" : "pointerUp", button: 0 }),
+    }],
+  });
+
+/** Presses and releases one key (a WebDriver key value, e.g. "\uE00C" for Escape). */
+export const press = (key) =>
+  wd("POST", s("/actions"), {
+    actions: [{ type: "key", id: "keyboard", actions: [{ type: "keyDown", value: key }, { type: "keyUp", value: key }] }],
+  });
+
 /** Calls a Tauri command from the page; a rejected call resolves to {error}. */
 export const invoke = (cmd, args = {}) =>
   execAsync(

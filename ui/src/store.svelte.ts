@@ -6,7 +6,7 @@ import { applyCutoff, histogram } from './lib/histogram';
 import { bytesToBase64, baseName, isAcceptedPasteType, partitionDrop } from './lib/media';
 import { addExtra, addFilterToText, buildQuery, DEFAULT_K, extraKey, hasFilters, hasPositive, toggleNegative, type ExtraChip } from './lib/query';
 import { sortHits, type SortMode } from './lib/sort';
-import type { AppError, AppState, Explanation, Facets, Failure, FilterKey, Folder, Hit, IndexDone, SavedCount, SavedSearch, ScorePart, Settings, SettingsView, Term } from './lib/types';
+import type { AppError, AppState, Explanation, MapPoint, MapProgress, Facets, Failure, FilterKey, Folder, Hit, IndexDone, SavedCount, SavedSearch, ScorePart, Settings, SettingsView, Term } from './lib/types';
 
 export interface Banner extends AppError {
   id: number;
@@ -77,7 +77,12 @@ export class Store {
   /** The open photo's rank in the results (1 = best), whatever the sort. */
   viewerRank = $derived(this.selectedId === null ? 0 : this.hits.findIndex((h) => h.id === this.selectedId) + 1);
 
-  view = $state<'results' | 'problems'>('results');
+  view = $state<'results' | 'problems' | 'map'>('results');
+  /** The library map's points once loaded, and the progress of its computation meanwhile. */
+  mapPoints = $state.raw<MapPoint[] | null>(null);
+  mapProgress = $state.raw<MapProgress | null>(null);
+  /** The photo opened from the map, when the viewer shows one. */
+  mapHit = $state.raw<Hit | null>(null);
   /** The Settings or About panel, when open. */
   panel = $state<'settings' | 'about' | null>(null);
   /** The persisted settings with the values in use (the Settings panel). */
@@ -118,6 +123,11 @@ export class Store {
       events.indexError((e) => {
         this.#followIndexing(false);
         this.report(e);
+      }),
+      events.mapProgress((p) => (this.mapProgress = p)),
+      events.mapReady(() => {
+        this.mapProgress = null;
+        if (this.view === 'map') void this.loadMap();
       }),
       events.modelState((m) => {
         const wasReady = this.app?.model.state === 'ready';
@@ -428,6 +438,34 @@ export class Store {
     this.searchNow();
   }
 
+  // ---- the map ------------------------------------------------------------------------------
+
+  /** Shows the map, loading it (computed first if the library has changed). */
+  showMap(): void {
+    this.view = 'map';
+    this.viewerOpen = false;
+    void this.loadMap();
+  }
+
+  async loadMap(): Promise<void> {
+    const points = await this.#try(() => api.map());
+    if (points) this.mapPoints = points;
+    this.mapProgress = null;
+  }
+
+  /** Opens the viewer on a photo of the map: as a result (with its score) when the search found it. */
+  async openFromMap(id: string): Promise<void> {
+    const hit = this.hits.find((h) => h.id === id) ?? (await this.#try(() => api.photo(id)));
+    if (hit) this.mapHit = hit;
+  }
+
+  /** Searches for photos like the ones selected on the map (the first 32 as examples), in the gallery. */
+  moreLikeThese(ids: readonly string[]): void {
+    this.extras = ids.slice(0, 32).map((id) => ({ kind: 'like', id, name: id.slice(0, 8) }));
+    this.view = 'results';
+    this.searchNow();
+  }
+
   findSimilar(hit: Hit): void {
     this.view = 'results';
     this.viewerOpen = false;
@@ -536,6 +574,7 @@ export class Store {
 
   closeViewer(): void {
     this.viewerOpen = false;
+    this.mapHit = null;
   }
 
   /** The open photo's cosine with each part of the query (once per photo and results). */

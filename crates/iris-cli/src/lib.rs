@@ -114,7 +114,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::EvalSearch(args) => search_eval_cmd::eval_search(&cli, args),
         Command::BenchSearch(args) => bench_cmd::bench_search(args),
         Command::BenchExplain(args) => bench_explain_cmd::bench_explain(args),
-        Command::BenchMap(args) => bench_map_cmd::bench_map(args),
+        Command::BenchMap(args) => bench_map_cmd::bench_map(&cli, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -322,6 +322,12 @@ impl Library {
         Ok(rows.into_iter().nth(present))
     }
 
+    /// An indexed photo as a result without a score (what the viewer shows of a photo opened
+    /// from the map).
+    pub fn photo_hit(&self, id: &str) -> Result<Option<Hit>> {
+        Ok(self.photo_by_id(id)?.map(|row| search::hit(row, 0.0)))
+    }
+
     /// The stored embedding of an indexed photo, by content id: the vector searches score.
     pub fn embedding(&self, id: &str) -> Result<Option<Vec<f32>>> {
         search::stored_vector(&self.catalog, id)

@@ -122,6 +122,47 @@ impl SyntheticCatalog {
     }
 }
 
+/// Fills `library` with `n` synthetic photos for the desktop map's benchmark: the rows of
+/// [`SyntheticCatalog`] under `root` (registered as a root, then removed: an unplugged drive,
+/// whose photos stay in the catalog, offline), each vector near its folder's own direction, so
+/// that folders form regions of the map.
+pub fn fill_library(library: &crate::Library, root: &Path, n: usize, seed: u64) -> Result<()> {
+    let dim = library.clip().dim();
+    std::fs::create_dir_all(root).map_err(|e| crate::CoreError::io(root, e))?;
+    library.add_roots(&[root.to_path_buf()])?;
+    std::fs::remove_dir(root).map_err(|e| crate::CoreError::io(root, e))?;
+    let root_text = root.to_string_lossy().into_owned();
+    let mut random = Random::new(seed);
+    let mut centres: std::collections::HashMap<String, Vec<f32>> = Default::default();
+    let spread = 1.5 / (dim as f32).sqrt();
+    for start in (0..n).step_by(CHUNK) {
+        let rows: Vec<PhotoRow> = (start..n.min(start + CHUNK))
+            .map(|i| {
+                let mut r = row(i, dim, &mut random);
+                let folder = r.path.trim_start_matches("/bench/").to_string();
+                let folder = folder.rsplit_once('/').map_or("", |(f, _)| f).to_string();
+                r.path = format!("{root_text}/{folder}/IMG_{i:06}.JPG");
+                r.root = root_text.clone();
+                r.status = Status::Offline;
+                let centre = centres
+                    .entry(folder)
+                    .or_insert_with(|| random.unit_vector(dim))
+                    .clone();
+                let mut v: Vec<f32> = centre
+                    .iter()
+                    .map(|c| c + spread * random.normal())
+                    .collect();
+                crate::search::vector::normalize(&mut v);
+                r.vector = Some(v);
+                r
+            })
+            .collect();
+        library.catalog().upsert(&rows)?;
+    }
+    library.catalog().compact_if_fragmented()?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -395,6 +395,25 @@ grid: Array<Array<number>>, rows: number, cols: number,
  */
 score: number, window: Window, };
 
+/**
+ * One photo on the map.
+ */
+export type MapPoint = { id: string, path: string, x: number, y: number, 
+/**
+ * Date taken (EXIF), seconds since the epoch in the camera's local time.
+ */
+taken: number | null, };
+
+/**
+ * A stage of the computation, for a progress bar.
+ */
+export type MapStage = "reading" | "neighbours" | "layout" | "placing";
+
+/**
+ * Where a computation is: `done` of `total` in `stage`.
+ */
+export type MapProgress = { stage: MapStage, done: number, total: number, };
+
 /** File extensions (lower case) of images the engine decodes, for drops. */
 export const IMAGE_EXTENSIONS: readonly string[] = ['jpg', 'jpeg', 'jpe', 'png', 'webp', 'gif', 'bmp', 'tif', 'tiff', 'heic', 'heif', 'hif', 'avif'];
 

@@ -55,9 +55,10 @@ pub(crate) fn nearest(
                 all.truncate(k);
             }
             all.sort_unstable_by(by_distance);
-            all.into_iter()
-                .map(|(p, d2)| (p, d2.max(0.0).sqrt()))
-                .collect()
+            // A new vector of k (collecting in place would keep every point's capacity).
+            let mut nearest = Vec::with_capacity(k);
+            nearest.extend(all.into_iter().map(|(p, d2)| (p, d2.max(0.0).sqrt())));
+            nearest
         })
         .collect()
 }

@@ -1,0 +1,114 @@
+// End-to-end check of the library map in the real window: two folders of demo photos are
+// indexed, the Map view draws one point per photo (coloured by folder, a legend naming both),
+// hovering an isolated point previews that photo, clicking it opens the viewer on it, a search
+// lights the map by score, the wheel zooms in to thumbnails, and a lasso selects exactly the
+// points it encloses and searches for more like them.
+import { execFileSync } from "node:child_process";
+import { basename, join } from "node:path";
+import * as d from "./driver.mjs";
+
+const ESCAPE = "\uE00C";
+
+/** The canvas's view and what its last frame drew, and its place in the viewport. */
+const mapState = () =>
+  d.exec(`const c = document.querySelector('[data-testid="map-canvas"]');
+    const r = c.getBoundingClientRect();
+    return { scale: +c.dataset.scale, ox: +c.dataset.ox, oy: +c.dataset.oy, points: +c.dataset.points,
+      thumbs: +c.dataset.thumbs, left: r.left, top: r.top, width: r.width, height: r.height };`);
+
+/** Even-odd point-in-polygon, as the map's lasso tests it. */
+function inside(polygon, x, y) {
+  let odd = false;
+  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
+    const [xi, yi] = polygon[i];
+    const [xj, yj] = polygon[j];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) odd = !odd;
+  }
+  return odd;
+}
+
+/** `ctx`: { app, cli, work, check, shot }. */
+export async function mapChecks({ app, cli, work, check, shot }) {
+  const photos = join(work, "map-photos");
+  execFileSync(cli, ["demo", join(photos, "beach"), "--count", "40", "--seed", "5"]);
+  execFileSync(cli, ["demo", join(photos, "garden"), "--count", "40", "--seed", "6"]);
+  await d.openApp(app, ["--library", join(work, "map-library"), photos]);
+  await d.until("indexed", async () => {
+    const st = await d.invoke("app_state");
+    return st.photos === 80 && !st.indexing;
+  }, 120000);
+  await d.click(await d.until("map button", () => d.find('[data-testid="view-map"]')));
+  const first = await d.until("the map drawn", async () => {
+    const st = await mapState();
+    return st.points === 80 ? st : null;
+  }, 60000);
+  const legend = await d.text(await d.find('[data-testid="map-legend"]'));
+  const count = await d.text(await d.find('[data-testid="map-count"]'));
+  await shot("11a-map");
+  check("the Map view draws every photo as a point, coloured by folder with a legend",
+    first.points === 80 && first.thumbs === 0 && /80 photos on the map/.test(count) && /beach \(40\)/.test(legend) && /garden \(40\)/.test(legend),
+    `${first.points} points, "${count}", legend "${legend.replace(/\s+/g, " ")}"`);
+
+  // The most isolated point on the screen: hovering and clicking it cannot hit another.
+  const points = await d.invoke("map");
+  const screen = points.map((p) => [first.left + p.x * first.scale + first.ox + 1, first.top + p.y * first.scale + first.oy + 1]);
+  const gap = (i) => Math.min(...screen.map((q, j) => (j === i ? Infinity : Math.hypot(q[0] - screen[i][0], q[1] - screen[i][1]))));
+  const lonely = screen.map((_, i) => i).sort((a, b) => gap(b) - gap(a))[0];
+  await d.mouse([["move", ...screen[lonely]]]);
+  const preview = await d.text(await d.until("hover preview", () => d.find('[data-testid="map-preview"]'), 10000));
+  const name = basename(points[lonely].path);
+  check("hovering a point previews that photo", preview.includes(name), `"${preview}" for ${name} (nearest other point ${gap(lonely).toFixed(1)} px)`);
+  await d.mouse([["move", ...screen[lonely]], ["down"], ["up"]]);
+  const viewer = await d.text(await d.until("viewer", () => d.find('[data-testid="viewer"]'), 10000));
+  await shot("11b-map-viewer");
+  check("clicking a point opens the viewer on that photo", viewer.includes(name), `viewer shows "${viewer.slice(0, 80).replace(/\s+/g, " ")}"`);
+  await d.press(ESCAPE);
+  await d.until("viewer closed", async () => (await d.findAll('[data-testid="viewer"]')).length === 0, 10000);
+
+  // A search lights up its region: the colours follow the score.
+  await d.type(await d.find('[data-testid="search-input"]'), "a red circle");
+  const lit = await d.until("score legend", async () => {
+    const text = await d.text(await d.find('[data-testid="map-legend"]'));
+    return /\d\.\d\d/.test(text) && /not found/.test(text) ? text : null;
+  }, 30000);
+  await d.until("search done", async () => (await d.findAll('.box .spinner')).length === 0, 10000);
+  const mode = await d.exec(`return document.querySelector('[data-testid="map-colour"]').value;`);
+  await d.sleep(500); // the WebDriver screenshot can precede the frame that shows the new colours
+  await shot("11c-map-search");
+  check("a search colours the map by score", mode === "score", `mode ${mode}, legend "${lit.replace(/\s+/g, " ")}"`);
+
+  // The wheel zooms about the pointer; from three times the whole-map scale, thumbnails.
+  const centre = [first.width / 2, first.height / 2];
+  for (let i = 0; i < 6; i++) {
+    await d.exec(`const c = document.querySelector('[data-testid="map-canvas"]'); const r = c.getBoundingClientRect();
+      c.dispatchEvent(new WheelEvent('wheel', { deltaY: -250, clientX: r.left + arguments[0], clientY: r.top + arguments[1], bubbles: true, cancelable: true }));`, centre);
+  }
+  const zoomed = await d.until("thumbnails", async () => {
+    const st = await mapState();
+    return st.thumbs > 0 ? st : null;
+  }, 15000);
+  await shot("11d-map-zoomed");
+  check("zooming in shows thumbnails in place of points", zoomed.scale > 3 * first.scale && zoomed.thumbs > 0 && zoomed.thumbs <= 150,
+    `scale ${first.scale.toFixed(1)} -> ${zoomed.scale.toFixed(1)}, ${zoomed.thumbs} thumbnails of ${zoomed.points} points in view`);
+  await d.click(await d.find('[data-testid="map-fit"]'));
+
+  // The lasso: a quadrilateral over the left half of the map selects exactly the points in it.
+  const view = await mapState();
+  const at = (fx, fy) => [view.left + view.width * fx, view.top + view.height * fy];
+  const polygon = [at(0.05, 0.05), at(0.5, 0.1), at(0.45, 0.9), at(0.08, 0.95)];
+  const expected = points.filter((p) => inside(polygon, view.left + p.x * view.scale + view.ox, view.top + p.y * view.scale + view.oy)).length;
+  await d.click(await d.find('[data-testid="map-lasso"]'));
+  await d.mouse([["move", ...polygon[0]], ["down"], ["move", ...polygon[1]], ["move", ...polygon[2]], ["move", ...polygon[3]], ["up"]]);
+  const selection = await d.text(await d.until("selection bar", () => d.find('[data-testid="map-selection"]'), 10000));
+  await shot("11e-map-lasso");
+  check("the lasso selects exactly the points it encloses", expected > 0 && selection.startsWith(`${expected} selected`), `"${selection.replace(/\s+/g, " ")}", expected ${expected}`);
+  await d.click(await d.find('[data-testid="map-more-like"]'));
+  const tiles = await d.until("results of more like these", async () => {
+    const found = await d.findAll('[data-testid="tile"]');
+    return found.length > 0 ? found : null;
+  }, 30000);
+  const chips = await d.findAll('[data-testid="chip"]');
+  check("More like these searches the gallery with the selected photos", tiles.length > 0 && chips.length >= Math.min(expected, 32),
+    `${tiles.length} tiles, ${chips.length} chips`);
+  await d.closeApp();
+}

@@ -1,0 +1,97 @@
+// Figures of the library map in the real window (scripts/bench-map-window.sh): on a library of
+// synthetic photos, the time from the Map button to the first frame of points, then frames per
+// second while the map is panned and zoomed on every frame (a pointer drag and the wheel,
+// dispatched on the canvas from requestAnimationFrame, so each frame redraws every point), and
+// the baseline of the same run: the same points drawn on a canvas of the same size with one
+// fillRect each (what a plain canvas map does), its frames per second as 1000 / ms per frame.
+//
+//   node tests/desktop/measure_map.mjs APP_BINARY LIBRARY_DIR POINTS
+import * as d from "./driver.mjs";
+
+const [app, library, expected] = process.argv.slice(2);
+const SECONDS = 5;
+
+await d.startDriver({ IRIS_MODEL: "demo", HF_HUB_OFFLINE: "1" });
+try {
+  await d.openApp(app, ["--library", library]);
+  await d.until("library", async () => (await d.invoke("app_state")).photos >= Number(expected), 120000);
+  const mapButton = await d.until("map button", () => d.find('[data-testid="view-map"]'));
+  const t0 = Date.now();
+  await d.click(mapButton);
+  await d.until("points drawn", async () => Number(await d.exec(`return document.querySelector('[data-testid="map-canvas"]')?.dataset.points || 0;`)) > 0, 600000);
+  const shown = (Date.now() - t0) / 1000;
+  const figures = await d.execAsync(
+    `const [seconds, done] = arguments;
+     const c = document.querySelector('[data-testid="map-canvas"]');
+     const r = c.getBoundingClientRect();
+     const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+     const fire = (type, x, y) => c.dispatchEvent(new PointerEvent(type, { clientX: x, clientY: y, button: 0, bubbles: true, pointerId: 1 }));
+     let frames = 0, drawnPoints = 0;
+     const t0 = performance.now();
+     fire('pointerdown', cx, cy);
+     const tick = (now) => {
+       frames++;
+       drawnPoints = Math.max(drawnPoints, +c.dataset.points);
+       const t = (now - t0) / 1000;
+       if (t < seconds / 2) fire('pointermove', cx + 80 * Math.sin(t * 3), cy + 60 * Math.cos(t * 2));
+       else {
+         if (frames % 2) fire('pointerup', cx, cy);
+         c.dispatchEvent(new WheelEvent('wheel', { deltaY: Math.sin(t * 4) * 120, clientX: cx, clientY: cy, bubbles: true, cancelable: true }));
+       }
+       if (now - t0 < seconds * 1000) requestAnimationFrame(tick);
+       else done({ fps: frames / ((now - t0) / 1000), drawnPoints, width: c.width, height: c.height });
+     };
+     requestAnimationFrame(tick);`,
+    [SECONDS],
+  );
+  const points = await d.invoke("map");
+  const baseline = await d.exec(
+    `const [points, w, h] = arguments;
+     const canvas = document.createElement('canvas'); canvas.width = w; canvas.height = h;
+     const ctx = canvas.getContext('2d');
+     let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+     for (const p of points) { minX = Math.min(minX, p.x); maxX = Math.max(maxX, p.x); minY = Math.min(minY, p.y); maxY = Math.max(maxY, p.y); }
+     const scale = Math.min(w / (maxX - minX), h / (maxY - minY));
+     const xs = new Float32Array(points.map((p) => p.x)), ys = new Float32Array(points.map((p) => p.y));
+     const colours = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948'];
+     const frames = 10, t0 = performance.now();
+     for (let f = 0; f < frames; f++) {
+       ctx.fillStyle = '#171a1e'; ctx.fillRect(0, 0, w, h);
+       for (let i = 0; i < xs.length; i++) {
+         ctx.fillStyle = colours[i % colours.length];
+         ctx.fillRect((xs[i] - minX) * scale + f, (ys[i] - minY) * scale, 2, 2);
+       }
+       ctx.getImageData(0, 0, 1, 1); // wait for the drawing to finish
+     }
+     return (performance.now() - t0) / frames;`,
+    [points.map((p) => ({ x: p.x, y: p.y })), figures.width, figures.height],
+  );
+  // Where a frame's time goes: the point loop alone, and putting a canvas-sized ImageData.
+  const parts = await d.exec(
+    `const [n, w, h] = arguments;
+     const canvas = document.createElement('canvas'); canvas.width = w; canvas.height = h;
+     const ctx = canvas.getContext('2d');
+     const img = ctx.createImageData(w, h), px = new Uint32Array(img.data.buffer);
+     const xs = new Float32Array(n).map((_, i) => (i * 7919) % w), ys = new Float32Array(n).map((_, i) => (i * 104729) % h);
+     let t0 = performance.now();
+     for (let f = 0; f < 10; f++) {
+       px.fill(0xff1e1a17);
+       for (let i = 0; i < n; i++) {
+         const x = (xs[i] + 0.5) | 0, y = (ys[i] + 0.5) | 0;
+         if (x > w - 3 || y > h - 3) continue;
+         for (let r = 0, o = y * w + x; r < 3; r++, o += w) { px[o] = px[o + 1] = px[o + 2] = 0xff0000ff; }
+       }
+     }
+     const loop = (performance.now() - t0) / 10;
+     t0 = performance.now();
+     for (let f = 0; f < 10; f++) { ctx.putImageData(img, 0, 0); ctx.getImageData(0, 0, 1, 1); }
+     return { loop, put: (performance.now() - t0) / 10 };`,
+    [points.length, figures.width, figures.height],
+  );
+  console.log(`parts of a frame: the point loop ${parts.loop.toFixed(1)} ms, putImageData ${parts.put.toFixed(1)} ms`);
+  console.log(`map of ${points.length} photos: shown ${shown.toFixed(1)} s after the Map button (layout included: none was cached)`);
+  console.log(`pan and zoom: ${figures.fps.toFixed(1)} frames/s on a ${figures.width}x${figures.height} canvas, up to ${figures.drawnPoints} points drawn a frame`);
+  console.log(`baseline, one fillRect per point: ${baseline.toFixed(1)} ms a frame = ${(1000 / baseline).toFixed(1)} frames/s; map/baseline ${(figures.fps / (1000 / baseline)).toFixed(2)}x`);
+} finally {
+  await d.stopAll();
+}
