@@ -4,7 +4,7 @@ import { debounce } from './lib/debounce';
 import { toAppError } from './lib/errors';
 import { applyCutoff, histogram } from './lib/histogram';
 import { bytesToBase64, baseName, isAcceptedPasteType, partitionDrop } from './lib/media';
-import { addExtra, addFilterToText, buildQuery, DEFAULT_K, extraKey, hasFilters, hasPositive, toggleNegative, type ExtraChip } from './lib/query';
+import { addExtra, addFilterToText, buildQuery, DEFAULT_K, extraKey, hasFilters, hasPositive, likeChips, toggleNegative, type ExtraChip } from './lib/query';
 import { sortHits, type SortMode } from './lib/sort';
 import type { AppError, AppState, Explanation, MapPoint, MapProgress, Facets, Failure, FilterKey, Folder, Hit, IndexDone, SavedCount, SavedSearch, ScorePart, Settings, SettingsView, Term } from './lib/types';
 
@@ -289,7 +289,7 @@ export class Store {
   async runSaved(search: SavedSearch): Promise<void> {
     this.folder = search.folder;
     this.diverse = search.diverse;
-    this.extras = search.like.map((id) => ({ kind: 'like', id, name: id.slice(0, 8) }));
+    this.extras = likeChips(search.like);
     this.view = 'results';
     this.setText(search.text);
     this.#debounced.cancel();
@@ -461,7 +461,7 @@ export class Store {
 
   /** Searches for photos like the ones selected on the map (the first 32 as examples), in the gallery. */
   moreLikeThese(ids: readonly string[]): void {
-    this.extras = ids.slice(0, 32).map((id) => ({ kind: 'like', id, name: id.slice(0, 8) }));
+    this.extras = likeChips(ids.slice(0, 32));
     this.view = 'results';
     this.searchNow();
   }

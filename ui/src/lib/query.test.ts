@@ -1,7 +1,7 @@
 // Tests for the search box chips and SearchQuery building. The grammar itself is the engine's
 // (iris_core::grammar, tested there); terms here are what its parse_query returns.
 import { describe, expect, it } from 'vitest';
-import { addExtra, addFilterToText, buildQuery, filterSource, hasFilters, hasPositive, isMixed, phraseChips, removeChipFromText, toggleNegative, type ExtraChip, type TextChip } from './query';
+import { addExtra, addFilterToText, buildQuery, filterSource, hasFilters, hasPositive, isMixed, likeChips, phraseChips, removeChipFromText, toggleNegative, type ExtraChip, type TextChip } from './query';
 
 /** A term as the engine returns it: `source` is found in `text` from `from` on. */
 function term(text: string, source: string, kind: TextChip['kind'] = 'word', from = 0): TextChip {
@@ -153,5 +153,14 @@ describe('phraseChips', () => {
     ]);
     expect(removeChipFromText(text, chips[0])).toBe('-people at night');
     expect(removeChipFromText(text, chips[2])).toBe('kids on a beach -people ');
+  });
+});
+
+describe('likeChips', () => {
+  it('makes a similar-to chip per photo id, named by the id start', () => {
+    expect(likeChips(['0123456789abcdef', 'fedcba98'])).toEqual([
+      { kind: 'like', id: '0123456789abcdef', name: '01234567' },
+      { kind: 'like', id: 'fedcba98', name: 'fedcba98' },
+    ]);
   });
 });

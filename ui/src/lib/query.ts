@@ -84,6 +84,11 @@ export function removeChipFromText(text: string, chip: TextChip): string {
   return before + ' ' + after;
 }
 
+/** "Similar to" chips for indexed photos, named by the start of their ids. */
+export function likeChips(ids: readonly string[]): ExtraChip[] {
+  return ids.map((id) => ({ kind: 'like', id, name: id.slice(0, 8) }));
+}
+
 /** Adds an extra chip unless an equal one is already there. */
 export function addExtra(extras: ExtraChip[], chip: ExtraChip): ExtraChip[] {
   const same = extras.some((e) => extraKey(e) === extraKey(chip));
