@@ -15,7 +15,6 @@ mod error;
 mod explain;
 mod launch;
 mod map;
-mod paint_path;
 mod protocol;
 mod settings;
 mod state;
@@ -53,7 +52,6 @@ fn main() -> ExitCode {
     if launch::invoked_as_cli(std::env::args_os().next().as_deref()) {
         return iris_cli::run(std::env::args_os());
     }
-    paint_path::choose();
     let args = Args::parse();
     let settings_path = settings::default_path();
     let prefs = Arc::new(Prefs::new(
