@@ -33,8 +33,15 @@ read -r ep ef < <(awk '
   /^e2e exit / {code=$3}
   END {if (!seen) f=1; if (code!=0 && f==0) f=1; printf "%d %d\n", p, f}' "$logs/e2e")
 
-passed=$((kp + vp + cp + ep))
-failed=$((kf + vf + cf + ef))
-echo "checks $kp/$((kp + kf)), vitest $vp/$((vp + vf)), cargo $cp/$((cp + cf)) ($ci ignored), desktop e2e $ep/$((ep + ef))"
+# The torture suite: "torture: P passed, F failed".
+[ -f "$logs/torture" ] || echo "no torture log" >"$logs/torture"
+read -r tp tf < <(awk '
+  /^torture:/ {p=$2; f=$4; seen=1}
+  /^torture exit / {code=$3}
+  END {if (!seen) f=1; if (code!=0 && f==0) f=1; printf "%d %d\n", p, f}' "$logs/torture")
+
+passed=$((kp + vp + cp + tp + ep))
+failed=$((kf + vf + cf + tf + ef))
+echo "checks $kp/$((kp + kf)), vitest $vp/$((vp + vf)), cargo $cp/$((cp + cf)) ($ci ignored), torture $tp/$((tp + tf)), desktop e2e $ep/$((ep + ef))"
 echo "summary: $passed passed, $failed failed, $ci skipped"
 [ "$failed" -eq 0 ]

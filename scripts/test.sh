@@ -7,9 +7,11 @@
 #   3. the Rust workspace (unit, parity, library, CLI, demo-model and desktop-command tests),
 #      built with the release profile so that tests and runs share one set of compiled
 #      dependencies in $CARGO_TARGET_DIR (default ~/.cache/iris/target);
-#   4. the desktop app end to end in a real window (Xvfb + tauri-driver + WebKitWebDriver),
+#   4. the torture suite's short profile (scripts/torture.sh: bad files, bombs, fuzzed decodes,
+#      broken models), each case counted as passed or failed;
+#   5. the desktop app end to end in a real window (Xvfb + tauri-driver + WebKitWebDriver),
 #      only against a binary this run built;
-#   5. the Debian package, built from that binary, installed with dpkg, checked and removed
+#   6. the Debian package, built from that binary, installed with dpkg, checked and removed
 #      (tests/package/deb_test.sh; a check, run as root only: dpkg -i needs it).
 # A compile error, a test binary that crashes, a Vitest file that fails to load and a failed
 # build each count as a failure (scripts/summary.sh reads the logs).
@@ -80,6 +82,15 @@ fi
 cargo test --release --all-targets --no-fail-fast >"$logs/cargo" 2>&1
 echo "cargo exit $?" >>"$logs/cargo"
 grep -vE '^\s+(Compiling|Fresh)' "$logs/cargo"
+
+echo "== torture suite, short profile (scripts/torture.sh)"
+if grep -qx "cargo-build ok" "$logs/checks" && [ -x "$CARGO_TARGET_DIR/release/iris-torture" ]; then
+  IRIS_TORTURE_BIN=$CARGO_TARGET_DIR/release/iris-torture scripts/torture.sh >"$logs/torture" 2>&1
+  echo "torture exit $?" >>"$logs/torture"
+  cat "$logs/torture"
+else
+  echo "torture: 0 passed, 1 failed (this run built no iris-torture)" | tee "$logs/torture"
+fi
 
 echo "== desktop end to end"
 if grep -qx "cargo-build ok" "$logs/checks" && [ -x "$CARGO_TARGET_DIR/release/iris-desktop" ]; then

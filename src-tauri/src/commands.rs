@@ -231,7 +231,7 @@ pub const MAX_RESULTS: usize = 10_000;
 /// A hit as the gallery shows it, with its file name.
 pub(crate) fn ui_hit(hit: Hit) -> UiHit {
     UiHit {
-        name: std::path::Path::new(&hit.path)
+        name: iris_core::paths::to_path(&hit.path)
             .file_name()
             .map_or(String::new(), |n| n.to_string_lossy().into_owned()),
         hit,
@@ -360,7 +360,7 @@ pub async fn reveal(desktop: Shared<'_>, id: String) -> CommandResult<()> {
         let row = library(&desktop)?.photo_by_id(&id)?.ok_or_else(|| {
             CommandError::new(ErrorCode::Invalid, format!("no photo has id \"{id}\""))
         })?;
-        let path = PathBuf::from(&row.path);
+        let path = iris_core::paths::to_path(&row.path);
         let folder = path.parent().unwrap_or(&path).to_path_buf();
         let opener = if cfg!(target_os = "macos") {
             "open"

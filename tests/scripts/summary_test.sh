@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tests scripts/summary.sh on planted logs: a clean run passes; a failing test, a compile
-# error, a crashed test binary, a Vitest file that fails to load, a failed check and a missing
-# e2e each make it exit non-zero with "N failed", N >= 1. Prints "summary-test: P passed, F failed".
+# error, a crashed test binary, a Vitest file that fails to load, a failed check, a missing
+# e2e and a failed or killed torture case each make it exit non-zero with "N failed", N >= 1.
+# Prints "summary-test: P passed, F failed".
 set -uo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
@@ -22,6 +23,7 @@ test result: ok. 7 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; fini
 cargo exit 0
 LOG
   printf 'desktop e2e: 9 passed, 0 failed\ne2e exit 0\n' >"$d/e2e"
+  printf 'case fuzz: passed in 9.0 s\ntorture: 4 passed, 0 failed\ntorture exit 0\n' >"$d/torture"
 }
 
 expect() { # expect NAME WANT_EXIT(0|1) WANT_LINE_REGEX
@@ -40,11 +42,11 @@ expect() { # expect NAME WANT_EXIT(0|1) WANT_LINE_REGEX
 }
 
 clean_logs "$tmp/clean"
-expect clean 0 '^summary: 35 passed, 0 failed, 1 skipped$'
+expect clean 0 '^summary: 39 passed, 0 failed, 1 skipped$'
 
 clean_logs "$tmp/failing-test"
 sed -i 's/7 passed; 0 failed/6 passed; 1 failed/; s/cargo exit 0/cargo exit 101/' "$tmp/failing-test/cargo"
-expect failing-test 1 '^summary: 34 passed, 1 failed'
+expect failing-test 1 '^summary: 38 passed, 1 failed'
 
 clean_logs "$tmp/compile-error"
 printf 'error[E0308]: mismatched types\nerror: could not compile `iris-core` (lib test)\ncargo exit 101\n' >"$tmp/compile-error/cargo"
@@ -73,6 +75,14 @@ expect failed-check 1 '^summary: [0-9]+ passed, 1 failed'
 clean_logs "$tmp/no-e2e"
 printf 'node: cannot find module\ne2e exit 1\n' >"$tmp/no-e2e/e2e"
 expect no-e2e 1 '^summary: [0-9]+ passed, 1 failed'
+
+clean_logs "$tmp/torture-case"
+printf 'case fuzz: failed (1 problems)\ntorture: 3 passed, 1 failed\ntorture exit 1\n' >"$tmp/torture-case/torture"
+expect torture-case 1 '^summary: 38 passed, 1 failed'
+
+clean_logs "$tmp/torture-killed"
+printf 'case bombs: killed by signal 9 (an abort or a crash)\n' >"$tmp/torture-killed/torture"
+expect torture-killed 1 '^summary: [0-9]+ passed, 1 failed'
 
 echo "summary-test: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -217,12 +217,10 @@ pub fn search(cli: &Cli, args: &SearchArgs) -> Result<()> {
     query.k = args.k;
     query.text_weight = args.text_weight;
     query.image_weight = args.image_weight;
-    query.filter.folder = args.folder.as_ref().map(|f| {
-        std::path::absolute(f)
-            .unwrap_or_else(|_| f.clone())
-            .to_string_lossy()
-            .into_owned()
-    });
+    query.filter.folder = args
+        .folder
+        .as_ref()
+        .map(|f| iris_core::paths::to_text(&std::path::absolute(f).unwrap_or_else(|_| f.clone())));
     if !query.has_positive() && query.filter.is_empty() {
         return Err(UsageError(
             "nothing to search for: give TEXT, --image PATH, --like ID or a filter".into(),

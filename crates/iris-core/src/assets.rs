@@ -49,7 +49,7 @@ pub fn resolve(library: &Library, url_path: &str) -> Option<Asset> {
             })
         }
         "photo" => {
-            let file = PathBuf::from(&row.path);
+            let file = crate::paths::to_path(&row.path);
             file.is_file().then(|| Asset {
                 file,
                 mime: mime_of(row.format.as_deref()),

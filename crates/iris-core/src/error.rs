@@ -57,6 +57,15 @@ impl From<arrow_schema::ArrowError> for CoreError {
 }
 
 impl CoreError {
+    /// Whether a file could not be written because the file system or its permissions are
+    /// read-only.
+    pub fn is_read_only(&self) -> bool {
+        matches!(self, Self::Io { source, .. } if matches!(
+            source.kind(),
+            std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
+        ))
+    }
+
     /// A catalog error of iris-core's own (a table that does not match its schema).
     pub(crate) fn catalog(message: impl Into<String>) -> Self {
         Self::Catalog {

@@ -72,7 +72,7 @@ impl Library {
     /// patch embeddings.
     pub fn photo_patches(&self, photo: &str) -> Result<PhotoPatches> {
         let path = match self.photo_by_id(photo)? {
-            Some(row) => PathBuf::from(row.path),
+            Some(row) => crate::paths::to_path(&row.path),
             None if Path::new(photo).is_file() => PathBuf::from(photo),
             None => {
                 return Err(CoreError::Invalid(format!(

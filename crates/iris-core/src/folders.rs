@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::row::Status;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// One folder of the tree.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -30,7 +30,7 @@ pub(crate) fn folders(catalog: &Catalog, roots: &[PathBuf]) -> Result<Vec<Folder
     let n = catalog.count(&photos)?;
     let mut counts: BTreeMap<PathBuf, usize> = roots.iter().map(|r| (r.clone(), 0)).collect();
     for row in catalog.rows(&photos, false, n)? {
-        let path = Path::new(&row.path);
+        let path = crate::paths::to_path(&row.path);
         let Some(root) = roots
             .iter()
             .filter(|r| path.starts_with(r))
@@ -65,7 +65,7 @@ pub(crate) fn folders(catalog: &Catalog, roots: &[PathBuf]) -> Result<Vec<Folder
                     .map_or(String::new(), |n| n.to_string_lossy().into_owned())
             };
             out.push(Folder {
-                path: path.to_string_lossy().into_owned(),
+                path: crate::paths::to_text(path),
                 name,
                 depth,
                 photos: **photos,

@@ -60,6 +60,16 @@ pub(crate) fn decode(
         1
     };
     let source = usable_thumbnail(&primary, min_edge, gallery_edge).unwrap_or(primary);
+    // The same pixel limit as every other format, before libheif allocates for a claimed size.
+    let pixels = u64::from(source.width()) * u64::from(source.height());
+    if pixels > iris_clip::decode::MAX_PIXELS {
+        return Err(format!(
+            "{}x{} pixels is beyond the limit of {} pixels",
+            source.width(),
+            source.height(),
+            iris_clip::decode::MAX_PIXELS
+        ));
+    }
     let decoded = source
         .decode(ColorSpace::Rgb(RgbChroma::Rgb), None)
         .map_err(|e| unreadable(&e))?;

@@ -8,22 +8,21 @@
 
 use crate::calendar::date_words;
 use crate::row::PhotoRow;
-use std::path::Path;
 
 /// The name of the catalog column that holds it.
 pub(crate) const COLUMN: &str = "keywords";
 
 /// The keyword text of a row, one field per line.
 pub(crate) fn keywords(row: &PhotoRow) -> String {
-    let path = Path::new(&row.path);
+    let path = crate::paths::to_path(&row.path);
     let mut lines: Vec<String> = Vec::new();
     if let Some(name) = path.file_name() {
         lines.push(name.to_string_lossy().into_owned());
     }
     // The root's own name ("Pictures") and every folder below it; not the folders above the
     // root, which every photo shares ("home", the user's name).
-    let root = Path::new(&row.root);
-    let below = path.parent().and_then(|p| p.strip_prefix(root).ok());
+    let root = crate::paths::to_path(&row.root);
+    let below = path.parent().and_then(|p| p.strip_prefix(&root).ok());
     let mut folders: Vec<String> = root
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -11,6 +11,7 @@
 
 mod arrow_rows;
 pub mod assets;
+mod atomic;
 mod browse;
 mod calendar;
 mod catalog;
@@ -30,6 +31,7 @@ mod lock;
 pub mod map;
 pub mod models;
 mod pairs;
+pub mod paths;
 pub mod photo;
 pub mod places;
 mod random;

@@ -85,10 +85,14 @@ impl Library {
         std::fs::create_dir_all(dir).map_err(|e| CoreError::io(dir, e))?;
         // Creating the table or a model's column is a write: one process at a time. A reader
         // opening while a writer works does not wait: that writer made the table already.
-        let writer = match WriterLock::try_acquire(dir)? {
-            None if Catalog::exists(dir) => None,
-            None => Some(WriterLock::acquire(dir, &mut |_| {})?),
-            held => held,
+        let writer = match WriterLock::try_acquire(dir) {
+            Ok(None) if Catalog::exists(dir) => None,
+            Ok(None) => Some(WriterLock::acquire(dir, &mut |_| {})?),
+            Ok(held) => held,
+            // A library on a read-only medium (a mounted backup, a share without write
+            // access) opens for reading; writing it later fails with that error.
+            Err(e) if e.is_read_only() && Catalog::exists(dir) => None,
+            Err(e) => return Err(e),
         };
         let catalog = Catalog::open(dir, &column, clip.dim())?;
         drop(writer);
@@ -131,9 +135,20 @@ impl Library {
         }
     }
 
-    /// Registers folders as roots (absolute, deduplicated); each must exist now.
+    /// Registers folders as roots (absolute, deduplicated); each must exist now. The list is
+    /// read and written under its own lock (`roots.lock`), so two processes adding roots at
+    /// once both get theirs in; nothing is written when every folder is a root already.
     pub fn add_roots(&self, folders: &[PathBuf]) -> Result<Vec<PathBuf>> {
+        let lock_path = self.dir.join("roots.lock");
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| CoreError::io(&lock_path, e))?;
+        lock.lock().map_err(|e| CoreError::io(&lock_path, e))?;
         let mut roots = self.roots()?;
+        let before = roots.len();
         for folder in folders {
             if !folder.is_dir() {
                 return Err(CoreError::Invalid(format!(
@@ -146,12 +161,11 @@ impl Library {
                 roots.push(absolute);
             }
         }
-        let tmp = self.roots_file().with_extension("tmp");
-        let json =
-            serde_json::to_string_pretty(&roots).map_err(|e| CoreError::Invalid(e.to_string()))?;
-        std::fs::write(&tmp, json).map_err(|e| CoreError::io(&tmp, e))?;
-        std::fs::rename(&tmp, self.roots_file())
-            .map_err(|e| CoreError::io(self.roots_file(), e))?;
+        if roots.len() > before || !self.roots_file().is_file() {
+            let json = serde_json::to_string_pretty(&roots)
+                .map_err(|e| CoreError::Invalid(e.to_string()))?;
+            crate::atomic::write(&self.roots_file(), json.as_bytes())?;
+        }
         Ok(roots)
     }
 
@@ -271,7 +285,7 @@ impl Library {
         let not_failed = || RowFilter::only(Condition::NotStatus(Status::Failed));
         let mut roots = Vec::new();
         for root in self.roots()? {
-            let path = root.to_string_lossy().into_owned();
+            let path = crate::paths::to_text(&root);
             let photos = self
                 .catalog
                 .count(&not_failed().and(Condition::Root(path.clone())))?;
@@ -317,7 +331,7 @@ impl Library {
         let rows = self.catalog.rows(&filter, false, 16)?;
         let present = rows
             .iter()
-            .position(|r| Path::new(&r.path).is_file())
+            .position(|r| crate::paths::to_path(&r.path).is_file())
             .unwrap_or(0);
         Ok(rows.into_iter().nth(present))
     }

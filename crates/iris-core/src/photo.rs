@@ -88,13 +88,11 @@ fn write_thumbnail(img: &RgbImage, path: &Path) -> std::io::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    let tmp = path.with_extension("tmp");
-    let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut file, 85)
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85)
         .encode_image(&thumb)
         .map_err(std::io::Error::other)?;
-    drop(file);
-    std::fs::rename(tmp, path)
+    crate::atomic::write(path, &jpeg).map_err(|e| std::io::Error::other(e.to_string()))
 }
 
 /// Decodes at the reduced scale that still gives the model input and the thumbnail their

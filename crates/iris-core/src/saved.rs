@@ -83,12 +83,9 @@ pub(crate) fn read(dir: &Path) -> Result<Vec<SavedSearch>> {
 }
 
 fn write(dir: &Path, saved: &[SavedSearch]) -> Result<()> {
-    let path = file(dir);
-    let tmp = path.with_extension("tmp");
     let json =
         serde_json::to_string_pretty(saved).map_err(|e| CoreError::Invalid(e.to_string()))?;
-    std::fs::write(&tmp, json).map_err(|e| CoreError::io(&tmp, e))?;
-    std::fs::rename(&tmp, &path).map_err(|e| CoreError::io(&path, e))
+    crate::atomic::write(&file(dir), json.as_bytes())
 }
 
 /// Saves `search` (replacing one of the same name), once its name and text are good.

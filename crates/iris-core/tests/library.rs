@@ -534,3 +534,29 @@ fn a_query_image_is_decoded_as_indexing_decodes_it() {
         .unwrap_err();
     assert!(pasted.to_string().contains("pasted image"), "{pasted}");
 }
+
+#[test]
+fn processes_adding_roots_at_once_all_get_theirs_in() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("lib");
+    open_library(&dir);
+    let folders: Vec<_> = (0..6)
+        .map(|i| {
+            let folder = tmp.path().join(format!("photos-{i}"));
+            std::fs::create_dir_all(&folder).unwrap();
+            folder
+        })
+        .collect();
+    // One library per thread, as the app and `iris index` each open their own.
+    let libraries: Vec<_> = folders.iter().map(|_| open_library(&dir)).collect();
+    std::thread::scope(|scope| {
+        for (library, folder) in libraries.iter().zip(&folders) {
+            scope.spawn(move || library.add_roots(std::slice::from_ref(folder)).unwrap());
+        }
+    });
+    let roots = open_library(&dir).roots().unwrap();
+    for folder in &folders {
+        assert!(roots.contains(folder), "{folder:?} lost from {roots:?}");
+    }
+    assert_eq!(roots.len(), folders.len());
+}

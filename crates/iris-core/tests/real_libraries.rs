@@ -1,7 +1,7 @@
 //! Real photo libraries on a real LanceDB catalog with the tiny test model: photos that cannot
 //! be decoded (corrupt, or in formats not decoded yet) are failed rows that say so, an emptied
-//! mount point is an offline root, an empty search box browses the library newest first, and
-//! the folder tree counts what is under each folder.
+//! mount point is an offline root, an empty search box browses the library newest first, the
+//! folder tree counts what is under each folder, and names that are not UTF-8 stay apart.
 
 mod common;
 
@@ -182,4 +182,33 @@ fn the_folder_tree_counts_photos_below_each_folder_and_a_folder_filters_browsing
     let shown = library.browse(&in_2024).unwrap();
     assert_eq!(shown.len(), 3, "the folder and its subfolders");
     assert!(shown.iter().all(|h| h.path.contains("/2024/")));
+}
+
+#[test]
+fn names_that_differ_only_in_bytes_that_are_not_utf8_are_two_photos_that_open() {
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let photos = tmp.path().join("photos");
+    std::fs::create_dir_all(&photos).unwrap();
+    let names: [&[u8]; 2] = [b"caf\xe9.jpg", b"caf\xe8.jpg"];
+    for (seed, name) in names.iter().enumerate() {
+        let path = photos.join(std::ffi::OsStr::from_bytes(name));
+        picture(70 + seed as u32, 96, 72)
+            .save_with_format(&path, image::ImageFormat::Jpeg)
+            .unwrap();
+    }
+    let library = open_library(&tmp.path().join("lib"));
+    library.add_roots(std::slice::from_ref(&photos)).unwrap();
+    assert_eq!(index(&library).embedded, 2);
+    let rows = library.rows().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_ne!(rows[0].path, rows[1].path);
+    for row in &rows {
+        let path = iris_core::paths::to_path(&row.path);
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(iris_core::photo::content_id(&bytes), row.id, "{path:?}");
+    }
+    // A second run finds both unchanged: the catalog's paths are the files' own.
+    let again = index(&library);
+    assert_eq!((again.embedded, again.unchanged, again.removed), (0, 2, 0));
 }

@@ -32,8 +32,9 @@ pub(crate) struct Plan {
     pub known: HashMap<String, String>,
 }
 
+/// The catalog's text for a path (lossless: [`crate::paths`]).
 pub(crate) fn path_string(p: &Path) -> String {
-    p.to_string_lossy().into_owned()
+    crate::paths::to_text(p)
 }
 
 impl Plan {

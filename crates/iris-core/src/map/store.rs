@@ -54,7 +54,5 @@ pub(crate) fn write(library: &Path, column: &str, map: &StoredMap) -> Result<()>
     let folder = library.join("map");
     std::fs::create_dir_all(&folder).map_err(|e| CoreError::io(&folder, e))?;
     let json = serde_json::to_vec(map).map_err(|e| CoreError::Invalid(e.to_string()))?;
-    let tmp = path.with_extension("json.tmp");
-    std::fs::write(&tmp, json).map_err(|e| CoreError::io(&tmp, e))?;
-    std::fs::rename(&tmp, &path).map_err(|e| CoreError::io(&path, e))
+    crate::atomic::write(&path, &json)
 }

@@ -1,0 +1,153 @@
+//! Case 4, kill -9 at random moments: `iris index` (a separate process) is killed 20 times
+//! (long: 100) at a random moment within the time an uninterrupted run takes, while each round
+//! has new, changed and deleted photos for it to work on; the table compacts itself along the way once its fragments pile
+//! up, so some kills land in compaction too. After each kill the catalog must open and be
+//! consistent as far as it got (one row per path, rows hold their file's content, failures
+//! have reasons); at the end one uninterrupted run must converge to the same catalog as a
+//! library indexed once, without kills, from the same folder.
+
+use crate::cli::{finish, start_index};
+use crate::formats::write_photos;
+use crate::mutate::Rng;
+use crate::promise::{check, index_root, open_library, panic_count, panics_since};
+use crate::{Problems, Profile};
+use iris_core::{PhotoRow, Status};
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn rounds(profile: Profile) -> u64 {
+    match profile {
+        Profile::Short => 20,
+        Profile::Long => 100,
+    }
+}
+
+/// Photos added in each round (and in the first, uninterrupted run that times one).
+const PHOTOS_PER_ROUND: u32 = 120;
+
+pub fn run(profile: Profile, work: &Path) -> Result<Problems, String> {
+    let root = work.join("photos");
+    let lib = work.join("library");
+    write_photos(&root, 0, PHOTOS_PER_ROUND, 64, 48)?;
+    // One uninterrupted run times a round's work: kills land uniformly within that time.
+    let timed = Instant::now();
+    let first = finish(start_index(&lib, &root)?)?;
+    if !first.status.success() {
+        return Err(format!(
+            "the first iris run failed: {}",
+            String::from_utf8_lossy(&first.stderr)
+        ));
+    }
+    let run_ms = timed.elapsed().as_millis().max(1) as usize;
+    println!("  an uninterrupted run of {PHOTOS_PER_ROUND} photos takes {run_ms} ms: kills land within that");
+    let mut problems = Vec::new();
+    let mut rng = Rng::for_iteration(0x4B11, 0);
+    let (mut killed_running, mut finished_first) = (0, 0);
+    let panics = panic_count();
+    for round in 0..rounds(profile) {
+        // New photos, one photo changed in place and one deleted: work for the run to do.
+        let first = 1_000 + round as u32 * PHOTOS_PER_ROUND;
+        write_photos(&root, first, PHOTOS_PER_ROUND, 64, 48)?;
+        let _ = std::fs::remove_file(root.join(format!("photo-{:06}.jpg", round * 3)));
+        write_photos(&root, 500_000 + round as u32, 1, 64, 48)?;
+        std::fs::rename(
+            root.join(format!("photo-{:06}.jpg", 500_000 + round)),
+            root.join(format!("photo-{:06}.jpg", round * 3 + 1)),
+        )
+        .map_err(|e| e.to_string())?;
+        let mut child = start_index(&lib, &root)?;
+        let delay = Duration::from_millis(rng.below(run_ms) as u64);
+        let started = Instant::now();
+        while started.elapsed() < delay {
+            if child.try_wait().map_err(|e| e.to_string())?.is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        if child.try_wait().map_err(|e| e.to_string())?.is_none() {
+            child.kill().map_err(|e| format!("kill -9: {e}"))?;
+            killed_running += 1;
+        } else {
+            finished_first += 1;
+        }
+        let _ = finish(child)?;
+        let rows = open_library(&lib)
+            .and_then(|l| l.rows().map_err(|e| e.to_string()))
+            .map_err(|e| format!("round {round}, after a kill at {delay:?}: {e}"))?;
+        for problem in consistent_so_far(&rows, &root) {
+            problems.push(format!("round {round} (killed at {delay:?}): {problem}"));
+        }
+    }
+    println!(
+        "  {} rounds: {killed_running} runs killed while running, {finished_first} finished before their kill",
+        rounds(profile)
+    );
+    let after_kills = index_root(&lib, &root)?;
+    println!(
+        "  uninterrupted rerun: {} embedded, {} unchanged, {} removed",
+        after_kills.embedded, after_kills.unchanged, after_kills.removed
+    );
+    problems.extend(check(&lib, &root, &[])?);
+    let reference = work.join("reference");
+    index_root(&reference, &root)?;
+    let (ours, theirs) = (catalog_of(&lib)?, catalog_of(&reference)?);
+    if ours != theirs {
+        let missing = theirs.difference(&ours).count();
+        let extra = ours.difference(&theirs).count();
+        problems.push(format!(
+            "the catalog after kills differs from one indexed without kills: {missing} rows missing, {extra} extra"
+        ));
+    }
+    if killed_running * 2 < rounds(profile) {
+        problems.push(format!(
+            "only {killed_running} kills landed while iris was running: the case tested little"
+        ));
+    }
+    problems.extend(panics_since(panics));
+    Ok(problems)
+}
+
+/// What a catalog holds, as comparable rows: path, content id, state.
+fn catalog_of(dir: &Path) -> Result<BTreeSet<(String, String, &'static str)>, String> {
+    let rows = open_library(dir)?.rows().map_err(|e| e.to_string())?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.path, r.id, r.status.as_str()))
+        .collect())
+}
+
+/// The promise for a run that was cut short: one row per path, an indexed row holds the
+/// content of the file at its path (when that file is still there), failures have reasons.
+pub fn consistent_so_far(rows: &[PhotoRow], root: &Path) -> Problems {
+    let mut problems = Vec::new();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for row in rows {
+        *seen.entry(row.path.as_str()).or_default() += 1;
+        if row.status == Status::Failed && row.reason.as_deref().unwrap_or("").is_empty() {
+            problems.push(format!("{}: a failed row without a reason", row.path));
+        }
+        let path = iris_core::paths::to_path(&row.path);
+        if row.status == Status::Ok && path.starts_with(root) {
+            if let Ok(bytes) = std::fs::read(&path) {
+                let id = iris_core::photo::content_id(&bytes);
+                let changed_since = row.mtime_ns != mtime_ns(&path);
+                if id != row.id && !changed_since {
+                    problems.push(format!("{}: its row holds other content", row.path));
+                }
+            }
+        }
+    }
+    for (path, count) in seen {
+        if count > 1 {
+            problems.push(format!("{path}: {count} rows"));
+        }
+    }
+    problems
+}
+
+fn mtime_ns(path: &Path) -> i64 {
+    std::fs::metadata(path)
+        .map(|m| iris_core::scan::mtime_ns(&m))
+        .unwrap_or(0)
+}
