@@ -51,6 +51,14 @@ pub fn decode_bytes(bytes: &[u8], path: &Path, min_short_side: Option<u32>) -> R
     limits.max_alloc = Some(MAX_PIXELS * 4);
     reader.limits(limits);
     let decoded = reader.decode().map_err(|e| err(e.to_string()))?;
+    // A GIF whose screen says 48x0 decodes to an image without pixels: nothing to look at.
+    if decoded.width() == 0 || decoded.height() == 0 {
+        return Err(err(format!(
+            "the image has no pixels ({}x{})",
+            decoded.width(),
+            decoded.height()
+        )));
+    }
     Ok(to_rgb8(decoded))
 }
 
@@ -145,5 +153,13 @@ mod tests {
         for cut in [3, 20, full.len() / 2, full.len() - 2] {
             assert!(decode_bytes(&full[..cut], p, None).is_err(), "cut at {cut}");
         }
+        // Found by the torture suite's fuzzing: a GIF whose screen is 48 pixels by 0.
+        let mut gif = Vec::new();
+        image::DynamicImage::ImageRgb8(RgbImage::new(48, 36))
+            .write_to(&mut Cursor::new(&mut gif), image::ImageFormat::Gif)
+            .unwrap();
+        gif[8..10].copy_from_slice(&0u16.to_le_bytes());
+        let e = decode_bytes(&gif, Path::new("flat.gif"), None).unwrap_err();
+        assert!(e.to_string().contains("no pixels (48x0)"), "{e}");
     }
 }

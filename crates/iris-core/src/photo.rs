@@ -147,6 +147,13 @@ fn decode_upright(bytes: &[u8], path: &Path, pre: &Preprocessor) -> Result<Uprig
         let size = full_size(bytes).unwrap_or(image.dimensions());
         (image, size, exif.orientation, format_name(bytes), exif)
     };
+    if image.width() == 0 || image.height() == 0 {
+        return Err(format!(
+            "the image has no pixels ({}x{})",
+            image.width(),
+            image.height()
+        ));
+    }
     let size = if (5..=8).contains(&orientation) {
         (size.1, size.0)
     } else {
