@@ -15,6 +15,7 @@ mod error;
 mod explain;
 mod launch;
 mod map;
+mod navigation;
 mod protocol;
 mod settings;
 mod state;
@@ -82,6 +83,7 @@ fn main() -> ExitCode {
     let (folders, place) = (launch.folders, saved.window);
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .plugin(navigation::guard())
         .manage(desktop)
         .register_asynchronous_uri_scheme_protocol("iris", |ctx, request, responder| {
             let desktop = ctx.app_handle().state::<Arc<Desktop>>().inner().clone();

@@ -80,6 +80,7 @@ export const click = (el) => wd("POST", s(`/element/${el}/click`), {});
 export const type = (el, value) => wd("POST", s(`/element/${el}/value`), { text: value });
 export const getRect = () => wd("GET", s("/window/rect"));
 export const setRect = (rect) => wd("POST", s("/window/rect"), rect);
+export const windowHandles = () => wd("GET", s("/window/handles"));
 export const exec = (script, args = []) => wd("POST", s("/execute/sync"), { script, args });
 export const execAsync = (script, args = []) => wd("POST", s("/execute/async"), { script, args });
 

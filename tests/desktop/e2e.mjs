@@ -13,6 +13,7 @@ import * as d from "./driver.mjs";
 import { installChecks } from "./install_e2e.mjs";
 import { heatmapChecks } from "./heatmap_e2e.mjs";
 import { mapChecks } from "./map_e2e.mjs";
+import { hostileChecks } from "./hostile_e2e.mjs";
 
 const [app, cli] = process.argv.slice(2);
 const artifacts = process.env.IRIS_ARTIFACTS || join(tmpdir(), "iris-e2e");
@@ -371,6 +372,7 @@ async function main() {
   await installChecks({ app, cli, work, check, shot, configDir, photos, photoName: target.image });
   await heatmapChecks({ app, cli, work, check, shot });
   await mapChecks({ app, cli, work, check, shot });
+  await hostileChecks({ app, cli, work, check, shot });
 }
 
 let failed = false;
