@@ -39,6 +39,7 @@ mod raw;
 mod row;
 pub mod saved;
 pub mod scan;
+pub mod schema;
 mod search;
 pub mod search_eval;
 pub mod synthetic;

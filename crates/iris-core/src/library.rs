@@ -69,6 +69,8 @@ pub struct Library {
     dir: PathBuf,
     catalog: Catalog,
     clip: Clip,
+    /// Why this library must not be written (a newer Iris's layout: [`crate::schema`]).
+    read_only: Option<String>,
 }
 
 impl Library {
@@ -94,13 +96,23 @@ impl Library {
             Err(e) if e.is_read_only() && Catalog::exists(dir) => None,
             Err(e) => return Err(e),
         };
+        let read_only = crate::schema::check(dir)?;
         let catalog = Catalog::open(dir, &column, clip.dim())?;
         drop(writer);
         Ok(Self {
             dir: dir.to_path_buf(),
             catalog,
             clip,
+            read_only,
         })
+    }
+
+    /// An error for a write when this library must not be written by this Iris.
+    fn writable(&self) -> Result<()> {
+        match &self.read_only {
+            Some(reason) => Err(CoreError::Invalid(reason.clone())),
+            None => Ok(()),
+        }
     }
 
     pub fn dir(&self) -> &Path {
@@ -139,6 +151,7 @@ impl Library {
     /// read and written under its own lock (`roots.lock`), so two processes adding roots at
     /// once both get theirs in; nothing is written when every folder is a root already.
     pub fn add_roots(&self, folders: &[PathBuf]) -> Result<Vec<PathBuf>> {
+        self.writable()?;
         let lock_path = self.dir.join("roots.lock");
         let lock = std::fs::OpenOptions::new()
             .create(true)
@@ -191,6 +204,7 @@ impl Library {
         control: &IndexControl,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<IndexReport> {
+        self.writable()?;
         let registered = self.roots()?;
         let roots: Vec<PathBuf> = registered
             .into_iter()
@@ -256,11 +270,13 @@ impl Library {
 
     /// Saves a search under its name (replacing one of that name); a bad one is an error.
     pub fn save_search(&self, search: crate::SavedSearch) -> Result<()> {
+        self.writable()?;
         crate::saved::save(&self.dir, search)
     }
 
     /// Deletes a saved search; whether there was one of that name.
     pub fn delete_saved_search(&self, name: &str) -> Result<bool> {
+        self.writable()?;
         crate::saved::delete(&self.dir, name)
     }
 

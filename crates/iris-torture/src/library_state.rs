@@ -1,7 +1,9 @@
 //! Case 6, the library folder itself in trouble: a library on a read-only file system (bound
 //! read-only for the case, root only) must still open and search, and an index run must fail
-//! with a clear error and change nothing; a library folder deleted while a process has it
-//! open must give clear errors from then on, never a crash.
+//! with a clear error and change nothing; a library stamped by a newer Iris (schema.json)
+//! must open and search while every write fails saying so, its stamp and rows untouched; a
+//! library folder deleted while a process has it open must give clear errors from then on,
+//! never a crash.
 
 use crate::formats::write_photos;
 use crate::mount::{is_root, Mount};
@@ -108,6 +110,49 @@ pub fn deleted(work: &Path) -> Result<Problems, String> {
         "  reopened: a new library with {} rows",
         fresh.rows().map_err(|e| e.to_string())?.len()
     );
+    problems.extend(panics_since(panics));
+    Ok(problems)
+}
+
+pub fn future_schema(work: &Path) -> Result<Problems, String> {
+    let root = work.join("photos");
+    let lib = work.join("library");
+    write_photos(&root, 0, 30, 64, 48)?;
+    index_root(&lib, &root)?;
+    write_photos(&root, 30, 10, 64, 48)?;
+    let stamp = lib.join("schema.json");
+    let future = format!(
+        r#"{{"schema": {}, "written_by": "iris 99.0.0"}}"#,
+        iris_core::schema::SCHEMA + 1
+    );
+    std::fs::write(&stamp, &future).map_err(|e| e.to_string())?;
+    let before = open_library(&lib)?.rows().map_err(|e| e.to_string())?;
+    let panics = panic_count();
+    let mut problems = Vec::new();
+    let library = open_library(&lib)?;
+    match search(&library) {
+        Ok(5) => println!("  a newer Iris's library: opened, a search found 5 photos"),
+        other => problems.push(format!("a search of a newer Iris's library: {other:?}")),
+    }
+    let index = library.index(2, &IndexControl::new(), &mut |_| {});
+    let add = library.add_roots(&[work.to_path_buf()]);
+    for (what, outcome) in [
+        ("indexing", index.map(|_| ())),
+        ("adding a root", add.map(|_| ())),
+    ] {
+        match outcome {
+            Err(e) if e.to_string().contains("newer Iris") => println!("  {what}: {e}"),
+            Err(e) => problems.push(format!("{what}: the error does not say why: {e}")),
+            Ok(()) => problems.push(format!("{what} a newer Iris's library succeeded")),
+        }
+    }
+    drop(library);
+    if open_library(&lib)?.rows().map_err(|e| e.to_string())? != before {
+        problems.push("the newer Iris's rows changed".into());
+    }
+    if std::fs::read_to_string(&stamp).map_err(|e| e.to_string())? != future {
+        problems.push("the newer Iris's schema.json was overwritten".into());
+    }
     problems.extend(panics_since(panics));
     Ok(problems)
 }

@@ -35,7 +35,7 @@ pub enum Profile {
 pub type Problems = Vec<String>;
 
 /// The cases, by the numbers of the issue that asked for them (crates/iris-torture/README.md).
-const CASES: [&str; 11] = [
+const CASES: [&str; 12] = [
     "truncation",
     "bombs",
     "fuzz",
@@ -43,6 +43,7 @@ const CASES: [&str; 11] = [
     "disk-full",
     "read-only",
     "library-deleted",
+    "future-schema",
     "names",
     "two-processes",
     "models",
@@ -61,6 +62,7 @@ fn run_case(name: &str, profile: Profile, work: &std::path::Path) -> Result<Prob
         "disk-full" => disk_full::run(work),
         "read-only" => library_state::read_only(work),
         "library-deleted" => library_state::deleted(work),
+        "future-schema" => library_state::future_schema(work),
         "names" => names::run(work),
         "two-processes" => two_processes::run(work),
         "models" => models::run(work),
