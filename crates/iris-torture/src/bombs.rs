@@ -1,6 +1,7 @@
 //! Case 2, bombs: files whose headers claim huge pictures in every format Iris reads (a
 //! 65500x65500 JPEG; PNG, TIFF and BMP claiming 100,000-pixel sides, GIF 65,000, WebP 16,384;
-//! HEIC and AVIF whose `ispe` box claims 30,000 x 30,000; a TIFF whose one strip claims 4 GB),
+//! HEIC and AVIF whose `ispe` box claims 30,000 x 30,000; a DNG whose preview JPEG claims
+//! 65500x65500; a TIFF whose one strip claims 4 GB),
 //! a GIF of 3,000 frames and a real decompression bomb (a PNG of a few hundred KB holding
 //! 14,000 x 14,000 pixels, under the decoders' pixel limit, so it decodes). The claims must be
 //! failed rows with reasons, and the indexing process's peak resident memory must stay under
@@ -77,6 +78,7 @@ fn bombs() -> Result<Vec<(String, Vec<u8>)>, String> {
     let small = picture(5, 64, 64);
     let jpeg = encode(&small, ImageFormat::Jpeg)?;
     let gif = encode(&small, ImageFormat::Gif)?;
+    let preview = encode(&picture(6, 320, 240), ImageFormat::Jpeg)?;
     Ok(vec![
         (
             "claims-jpeg-65500.jpg".into(),
@@ -105,6 +107,10 @@ fn bombs() -> Result<Vec<(String, Vec<u8>)>, String> {
         (
             "claims-webp-16384.webp".into(),
             webp_claiming(16_384, 16_384),
+        ),
+        (
+            "claims-dng-preview-65500.dng".into(),
+            crate::formats::dng(&jpeg, &jpeg_claiming(&preview, 65_500, 65_500)?),
         ),
         ("gif-3000-frames.gif".into(), gif_frames(3_000)?),
         ("png-14000-zeros.png".into(), png_zeros(14_000)?),

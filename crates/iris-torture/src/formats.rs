@@ -133,7 +133,7 @@ fn ifd(entries: &[Vec<u8>]) -> Vec<u8> {
 
 /// A RAW laid out as a DNG: IFD0 with a thumbnail JPEG, a SubIFD holding the preview JPEG as
 /// a JPEG-compressed strip (what Iris indexes a RAW from).
-fn dng(thumb: &[u8], preview: &[u8]) -> Vec<u8> {
+pub fn dng(thumb: &[u8], preview: &[u8]) -> Vec<u8> {
     let ifd0_at = 8u32;
     let sub_at = ifd0_at + 2 + 4 * 12 + 4;
     let thumb_at = sub_at + 2 + 4 * 12 + 4;
