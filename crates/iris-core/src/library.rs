@@ -152,14 +152,7 @@ impl Library {
     /// once both get theirs in; nothing is written when every folder is a root already.
     pub fn add_roots(&self, folders: &[PathBuf]) -> Result<Vec<PathBuf>> {
         self.writable()?;
-        let lock_path = self.dir.join("roots.lock");
-        let lock = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|e| CoreError::io(&lock_path, e))?;
-        lock.lock().map_err(|e| CoreError::io(&lock_path, e))?;
+        let _roots_lock = crate::lock::exclusive(&self.dir.join("roots.lock"))?;
         let mut roots = self.roots()?;
         let before = roots.len();
         for folder in folders {

@@ -20,14 +20,26 @@ fn lock_path(dir: &Path) -> PathBuf {
 }
 
 fn open(dir: &Path) -> Result<File> {
-    let path = lock_path(dir);
+    open_file(&lock_path(dir))
+}
+
+fn open_file(path: &Path) -> Result<File> {
     OpenOptions::new()
         .create(true)
         .truncate(false)
         .read(true)
         .write(true)
-        .open(&path)
-        .map_err(|e| CoreError::io(&path, e))
+        .open(path)
+        .map_err(|e| CoreError::io(path, e))
+}
+
+/// Holds an exclusive lock on the file `path` (made if missing), waiting for another holder,
+/// until the returned file is dropped: for a short read-modify-write of a small library file
+/// (the roots list), which must not wait for a whole index run under the writer lock.
+pub(crate) fn exclusive(path: &Path) -> Result<File> {
+    let file = open_file(path)?;
+    file.lock().map_err(|e| CoreError::io(path, e))?;
+    Ok(file)
 }
 
 impl WriterLock {

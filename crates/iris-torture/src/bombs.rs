@@ -9,7 +9,7 @@
 
 use crate::formats::{encode, picture};
 use crate::memory::{mib, peak_bytes, reset_peak};
-use crate::promise::{check, index_root, open_library, panic_count, panics_since};
+use crate::promise::{check, index_root, panic_count, panics_since, rows_of};
 use crate::Problems;
 use image::{ImageFormat, Luma};
 use iris_core::Status;
@@ -55,7 +55,7 @@ pub fn run(work: &Path) -> Result<Problems, String> {
             mib(PEAK_LIMIT_BYTES)
         ));
     }
-    let rows = open_library(&lib)?.rows().map_err(|e| e.to_string())?;
+    let rows = rows_of(&lib)?;
     for (name, _) in files.iter().filter(|(n, _)| n.starts_with("claims-")) {
         match rows.iter().find(|r| r.path.ends_with(name.as_str())) {
             Some(row) if row.status == Status::Failed => println!(

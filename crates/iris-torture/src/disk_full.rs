@@ -4,9 +4,8 @@
 //! consistent, and once the filler is gone the next run must index everything.
 
 use crate::formats::write_photos;
-use crate::kill::consistent_so_far;
 use crate::mount::{is_root, Mount};
-use crate::promise::{check, index_root, open_library, panic_count, panics_since};
+use crate::promise::{check, consistent_so_far, index_root, panic_count, panics_since, rows_of};
 use crate::Problems;
 use std::io::Write;
 use std::path::Path;
@@ -35,7 +34,7 @@ pub fn run(work: &Path) -> Result<Problems, String> {
     let root = work.join("photos");
     write_photos(&root, 0, 100, 64, 48)?;
     index_root(&lib, &root)?;
-    let before = open_library(&lib)?.rows().map_err(|e| e.to_string())?;
+    let before = rows_of(&lib)?;
     let filler = mount.0.join("filler");
     let filled = fill(&filler)?;
     write_photos(&root, 100, 300, 160, 120)?;
@@ -52,7 +51,7 @@ pub fn run(work: &Path) -> Result<Problems, String> {
         }
         Err(e) => problems.push(format!("the disk-full error does not say so: {e}")),
     }
-    let rows = open_library(&lib)?.rows().map_err(|e| e.to_string())?;
+    let rows = rows_of(&lib)?;
     problems.extend(consistent_so_far(&rows, &root));
     std::fs::remove_file(&filler).map_err(|e| e.to_string())?;
     let after = index_root(&lib, &root)?;

@@ -10,10 +10,9 @@
 use crate::cli::{finish, start_index};
 use crate::formats::write_photos;
 use crate::mutate::Rng;
-use crate::promise::{check, index_root, open_library, panic_count, panics_since};
+use crate::promise::{check, consistent_so_far, index_root, panic_count, panics_since, rows_of};
 use crate::{Problems, Profile};
-use iris_core::{PhotoRow, Status};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -80,9 +79,8 @@ pub fn run(profile: Profile, work: &Path) -> Result<Problems, String> {
             finished_first += 1;
         }
         let _ = finish(child)?;
-        let rows = open_library(&lib)
-            .and_then(|l| l.rows().map_err(|e| e.to_string()))
-            .map_err(|e| format!("round {round}, after a kill at {delay:?}: {e}"))?;
+        let rows =
+            rows_of(&lib).map_err(|e| format!("round {round}, after a kill at {delay:?}: {e}"))?;
         for problem in consistent_so_far(&rows, &root) {
             problems.push(format!("round {round} (killed at {delay:?}): {problem}"));
         }
@@ -118,44 +116,9 @@ pub fn run(profile: Profile, work: &Path) -> Result<Problems, String> {
 
 /// What a catalog holds, as comparable rows: path, content id, state.
 fn catalog_of(dir: &Path) -> Result<BTreeSet<(String, String, &'static str)>, String> {
-    let rows = open_library(dir)?.rows().map_err(|e| e.to_string())?;
+    let rows = rows_of(dir)?;
     Ok(rows
         .into_iter()
         .map(|r| (r.path, r.id, r.status.as_str()))
         .collect())
-}
-
-/// The promise for a run that was cut short: one row per path, an indexed row holds the
-/// content of the file at its path (when that file is still there), failures have reasons.
-pub fn consistent_so_far(rows: &[PhotoRow], root: &Path) -> Problems {
-    let mut problems = Vec::new();
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    for row in rows {
-        *seen.entry(row.path.as_str()).or_default() += 1;
-        if row.status == Status::Failed && row.reason.as_deref().unwrap_or("").is_empty() {
-            problems.push(format!("{}: a failed row without a reason", row.path));
-        }
-        let path = iris_core::paths::to_path(&row.path);
-        if row.status == Status::Ok && path.starts_with(root) {
-            if let Ok(bytes) = std::fs::read(&path) {
-                let id = iris_core::photo::content_id(&bytes);
-                let changed_since = row.mtime_ns != mtime_ns(&path);
-                if id != row.id && !changed_since {
-                    problems.push(format!("{}: its row holds other content", row.path));
-                }
-            }
-        }
-    }
-    for (path, count) in seen {
-        if count > 1 {
-            problems.push(format!("{path}: {count} rows"));
-        }
-    }
-    problems
-}
-
-fn mtime_ns(path: &Path) -> i64 {
-    std::fs::metadata(path)
-        .map(|m| iris_core::scan::mtime_ns(&m))
-        .unwrap_or(0)
 }

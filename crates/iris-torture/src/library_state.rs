@@ -7,7 +7,7 @@
 
 use crate::formats::write_photos;
 use crate::mount::{is_root, Mount};
-use crate::promise::{index_root, open_library, panic_count, panics_since};
+use crate::promise::{index_root, open_library, panic_count, panics_since, rows_of};
 use crate::Problems;
 use iris_core::{IndexControl, Query};
 use std::path::Path;
@@ -36,7 +36,7 @@ pub fn read_only(work: &Path) -> Result<Problems, String> {
     write_photos(&root, 0, 30, 64, 48)?;
     index_root(&lib, &root)?;
     write_photos(&root, 30, 10, 64, 48)?;
-    let before = open_library(&lib)?.rows().map_err(|e| e.to_string())?;
+    let before = rows_of(&lib)?;
     let panics = panic_count();
     let mut problems = Vec::new();
     {
@@ -62,7 +62,7 @@ pub fn read_only(work: &Path) -> Result<Problems, String> {
             }
         }
     }
-    let after = open_library(&lib)?.rows().map_err(|e| e.to_string())?;
+    let after = rows_of(&lib)?;
     if after != before {
         problems.push("the read-only library's rows changed".into());
     }
@@ -126,7 +126,7 @@ pub fn future_schema(work: &Path) -> Result<Problems, String> {
         iris_core::schema::SCHEMA + 1
     );
     std::fs::write(&stamp, &future).map_err(|e| e.to_string())?;
-    let before = open_library(&lib)?.rows().map_err(|e| e.to_string())?;
+    let before = rows_of(&lib)?;
     let panics = panic_count();
     let mut problems = Vec::new();
     let library = open_library(&lib)?;
@@ -147,7 +147,7 @@ pub fn future_schema(work: &Path) -> Result<Problems, String> {
         }
     }
     drop(library);
-    if open_library(&lib)?.rows().map_err(|e| e.to_string())? != before {
+    if rows_of(&lib)? != before {
         problems.push("the newer Iris's rows changed".into());
     }
     if std::fs::read_to_string(&stamp).map_err(|e| e.to_string())? != future {

@@ -3,7 +3,7 @@
 //! count each as moved, and leave every row at its new path with its old content id.
 
 use crate::formats::write_photos;
-use crate::promise::{check, index_root, open_library, panic_count, panics_since};
+use crate::promise::{check, index_root, panic_count, panics_since, rows_of};
 use crate::Problems;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -88,6 +88,6 @@ pub fn run(work: &Path) -> Result<Problems, String> {
 }
 
 fn ids(lib: &Path) -> Result<BTreeSet<String>, String> {
-    let rows = open_library(lib)?.rows().map_err(|e| e.to_string())?;
+    let rows = rows_of(lib)?;
     Ok(rows.into_iter().map(|r| r.id).collect())
 }

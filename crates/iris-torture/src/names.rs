@@ -5,7 +5,7 @@
 //! never a crash, and the promise holds after both runs.
 
 use crate::formats::{encode, picture};
-use crate::promise::{check, index_root, panic_count, panics_since};
+use crate::promise::{check, index_root, panic_count, panics_since, rows_of};
 use crate::Problems;
 use image::ImageFormat;
 use std::ffi::OsStr;
@@ -84,9 +84,7 @@ pub fn run(work: &Path) -> Result<Problems, String> {
         first.embedded, first.failed
     );
     let mut problems = check(&lib, &root, &[])?;
-    let before = crate::promise::open_library(&lib)?
-        .rows()
-        .map_err(|e| e.to_string())?;
+    let before = rows_of(&lib)?;
     // The photo becomes a folder of the same name holding another photo.
     std::fs::remove_file(root.join("link-to-swap.jpg")).map_err(|e| e.to_string())?;
     std::fs::remove_file(root.join("swap.jpg")).map_err(|e| e.to_string())?;

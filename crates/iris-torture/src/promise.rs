@@ -7,7 +7,7 @@
 
 use crate::Problems;
 use iris_core::{photo, IndexControl, IndexReport, Library, PhotoRow, Status};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -56,6 +56,13 @@ pub fn panics_since(mark: usize) -> Option<String> {
 pub fn open_library(dir: &Path) -> Result<Library, String> {
     Library::open_model(dir, "demo", iris_core::models::DownloadProgress::Silent)
         .map_err(|e| format!("the catalog in {} does not open: {e}", dir.display()))
+}
+
+/// Every row of the library in `dir`, reopened: the catalog must open to be read.
+pub fn rows_of(dir: &Path) -> Result<Vec<PhotoRow>, String> {
+    open_library(dir)?
+        .rows()
+        .map_err(|e| format!("reading the catalog: {e}"))
 }
 
 /// Adds `root` to a new library in `dir` and indexes it with two workers.
@@ -175,23 +182,64 @@ pub fn judge(rows: &[PhotoRow], disk: &[OnDisk], before: &[PhotoRow]) -> Problem
         if row.status == Status::Failed && row.reason.as_deref().unwrap_or("").trim().is_empty() {
             problems.push(format!("{}: a failed row without a reason", row.path));
         }
-        if !disk.iter().any(|f| f.path == row.path) && row.status != Status::Offline {
+        if !disk_paths.contains_key(row.path.as_str()) && row.status != Status::Offline {
             problems.push(format!(
                 "{}: a row for a file that is not on disk",
                 row.path
             ));
         }
     }
+    let disk_files: HashSet<(&str, &str)> = disk
+        .iter()
+        .map(|f| (f.path.as_str(), f.id.as_str()))
+        .collect();
     for old in before.iter().filter(|r| r.status == Status::Ok) {
-        let still_on_disk = disk.iter().any(|f| f.path == old.path && f.id == old.id);
-        let kept = rows
-            .iter()
-            .any(|r| r.path == old.path && r.id == old.id && r.status == Status::Ok);
+        let still_on_disk = disk_files.contains(&(old.path.as_str(), old.id.as_str()));
+        let kept = by_path.get(old.path.as_str()).is_some_and(|found| {
+            found
+                .iter()
+                .any(|r| r.id == old.id && r.status == Status::Ok)
+        });
         if still_on_disk && !kept {
             problems.push(format!("{}: was indexed and is lost", old.path));
         }
     }
     problems
+}
+
+/// The promise for a run that was cut short: one row per path, an indexed row holds the
+/// content of the file at its path (when that file is still there), failures have reasons.
+pub fn consistent_so_far(rows: &[PhotoRow], root: &Path) -> Problems {
+    let mut problems = Vec::new();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for row in rows {
+        *seen.entry(row.path.as_str()).or_default() += 1;
+        if row.status == Status::Failed && row.reason.as_deref().unwrap_or("").is_empty() {
+            problems.push(format!("{}: a failed row without a reason", row.path));
+        }
+        let path = iris_core::paths::to_path(&row.path);
+        if row.status == Status::Ok && path.starts_with(root) {
+            if let Ok(bytes) = std::fs::read(&path) {
+                let id = iris_core::photo::content_id(&bytes);
+                let changed_since = row.mtime_ns != mtime_ns(&path);
+                if id != row.id && !changed_since {
+                    problems.push(format!("{}: its row holds other content", row.path));
+                }
+            }
+        }
+    }
+    for (path, count) in seen {
+        if count > 1 {
+            problems.push(format!("{path}: {count} rows"));
+        }
+    }
+    problems
+}
+
+fn mtime_ns(path: &Path) -> i64 {
+    std::fs::metadata(path)
+        .map(|m| iris_core::scan::mtime_ns(&m))
+        .unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! indexed photo where its first bytes still decode; the intact photos stay indexed.
 
 use crate::formats::seeds;
-use crate::promise::{check, index_root, open_library, panic_count, panics_since};
+use crate::promise::{check, index_root, panic_count, panics_since, rows_of};
 use crate::{Problems, Profile};
 use std::path::Path;
 
@@ -32,7 +32,7 @@ pub fn run(profile: Profile, work: &Path) -> Result<Problems, String> {
         std::fs::write(&path, &seed.bytes).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     let first = index_root(&lib, &root)?;
-    let before = open_library(&lib)?.rows().map_err(|e| e.to_string())?;
+    let before = rows_of(&lib)?;
     let mut problems = Vec::new();
     if first.embedded != seeds.len() {
         problems.push(format!(

@@ -15,11 +15,12 @@ mod plan;
 
 use crate::catalog::{Catalog, Condition, RowFilter};
 use crate::error::Result;
+use crate::paths::to_text;
 use crate::row::Status;
 use crate::scan;
 pub use control::IndexControl;
 use iris_clip::Clip;
-use plan::{path_string, RootWalk};
+use plan::RootWalk;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -74,7 +75,7 @@ pub(crate) fn run(
     let walks = roots
         .iter()
         .map(|root| RootWalk {
-            root: path_string(root),
+            root: to_text(root),
             files: scan::is_present(root).then(|| scan::walk(root).files),
         })
         .collect();

@@ -3,10 +3,11 @@
 //! model, takes known content's existing vectors, and writes rows in batches of
 //! [`WRITE_BATCH`], each one catalog commit.
 
-use super::plan::{path_string, Plan};
+use super::plan::Plan;
 use super::{IndexControl, IndexReport, Progress};
 use crate::catalog::{Catalog, Condition, RowFilter};
 use crate::error::Result;
+use crate::paths::to_text;
 use crate::photo::{self, Decoded};
 use crate::row::{PhotoRow, Status};
 use crate::scan::FileEntry;
@@ -119,7 +120,7 @@ impl Writer<'_> {
                     continue;
                 };
                 let mut row = template.clone();
-                row.path = path_string(&entry.path);
+                row.path = to_text(&entry.path);
                 row.root = self.plan.root_of(&entry.path);
                 row.id = id;
                 row.size = entry.size;
@@ -234,7 +235,7 @@ pub(crate) fn run(
                 Outcome::Failed { entry, id, reason } => {
                     report.failed += 1;
                     writer.rows.push(PhotoRow::failed(
-                        path_string(&entry.path),
+                        to_text(&entry.path),
                         plan.root_of(&entry.path),
                         id,
                         entry.size,
@@ -269,7 +270,7 @@ pub(crate) fn run(
 fn ok_row(entry: &FileEntry, root: String, id: String, d: Decoded, vector: Vec<f32>) -> PhotoRow {
     let place = d.meta.place.unwrap_or_default();
     PhotoRow {
-        path: path_string(&entry.path),
+        path: to_text(&entry.path),
         root,
         thumb: d.thumbnail.then(|| id.clone()),
         id,

@@ -3,6 +3,7 @@
 //! file (deleted at the end, unless their content turns up elsewhere: a move), which content
 //! is already embedded (reused, never encoded again), and which roots are offline.
 
+use crate::paths::to_text;
 use crate::row::{PhotoRow, Status};
 use crate::scan::FileEntry;
 use std::collections::{HashMap, HashSet};
@@ -30,11 +31,6 @@ pub(crate) struct Plan {
     /// Embedded content by id, with the path of a row holding its vector; a vanished path is
     /// preferred, so that finding the content elsewhere counts as a move.
     pub known: HashMap<String, String>,
-}
-
-/// The catalog's text for a path (lossless: [`crate::paths`]).
-pub(crate) fn path_string(p: &Path) -> String {
-    crate::paths::to_text(p)
 }
 
 impl Plan {
@@ -71,10 +67,10 @@ pub(crate) fn plan(existing: Vec<(PhotoRow, bool)>, walks: Vec<RootWalk>) -> Pla
     plan.scanned = files.len();
     let by_path: HashMap<&str, &(PhotoRow, bool)> =
         existing.iter().map(|e| (e.0.path.as_str(), e)).collect();
-    let seen: HashSet<String> = files.iter().map(|f| path_string(&f.path)).collect();
+    let seen: HashSet<String> = files.iter().map(|f| to_text(&f.path)).collect();
     for f in files {
         let current = by_path
-            .get(path_string(&f.path).as_str())
+            .get(to_text(&f.path).as_str())
             .is_some_and(|(row, embedded)| {
                 row.size == f.size
                     && row.mtime_ns == f.mtime_ns
@@ -154,7 +150,7 @@ mod tests {
         let plan = plan(existing, walks);
         assert_eq!(plan.scanned, 5);
         assert_eq!(plan.unchanged, 2, "same.jpg and the unchanged failure");
-        let read: Vec<String> = plan.to_read.iter().map(|f| path_string(&f.path)).collect();
+        let read: Vec<String> = plan.to_read.iter().map(|f| to_text(&f.path)).collect();
         assert_eq!(read, ["/r/touched.jpg", "/r/other-model.jpg", "/r/new.jpg"]);
         assert!(plan.vanished.is_empty());
     }
