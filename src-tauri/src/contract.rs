@@ -12,6 +12,7 @@ use crate::state::{ModelState, ModelStateName};
 use iris_core::explain::{Explanation, Window};
 use iris_core::grammar::{FilterKey, Term, TermKind};
 use iris_core::map::{MapPoint, MapProgress, MapStage};
+use iris_core::tags::{PhotoTag, Tag, TagCount};
 use iris_core::{
     Facet, Facets, Failure, Folder, Hit, IndexReport, Progress, RootStatus, SavedCount,
     SavedSearch, ScorePart,
@@ -67,6 +68,9 @@ pub fn render() -> String {
         declaration::<MapPoint>(&cfg),
         declaration::<MapStage>(&cfg),
         declaration::<MapProgress>(&cfg),
+        declaration::<Tag>(&cfg),
+        declaration::<TagCount>(&cfg),
+        declaration::<PhotoTag>(&cfg),
         "/** File extensions (lower case) of images the engine decodes, for drops. */\n\
          export const IMAGE_EXTENSIONS: readonly string[] = ["
             .to_string()

@@ -19,6 +19,7 @@ mod navigation;
 mod protocol;
 mod settings;
 mod state;
+mod tags;
 mod watching;
 mod window_place;
 
@@ -129,6 +130,10 @@ fn main() -> ExitCode {
             explain::explain,
             map::map,
             map::photo,
+            tags::tags,
+            tags::photo_tags,
+            tags::add_tag,
+            tags::remove_tag,
             about::about,
             about::settings,
             about::save_settings,

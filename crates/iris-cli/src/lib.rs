@@ -15,6 +15,7 @@ mod explain_cmd;
 mod library_cmds;
 mod map_cmd;
 mod search_eval_cmd;
+mod tags_cmd;
 mod watch_cmd;
 
 use clap::{Parser, Subcommand};
@@ -59,6 +60,10 @@ enum Command {
     Map,
     /// Saved searches (`iris search --save NAME ...`) with the photos each finds now.
     Saved,
+    /// The library's tags with photo counts, or one photo's tags with scores (`iris tags ID`);
+    /// --add / --remove change your own tags. --json: [{"name", "chinese", "category",
+    /// "photos"}] or [{"name", "chinese", "category", "probability", "cosine"}].
+    Tags(tags_cmd::TagsArgs),
     /// Counts of photos, failures, offline photos and roots.
     Status,
     /// Files that could not be indexed, and why.
@@ -70,6 +75,9 @@ enum Command {
     /// Search figures (R@1/5/10, MRR) of vector, keyword and hybrid retrieval on an indexed
     /// `iris demo --trips` library.
     EvalSearch(search_eval_cmd::EvalSearchArgs),
+    /// Tag figures of the demo model on an indexed `iris demo` folder: top-1 colour-shape
+    /// accuracy, and the precision and recall of the tags given.
+    EvalTags(tags_cmd::EvalTagsArgs),
     /// Search latency on a synthetic catalog (scripts/bench-hybrid.sh).
     #[command(hide = true)]
     BenchSearch(bench_cmd::BenchSearchArgs),
@@ -107,6 +115,8 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Explain(args) => explain_cmd::explain(&cli, args),
         Command::Map => map_cmd::map(&cli),
         Command::Saved => library_cmds::saved(&cli),
+        Command::Tags(args) => tags_cmd::tags(&cli, args),
+        Command::EvalTags(args) => tags_cmd::eval_tags(&cli, args),
         Command::Status => library_cmds::status(&cli),
         Command::Failures => library_cmds::failures(&cli),
         Command::Demo(args) => demo_cmds::demo(&cli, args),

@@ -341,8 +341,10 @@ fn hybrid_search_is_as_good_as_the_better_of_vector_and_keyword_and_better_on_mi
         get("mixed", "keyword", "mrr"),
         get("mixed", "hybrid", "mrr"),
     );
+    // Tags put the visual words ("white heart") in the keyword list too, so the keyword list
+    // can answer mixed queries perfectly; hybrid must then match it, and beat it otherwise.
     assert!(
-        h > v && h > k,
+        h > v && (h > k || h == 1.0),
         "mixed MRR: hybrid {h}, vector {v}, keyword {k}"
     );
     assert!(

@@ -33,7 +33,13 @@ pub struct Clip {
     device: Device,
     /// The texts embedded last (a query is embedded by search, then by the viewer's parts).
     recent_texts: TextCache,
+    /// The temperature the model was trained with: cosines times this are its logits.
+    logit_scale: f32,
 }
+
+/// The logit scale of checkpoints that store none: OpenAI's CLIP, which ends training at
+/// this clamp.
+const DEFAULT_LOGIT_SCALE: f32 = 100.0;
 
 /// Maps a safetensors file; candle copies each tensor out as it is read, and the mapping goes
 /// when the returned builder is dropped.
@@ -44,6 +50,17 @@ fn map_weights(file: &Path, device: &Device) -> candle_core::Result<VarBuilder<'
     unsafe {
         VarBuilder::from_mmaped_safetensors(&[file], DTYPE, device)
     }
+}
+
+/// The stored `logit_scale` as `transformers` applies it (exponentiated), or the default when
+/// the checkpoint has none or holds a value that is not a finite number.
+fn read_logit_scale(vb: &VarBuilder) -> f32 {
+    vb.get((), "logit_scale")
+        .and_then(|t| t.to_dtype(candle_core::DType::F32)?.to_scalar::<f32>())
+        .map(f32::exp)
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .unwrap_or(DEFAULT_LOGIT_SCALE)
 }
 
 impl Clip {
@@ -73,6 +90,7 @@ impl Clip {
         let wrap = |e: candle_core::Error| ClipError::model(weights, e.to_string());
         let vb = map_weights(weights, &device).map_err(wrap)?;
         let vision = VisionTower::load(&vb, &config.vision, config.projection_dim).map_err(wrap)?;
+        let logit_scale = read_logit_scale(&vb);
         Ok(Self {
             config,
             tokenizer,
@@ -82,6 +100,7 @@ impl Clip {
             vision,
             device,
             recent_texts: TextCache::default(),
+            logit_scale,
         })
     }
 
@@ -100,6 +119,13 @@ impl Clip {
 
     pub fn tokenizer(&self) -> &ClipTokenizer {
         &self.tokenizer
+    }
+
+    /// The model's logit scale (exp of its learned `logit_scale`): cosines times
+    /// this are the logits its contrastive training used, so a softmax of them is the
+    /// model's own distribution over texts for an image.
+    pub fn logit_scale(&self) -> f32 {
+        self.logit_scale
     }
 
     /// Length of the embeddings.

@@ -36,17 +36,20 @@ pub enum FilterKey {
     Place,
     /// `type:FORMAT`: heic, jpeg, png, raw, ... (several with commas).
     Type,
+    /// `tag:NAME`: given the tag (its English or Chinese name) by the model.
+    Tag,
 }
 
 impl FilterKey {
     /// Every key, with the word typed before its colon.
-    pub const ALL: [(FilterKey, &'static str); 6] = [
+    pub const ALL: [(FilterKey, &'static str); 7] = [
         (Self::In, "in"),
         (Self::After, "after"),
         (Self::Before, "before"),
         (Self::Camera, "camera"),
         (Self::Place, "place"),
         (Self::Type, "type"),
+        (Self::Tag, "tag"),
     ];
 
     /// The word typed before the colon.

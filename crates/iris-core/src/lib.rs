@@ -43,6 +43,7 @@ pub mod schema;
 mod search;
 pub mod search_eval;
 pub mod synthetic;
+pub mod tags;
 pub mod watch;
 
 pub use error::{CoreError, Result};

@@ -71,6 +71,8 @@ pub struct Library {
     clip: Clip,
     /// Why this library must not be written (a newer Iris's layout: [`crate::schema`]).
     read_only: Option<String>,
+    /// The name the model's vectors are stored under ([`crate::model_name`]).
+    model_name: String,
 }
 
 impl Library {
@@ -104,11 +106,12 @@ impl Library {
             catalog,
             clip,
             read_only,
+            model_name: model_name.to_string(),
         })
     }
 
     /// An error for a write when this library must not be written by this Iris.
-    fn writable(&self) -> Result<()> {
+    pub(crate) fn writable(&self) -> Result<()> {
         match &self.read_only {
             Some(reason) => Err(CoreError::Invalid(reason.clone())),
             None => Ok(()),
@@ -117,6 +120,11 @@ impl Library {
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// The name the model's vectors are stored under ("demo", a repo id, a folder's name).
+    pub fn model_name(&self) -> &str {
+        &self.model_name
     }
 
     pub fn clip(&self) -> &Clip {
@@ -230,7 +238,12 @@ impl Library {
     /// Every photo `filter` admits, newest first (date taken, else file time), identical
     /// copies once: what the window shows with an empty search box.
     pub fn browse(&self, filter: &Filter) -> Result<Vec<Hit>> {
-        crate::browse::browse(&self.catalog, filter)
+        let query = Query {
+            filter: filter.clone(),
+            ..Query::default()
+        };
+        let (query, _) = self.resolve_tags(&query, 0)?;
+        crate::browse::browse(&self.catalog, &query.filter)
     }
 
     /// Each root's folders that hold photos, with counts, in tree order (the sidebar's tree).
@@ -284,9 +297,11 @@ impl Library {
         search::score_parts(&self.catalog, &self.clip, query, id)
     }
 
-    /// Searches; see [`search::search`].
+    /// Searches; see [`search::search`]. `tag:` filters are resolved first, and the photos
+    /// given tags the query's words name join the keyword list.
     pub fn search(&self, query: &Query) -> Result<Vec<Hit>> {
-        search::search(&self.catalog, &self.clip, query)
+        let (query, named) = self.resolve_tags(query, search::first_stage_depth(query.k))?;
+        search::search(&self.catalog, &self.clip, &query, &named)
     }
 
     /// Counts of photos, failures, offline photos and roots.

@@ -107,7 +107,12 @@ impl SyntheticCatalog {
 
     /// Searches as [`crate::Library::search`] does once the query's vector is made.
     pub fn search(&self, query: &Query, vector: &[f32]) -> Result<Vec<Hit>> {
-        search_by_vector(&self.catalog, query, &QueryVectors::single(vector.to_vec()))
+        search_by_vector(
+            &self.catalog,
+            query,
+            &QueryVectors::single(vector.to_vec()),
+            &[],
+        )
     }
 
     /// The baseline of the vector search: LanceDB's flat search with the query's filter as a

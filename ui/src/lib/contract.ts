@@ -50,7 +50,7 @@ export type TermKind = "word" | "not" | "filter" | "not-filter";
 /**
  * What a filter restricts.
  */
-export type FilterKey = "in" | "after" | "before" | "camera" | "place" | "type";
+export type FilterKey = "in" | "after" | "before" | "camera" | "place" | "type" | "tag";
 
 /**
  * One term of the search text. `start` and `end` are offsets into the text in UTF-16 code
@@ -413,6 +413,55 @@ export type MapStage = "reading" | "neighbours" | "layout" | "placing";
  * Where a computation is: `done` of `total` in `stage`.
  */
 export type MapProgress = { stage: MapStage, done: number, total: number, };
+
+/**
+ * One tag: its English name (what the model reads and the keyword index matches), the
+ * name shown to Chinese readers, and the group of tags it competes with.
+ */
+export type Tag = { name: string, 
+/**
+ * Simplified Chinese display name (empty for a user's tag).
+ */
+chinese: string, 
+/**
+ * "scene", "animal", "food", ... or [`USER_CATEGORY`].
+ */
+category: string, };
+
+/**
+ * A tag of the library with the number of photos given it (the sidebar's list).
+ */
+export type TagCount = { photos: number, name: string, 
+/**
+ * Simplified Chinese display name (empty for a user's tag).
+ */
+chinese: string, 
+/**
+ * "scene", "animal", "food", ... or [`USER_CATEGORY`].
+ */
+category: string, };
+
+/**
+ * A tag given to one photo, with its scores ("what the model sees").
+ */
+export type PhotoTag = { 
+/**
+ * Probability within the tag's category at the model's temperature (the score that
+ * gives the tag: at least [`MIN_PROBABILITY`]).
+ */
+probability: number, 
+/**
+ * Cosine of the photo with the tag's ensemble embedding.
+ */
+cosine: number, name: string, 
+/**
+ * Simplified Chinese display name (empty for a user's tag).
+ */
+chinese: string, 
+/**
+ * "scene", "animal", "food", ... or [`USER_CATEGORY`].
+ */
+category: string, };
 
 /** File extensions (lower case) of images the engine decodes, for drops. */
 export const IMAGE_EXTENSIONS: readonly string[] = ['jpg', 'jpeg', 'jpe', 'png', 'webp', 'gif', 'bmp', 'tif', 'tiff', 'heic', 'heif', 'hif', 'avif'];

@@ -39,6 +39,13 @@ pub struct Filter {
     /// Only these catalog formats ("jpg", "png", "heic", "cr2", ...).
     pub formats: Vec<String>,
     pub not_formats: Vec<String>,
+    /// `tag:` names, every one of them, as typed (English or Chinese).
+    pub tags: Vec<String>,
+    pub not_tags: Vec<String>,
+    /// The content ids the `tag:` names admit (all of `tags`) and those `-tag:` names leave
+    /// out: the library resolves the names before a search ([`crate::Library::search`]).
+    pub tagged: Option<Vec<String>>,
+    pub not_tagged: Vec<String>,
 }
 
 /// The catalog formats a `type:` word names: what the catalog stores ("jpg" for JPEG, "tif"
@@ -91,6 +98,8 @@ impl Filter {
             (FilterKey::Camera, true) => push(&mut self.not_cameras),
             (FilterKey::Place, false) => push(&mut self.places),
             (FilterKey::Place, true) => push(&mut self.not_places),
+            (FilterKey::Tag, false) => push(&mut self.tags),
+            (FilterKey::Tag, true) => push(&mut self.not_tags),
             // Not after D is before D, and not before D is after it.
             (FilterKey::After, false) | (FilterKey::Before, true) => {
                 let start = date(key, value)?.start;
@@ -163,6 +172,14 @@ impl Filter {
         }
         if let Some(t) = self.taken_before {
             rows = rows.and(Condition::DatedBefore(t));
+        }
+        if let Some(ids) = &self.tagged {
+            rows = rows.and(Condition::Ids(ids.clone()));
+        }
+        if !self.not_tagged.is_empty() {
+            rows = rows.and(Condition::Not(Box::new(Condition::Ids(
+                self.not_tagged.clone(),
+            ))));
         }
         if !self.formats.is_empty() {
             rows = rows.and(Condition::Formats(self.formats.clone()));

@@ -70,19 +70,28 @@ pub(crate) fn rescored(rows: Vec<(PhotoRow, f32)>, query: &[f32]) -> Vec<Scored>
         .collect()
 }
 
-/// The vector list (rows with their cosines, best first) and the keyword list (rows with
-/// their vectors and BM25 scores) fused by RRF, the keyword list weighing `keyword_weight`;
-/// ties keep the higher cosine first.
+/// The vector list (rows with their cosines, best first), the keyword list (rows with
+/// their vectors and BM25 scores) and the tag list (photos given a tag the query names, most
+/// probable first, with their cosines) fused by RRF, the keyword and tag lists each weighing
+/// `keyword_weight`; ties keep the higher cosine first.
 pub(crate) fn fuse(
     dense: Vec<Scored>,
     sparse: Vec<(PhotoRow, f32)>,
+    tagged: Vec<Scored>,
     query: &[f32],
     keyword_weight: f32,
 ) -> Vec<Scored> {
-    if sparse.is_empty() {
+    if sparse.is_empty() && tagged.is_empty() {
         return dense;
     }
-    rank_fuse(vec![(1.0, dense), (keyword_weight, banded(sparse, query))])
+    let mut lists = vec![(1.0, dense)];
+    if !sparse.is_empty() {
+        lists.push((keyword_weight, banded(sparse, query)));
+    }
+    if !tagged.is_empty() {
+        lists.push((keyword_weight, tagged));
+    }
+    rank_fuse(lists)
 }
 
 /// Weighted RRF of ranked lists (each with its weight); ties keep the higher cosine first.
@@ -164,7 +173,7 @@ mod tests {
     fn without_keyword_matches_the_vector_list_is_unchanged() {
         let dense = vec![(row("a", [1.0, 0.0]), 0.9), (row("b", [0.0, 1.0]), 0.2)];
         assert_eq!(
-            fuse(dense.clone(), vec![], &[1.0, 0.0], KEYWORD_WEIGHT),
+            fuse(dense.clone(), vec![], vec![], &[1.0, 0.0], KEYWORD_WEIGHT),
             dense
         );
     }
@@ -178,7 +187,7 @@ mod tests {
             (row("both", [0.9, 0.1]), both),
         ];
         let sparse = vec![(row("k1", [0.0, 1.0]), 5.0), (row("both", [0.9, 0.1]), 5.0)];
-        let fused = fuse(dense.clone(), sparse.clone(), &q, 1.0);
+        let fused = fuse(dense.clone(), sparse.clone(), vec![], &q, 1.0);
         assert_eq!(
             ids(&fused),
             ["both", "v1", "k1"],
@@ -188,7 +197,7 @@ mod tests {
             (fused[0].1 - cosine(&q, &[0.9, 0.1])).abs() < 1e-6,
             "score is the cosine"
         );
-        let fused = fuse(dense, sparse, &q, KEYWORD_WEIGHT);
+        let fused = fuse(dense, sparse, vec![], &q, KEYWORD_WEIGHT);
         assert_eq!(
             ids(&fused),
             ["both", "k1", "v1"],
@@ -203,7 +212,7 @@ mod tests {
         let sparse: Vec<(PhotoRow, f32)> = (0..70)
             .map(|i| (row(&format!("k{i:02}"), [0.0, 1.0]), 3.0))
             .collect();
-        let fused = fuse(dense, sparse, &q, KEYWORD_WEIGHT);
+        let fused = fuse(dense, sparse, vec![], &q, KEYWORD_WEIGHT);
         let v = fused.iter().position(|(r, _)| r.id == "v").unwrap();
         assert!((60..=62).contains(&v), "{v}");
     }

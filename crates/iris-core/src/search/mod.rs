@@ -165,8 +165,10 @@ pub struct Hit {
     pub online: bool,
 }
 
-/// The best `q.k` photos for a query, best first, identical copies collapsed.
-pub fn search(catalog: &Catalog, clip: &Clip, q: &Query) -> Result<Vec<Hit>> {
+/// The best `q.k` photos for a query, best first, identical copies collapsed. `tagged` are
+/// the photos given tags the query's words name, most probable first ([`crate::tags`]):
+/// they join the keyword list.
+pub fn search(catalog: &Catalog, clip: &Clip, q: &Query, tagged: &[String]) -> Result<Vec<Hit>> {
     // Filters alone browse what they admit (negative words alone push away from nothing).
     if !q.has_positive() && !q.filter.is_empty() {
         let mut hits = crate::browse::browse(catalog, &q.filter)?;
@@ -179,7 +181,7 @@ pub fn search(catalog: &Catalog, clip: &Clip, q: &Query) -> Result<Vec<Hit>> {
         ));
     }
     let vectors = vector::query_vectors(catalog, clip, q)?;
-    search_by_vector(catalog, q, &vectors)
+    search_by_vector(catalog, q, &vectors, tagged)
 }
 
 /// How many rows each first-stage list (vector, keyword) brings for `k` results: room for
@@ -194,6 +196,7 @@ pub(crate) fn search_by_vector(
     catalog: &Catalog,
     q: &Query,
     vectors: &QueryVectors,
+    tagged: &[String],
 ) -> Result<Vec<Hit>> {
     let query = vectors.combined.as_slice();
     let depth = first_stage_depth(q.k);
@@ -218,10 +221,18 @@ pub(crate) fn search_by_vector(
         }
         _ => Vec::new(),
     };
+    let tag_list = match q.retrieval {
+        Retrieval::Vector => Vec::new(),
+        _ => tagged_rows(catalog, tagged, &rows, query)?,
+    };
     let ranked = match q.retrieval {
         Retrieval::Vector => dense,
-        Retrieval::Keyword => fusion::rescored(sparse, query),
-        Retrieval::Hybrid => fusion::fuse(dense, sparse, query, q.keyword_weight),
+        Retrieval::Keyword if tag_list.is_empty() => fusion::rescored(sparse, query),
+        Retrieval::Keyword => fusion::rank_fuse(vec![
+            (1.0, fusion::rescored(sparse, query)),
+            (1.0, tag_list),
+        ]),
+        Retrieval::Hybrid => fusion::fuse(dense, sparse, tag_list, query, q.keyword_weight),
     };
     let mut seen = HashSet::new();
     let mut hits: Vec<Hit> = ranked
@@ -236,6 +247,32 @@ pub(crate) fn search_by_vector(
     let mut hits = crate::pairs::collapse(hits);
     hits.truncate(q.k);
     Ok(hits)
+}
+
+/// The rows of the photos `tagged` names that `rows` admits, in its order (one row per
+/// photo), each with its cosine with the query vector.
+fn tagged_rows(
+    catalog: &Catalog,
+    tagged: &[String],
+    rows: &RowFilter,
+    query: &[f32],
+) -> Result<Vec<(PhotoRow, f32)>> {
+    if tagged.is_empty() {
+        return Ok(Vec::new());
+    }
+    let filter = rows
+        .clone()
+        .and(Condition::Ids(tagged.to_vec()))
+        .and(Condition::Embedded);
+    let mut by_id: HashMap<String, PhotoRow> = HashMap::new();
+    for row in catalog.rows(&filter, true, tagged.len() * 4 + 1)? {
+        by_id.entry(row.id.clone()).or_insert(row);
+    }
+    let found = tagged.iter().filter_map(|id| by_id.remove(id));
+    Ok(fusion::rescored(
+        found.map(|row| (row, 0.0)).collect(),
+        query,
+    ))
 }
 
 /// The hits in the order MMR picks them, their vectors read from the catalog.
