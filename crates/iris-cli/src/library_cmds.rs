@@ -176,6 +176,11 @@ pub fn index(cli: &Cli, args: &IndexArgs) -> Result<()> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    // The new photos get their tags now, as in the app, so that searches use them; the
+    // photos are indexed whatever happens here.
+    if let Err(e) = library.tags() {
+        eprintln!("warning: the photos are indexed but could not be tagged: {e}");
+    }
     print_report(cli, &report)
 }
 

@@ -231,7 +231,11 @@ fn an_index_killed_mid_way_resumes_without_duplicates() {
             killed_with_rows = true;
             break;
         }
-        delay = delay * 3 / 2; // killed before the first commit: wait longer
+        delay = if photos_so_far == 0 {
+            delay * 3 / 2 // killed before the first commit: wait longer
+        } else {
+            delay * 2 / 3 // every photo committed, killed while tagging: sooner
+        };
     }
     assert!(killed_with_rows, "could not kill the index run mid-way");
     let report = json(&iris(&lib).args(["--json", "index"]).output().unwrap());

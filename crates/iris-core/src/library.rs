@@ -73,6 +73,8 @@ pub struct Library {
     read_only: Option<String>,
     /// The name the model's vectors are stored under ([`crate::model_name`]).
     model_name: String,
+    /// Every photo's tags, once asked for ([`crate::tags`]).
+    tag_cache: crate::tags::TagCache,
 }
 
 impl Library {
@@ -107,6 +109,7 @@ impl Library {
             clip,
             read_only,
             model_name: model_name.to_string(),
+            tag_cache: crate::tags::TagCache::default(),
         })
     }
 
@@ -129,6 +132,10 @@ impl Library {
 
     pub fn clip(&self) -> &Clip {
         &self.clip
+    }
+
+    pub(crate) fn tag_cache(&self) -> &crate::tags::TagCache {
+        &self.tag_cache
     }
 
     pub(crate) fn catalog(&self) -> &Catalog {

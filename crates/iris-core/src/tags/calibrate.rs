@@ -30,6 +30,7 @@ pub(crate) struct Given {
 
 /// The tags as the calibration sees them: unit embeddings (rows of `dim`) and, per tag, the
 /// index of the group it competes in.
+#[derive(Clone)]
 pub(crate) struct Competition {
     pub embeddings: Vec<f32>,
     pub dim: usize,

@@ -9,7 +9,10 @@
 mod calibrate;
 mod prompts;
 mod store;
+mod tagging;
 mod vocabulary;
+
+pub(crate) use tagging::TagCache;
 
 pub use calibrate::MIN_PROBABILITY;
 pub use prompts::TEMPLATES;
@@ -17,11 +20,8 @@ pub use vocabulary::{Tag, USER_CATEGORY};
 
 use crate::error::{CoreError, Result};
 use crate::library::Library;
-use calibrate::Competition;
-use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
-use store::StoredTags;
 
 /// A tag of the library with the number of photos given it (the sidebar's list).
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
@@ -43,50 +43,6 @@ pub struct PhotoTag {
     pub probability: f32,
     /// Cosine of the photo with the tag's ensemble embedding.
     pub cosine: f32,
-}
-
-/// The vocabulary with every photo's tags, up to date.
-struct Tagging {
-    vocabulary: Vec<Tag>,
-    stored: StoredTags,
-}
-
-impl Tagging {
-    fn given(&self, id: &str) -> Vec<PhotoTag> {
-        self.stored.photos.get(id).map_or_else(Vec::new, |list| {
-            list.iter()
-                .map(|&(t, probability, cosine)| PhotoTag {
-                    tag: self.vocabulary[t as usize].clone(),
-                    probability,
-                    cosine,
-                })
-                .collect()
-        })
-    }
-
-    /// The index of the tag named `name` (English or Chinese, any case).
-    fn index_of(&self, name: &str) -> Option<usize> {
-        let name = name.trim().to_lowercase();
-        self.vocabulary.iter().position(|t| {
-            t.name.to_lowercase() == name || (!t.chinese.is_empty() && t.chinese == name)
-        })
-    }
-
-    /// The photos given tag `t` with their cosines with it, the closest first.
-    fn photos_with(&self, t: usize) -> Vec<(&str, f32)> {
-        let mut found: Vec<(&str, f32)> = self
-            .stored
-            .photos
-            .iter()
-            .filter_map(|(id, list)| {
-                list.iter()
-                    .find(|g| g.0 as usize == t)
-                    .map(|g| (id.as_str(), g.2))
-            })
-            .collect();
-        found.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
-        found
-    }
 }
 
 /// The tags that `text` names: an English name as whole words in it, or a Chinese name
@@ -137,92 +93,10 @@ impl Library {
         Ok(tags)
     }
 
-    /// Every photo's tags, computing what the cache lacks.
-    fn tagging(&self) -> Result<Tagging> {
-        let vocabulary = self.tag_vocabulary()?;
-        let column = self.catalog().vector_column().to_string();
-        let writable = self.writable().is_ok();
-        let names: Vec<&str> = vocabulary.iter().map(|t| t.name.as_str()).collect();
-        let embeddings = prompts::embeddings(self.dir(), &column, self.clip(), &names, writable)?;
-        let dim = self.clip().dim();
-        let mut categories: Vec<&str> = Vec::new();
-        let mut group_of: Vec<usize> = Vec::new();
-        let shipped = vocabulary
-            .iter()
-            .take_while(|t| t.category != USER_CATEGORY);
-        for tag in shipped {
-            let g = match categories.iter().position(|c| *c == tag.category) {
-                Some(g) => g,
-                None => {
-                    categories.push(&tag.category);
-                    categories.len() - 1
-                }
-            };
-            group_of.push(g);
-        }
-        let flat: Vec<f32> = embeddings.concat();
-        let (shipped_rows, user_rows) = flat.split_at(group_of.len() * dim);
-        let user_groups = calibrate::groups_of_user_tags(shipped_rows, &group_of, user_rows, dim);
-        group_of.extend(user_groups);
-        let competition = Competition {
-            embeddings: flat,
-            dim,
-            group_of,
-            logit_scale: self.clip().logit_scale(),
-        };
-        let keyed: Vec<(&str, usize)> = names
-            .iter()
-            .copied()
-            .zip(competition.group_of.iter().copied())
-            .collect();
-        let settings = format!(
-            "{MIN_PROBABILITY} {:?} {}",
-            TEMPLATES, competition.logit_scale
-        );
-        let stamp = store::stamp(&keyed, &settings);
-        let mut stored = store::read(self.dir(), &column)
-            .filter(|s| s.stamp == stamp)
-            .unwrap_or_else(|| StoredTags::new(stamp));
-        let (_, held) = self.catalog().pinned()?;
-        let mut present: HashSet<&str> = HashSet::new();
-        let mut missing: Vec<(&str, &[f32])> = Vec::new();
-        for (row, vector) in held.each() {
-            if present.insert(&row.id) && !stored.photos.contains_key(&row.id) {
-                missing.push((&row.id, vector));
-            }
-        }
-        let before = stored.photos.len();
-        stored.photos.retain(|id, _| present.contains(id.as_str()));
-        let mut changed = stored.photos.len() != before;
-        if !missing.is_empty() {
-            let tagged: Vec<(String, Vec<store::StoredTag>)> = missing
-                .par_iter()
-                .map(|(id, vector)| {
-                    let given = competition
-                        .tag(vector)
-                        .into_iter()
-                        .map(|g| (g.tag as u32, g.probability, g.cosine))
-                        .collect();
-                    (id.to_string(), given)
-                })
-                .collect();
-            stored.photos.extend(tagged);
-            changed = true;
-        }
-        if changed && writable {
-            // The tags are a cache: a library on a read-only medium still gets them.
-            match store::write(self.dir(), &column, &stored) {
-                Err(e) if !e.is_read_only() => return Err(e),
-                _ => {}
-            }
-        }
-        Ok(Tagging { vocabulary, stored })
-    }
-
     /// The library's tags with their photo counts, most photos first (tags no photo has are
     /// left out).
     pub fn tags(&self) -> Result<Vec<TagCount>> {
-        let tagging = self.tagging()?;
+        let tagging = self.tagging(true)?.ok_or_else(not_embedded)?;
         let mut counts = vec![0usize; tagging.vocabulary.len()];
         for list in tagging.stored.photos.values() {
             for g in list {
@@ -231,7 +105,8 @@ impl Library {
         }
         let mut out: Vec<TagCount> = tagging
             .vocabulary
-            .into_iter()
+            .iter()
+            .cloned()
             .zip(counts)
             .filter(|(_, n)| *n > 0)
             .map(|(tag, photos)| TagCount { tag, photos })
@@ -242,7 +117,7 @@ impl Library {
 
     /// The tags given to the photo with content id `id`, most probable first.
     pub fn photo_tags(&self, id: &str) -> Result<Vec<PhotoTag>> {
-        Ok(self.tagging()?.given(id))
+        Ok(self.tagging(true)?.ok_or_else(not_embedded)?.given(id))
     }
 
     /// Adds a user tag (a word or phrase): every photo is tagged again with it; whether it
@@ -274,10 +149,15 @@ impl Library {
             .as_deref()
             .filter(|_| query.retrieval != crate::Retrieval::Vector);
         let filter = &query.filter;
-        if filter.tags.is_empty() && filter.not_tags.is_empty() && words.is_none() {
+        let filters = !filter.tags.is_empty() || !filter.not_tags.is_empty();
+        if !filters && words.is_none() {
             return Ok((query, Vec::new()));
         }
-        let tagging = self.tagging()?;
+        // A `tag:` filter waits for the tags; words alone search without them until the
+        // vocabulary has been embedded (after indexing, in the background).
+        let Some(tagging) = self.tagging(filters)? else {
+            return Ok((query, Vec::new()));
+        };
         let ids_of = |name: &String| -> Result<HashSet<String>> {
             let t = tagging.index_of(name).ok_or_else(|| unknown_tag(name))?;
             Ok(tagging
@@ -322,6 +202,10 @@ impl Library {
         query.filter.not_tagged = left_out;
         Ok((query, named))
     }
+}
+
+fn not_embedded() -> CoreError {
+    CoreError::Invalid("the tag vocabulary is not embedded".into())
 }
 
 fn unknown_tag(name: &str) -> CoreError {

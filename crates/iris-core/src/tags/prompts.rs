@@ -55,14 +55,17 @@ fn unit_mean(vectors: &[Vec<f32>], dim: usize) -> Vec<f32> {
 }
 
 /// The ensemble embedding of each of `names`, in order: from the cache where it has them,
-/// the rest embedded now (and cached, when `library` may be written).
+/// the rest embedded now (and cached, when `library` may be written). With `embed_missing`
+/// false, a name the cache lacks gives `None` instead (a search does not wait for the
+/// vocabulary to be embedded).
 pub(crate) fn embeddings(
     library: &Path,
     column: &str,
     clip: &Clip,
     names: &[&str],
     writable: bool,
-) -> Result<Vec<Vec<f32>>> {
+    embed_missing: bool,
+) -> Result<Option<Vec<Vec<f32>>>> {
     let path = file(library, column);
     let mut cached = std::fs::read(&path)
         .ok()
@@ -78,6 +81,9 @@ pub(crate) fn embeddings(
         .copied()
         .filter(|n| !cached.vectors.contains_key(*n))
         .collect();
+    if !missing.is_empty() && !embed_missing {
+        return Ok(None);
+    }
     if !missing.is_empty() {
         let texts: Vec<String> = missing.iter().flat_map(|n| sentences(n)).collect();
         let vectors = clip.embed_texts(&texts)?;
@@ -91,10 +97,15 @@ pub(crate) fn embeddings(
             std::fs::create_dir_all(&folder).map_err(|e| CoreError::io(&folder, e))?;
             let json =
                 serde_json::to_vec(&cached).map_err(|e| CoreError::Invalid(e.to_string()))?;
-            crate::atomic::write(&path, &json)?;
+            match crate::atomic::write(&path, &json) {
+                Err(e) if !e.is_read_only() => return Err(e),
+                _ => {}
+            }
         }
     }
-    Ok(names.iter().map(|n| cached.vectors[*n].clone()).collect())
+    Ok(Some(
+        names.iter().map(|n| cached.vectors[*n].clone()).collect(),
+    ))
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ const FORMAT: u32 = 1;
 /// category and its cosine.
 pub(crate) type StoredTag = (u32, f32, f32);
 
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct StoredTags {
     format: u32,
     /// What the tags were computed with ([`stamp`]).
