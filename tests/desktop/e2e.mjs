@@ -14,6 +14,7 @@ import { installChecks } from "./install_e2e.mjs";
 import { heatmapChecks } from "./heatmap_e2e.mjs";
 import { mapChecks } from "./map_e2e.mjs";
 import { hostileChecks } from "./hostile_e2e.mjs";
+import { tagChecks } from "./tags_e2e.mjs";
 
 const [app, cli] = process.argv.slice(2);
 const artifacts = process.env.IRIS_ARTIFACTS || join(tmpdir(), "iris-e2e");
@@ -229,7 +230,8 @@ async function main() {
   const all1000 = await d.invoke("search", { query: { text: query, k: 1000 } });
   const marker = await d.until("the default cut-off on the histogram", () => d.find('[data-testid="default-cutoff"]'));
   const markedAt = Number(await d.exec("return document.querySelector('[data-testid=\"default-cutoff\"]').dataset.score;"));
-  const above = all1000.hits.filter((h) => h.score >= all1000.cutoff).length;
+  // The gallery shows the results at or above it, and the matches of the words (a tag named).
+  const above = all1000.hits.filter((h) => h.score >= all1000.cutoff || h.matched).length;
   const opened = await galleryCount();
   await d.click(await d.find('[data-testid="histogram"] button.link'));
   const afterShowAll = await d.until("every result", async () => ((await galleryCount()) === all1000.hits.length ? all1000.hits.length : null), 20000);
@@ -238,7 +240,7 @@ async function main() {
   const diverse = await d.invoke("search", { query: { text: query, k: 1000, diverse: true } });
   const diverseShown = await d.until("the diverse order", async () => {
     const ids = await d.exec("return [...document.querySelectorAll('[data-testid=\"tile\"]')].slice(0, 8).map((t) => t.dataset.id);");
-    const expected = diverse.hits.filter((h) => diverse.cutoff === null || h.score >= diverse.cutoff).slice(0, ids.length).map((h) => h.id);
+    const expected = diverse.hits.filter((h) => diverse.cutoff === null || h.score >= diverse.cutoff || h.matched).slice(0, ids.length).map((h) => h.id);
     return JSON.stringify(ids) === JSON.stringify(expected) && ids.length > 0 ? ids : null;
   }, 20000);
   const samePhotos = JSON.stringify(diverse.hits.map((h) => h.id).sort()) === JSON.stringify(all1000.hits.map((h) => h.id).sort());
@@ -274,7 +276,7 @@ async function main() {
   // Words with the image: late fusion shows the engine's rank fusion of the two lists, and
   // the image chip turned "not like this" pushes its photo away.
   const firstShownIds = (n) => d.exec(`return [...document.querySelectorAll('[data-testid="tile"]')].slice(0, ${n}).map((t) => t.dataset.id);`);
-  const aboveCutoff = (r) => r.hits.filter((h) => r.cutoff === null || h.score >= r.cutoff).map((h) => h.id);
+  const aboveCutoff = (r) => r.hits.filter((h) => r.cutoff === null || h.score >= r.cutoff || h.matched).map((h) => h.id);
   const imagePath = join(photos, target.image);
   await d.type(await d.find('[data-testid="search-input"]'), query);
   await d.click(await d.until("the late fusion toggle", () => d.find('[data-testid="late-fusion"]'), 20000));
@@ -372,6 +374,7 @@ async function main() {
   await installChecks({ app, cli, work, check, shot, configDir, photos, photoName: target.image });
   await heatmapChecks({ app, cli, work, check, shot });
   await mapChecks({ app, cli, work, check, shot });
+  await tagChecks({ app, cli, work, check, shot });
   await hostileChecks({ app, cli, work, check, shot });
 }
 

@@ -6,7 +6,7 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { open } from '@tauri-apps/plugin-dialog';
 import { toAppError } from './lib/errors';
-import type { About, AppError, AppState, Explanation, MapPoint, MapProgress, Facets, Failure, Folder, Hit, IndexDone, ModelState, Progress, SavedCount, SavedSearch, ScorePart, SearchQuery, SearchResults, Settings, SettingsView, Term } from './lib/types';
+import type { About, AppError, AppState, Explanation, MapPoint, MapProgress, Facets, Failure, Folder, Hit, IndexDone, ModelState, PhotoTag, Progress, SavedCount, SavedSearch, ScorePart, SearchQuery, SearchResults, Settings, SettingsView, TagCount, Term } from './lib/types';
 
 export type * from './lib/types';
 export type { UnlistenFn };
@@ -56,6 +56,10 @@ export const api = {
   saveSettings: (settings: Settings) => call<SettingsView>('save_settings', { settings }),
   about: () => call<About>('about'),
   explain: (query: SearchQuery, id: string) => call<Explanation>('explain', { query, id }),
+  tags: () => call<TagCount[]>('tags'),
+  photoTags: (id: string) => call<PhotoTag[]>('photo_tags', { id }),
+  addTag: (name: string) => call<TagCount[]>('add_tag', { name }),
+  removeTag: (name: string) => call<TagCount[]>('remove_tag', { name }),
   map: () => call<MapPoint[]>('map'),
   photo: (id: string) => call<Hit>('photo', { id }),
 };
@@ -84,6 +88,7 @@ export const events = {
   modelState: (cb: (m: ModelState) => void) => on<ModelState>('model-state', cb),
   mapProgress: (cb: (p: MapProgress) => void) => on<MapProgress>('map-progress', cb),
   mapReady: (cb: (count: number) => void) => on<number>('map-ready', cb),
+  tagsReady: (cb: (count: number) => void) => on<number>('tags-ready', cb),
 };
 
 export type DropEvent = { type: 'enter' | 'over' | 'leave' } | { type: 'drop'; paths: string[] };

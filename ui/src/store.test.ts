@@ -32,7 +32,7 @@ vi.mock('./api', () => ({
 const { Store } = await import('./store.svelte');
 
 function hit(id: string, score: number, taken: number | null = null): Hit {
-  return { id, path: '/p/' + id + '.jpg', name: id + '.jpg', score, width: 3, height: 2, taken, camera: null, lens: null, place: null, raw_sibling: null, format: 'JPEG', size: 1, modified: 0, online: true };
+  return { id, path: '/p/' + id + '.jpg', name: id + '.jpg', score, width: 3, height: 2, taken, camera: null, lens: null, place: null, raw_sibling: null, format: 'JPEG', size: 1, modified: 0, online: true, matched: false };
 }
 
 describe('Store', () => {

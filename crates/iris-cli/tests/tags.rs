@@ -192,6 +192,19 @@ fn a_users_tag_a_tag_filter_and_tag_words_find_the_right_photos() {
         ids.sort();
         ids
     };
+    // Matches of the words are marked, so that the gallery's cut-off never hides them.
+    let matched = |retrieval: &str| -> Vec<bool> {
+        let hits = ok(iris(&library)
+            .args(["search", "-k", "600", "--retrieval", retrieval, "红色圆形"])
+            .output()
+            .unwrap());
+        let hits = hits.as_array().unwrap().clone();
+        hits.iter()
+            .map(|h| h["matched"].as_bool().unwrap())
+            .collect()
+    };
+    assert!(matched("keyword").iter().all(|m| *m));
+    assert!(matched("vector").iter().all(|m| !*m));
     let by_words = ids(&["-k", "600", "--retrieval", "keyword", "红色圆形"]);
     assert!(!by_words.is_empty());
     assert_eq!(by_words, ids(&["-k", "600", "tag:\"red circle\""]));

@@ -30,6 +30,15 @@ pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     written
 }
 
+/// Writes `value` as JSON to `path` with [`write`], creating its folder first.
+pub(crate) fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<()> {
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder).map_err(|e| CoreError::io(folder, e))?;
+    }
+    let json = serde_json::to_vec(value).map_err(|e| CoreError::Invalid(e.to_string()))?;
+    write(path, &json)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

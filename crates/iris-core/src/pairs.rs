@@ -69,6 +69,7 @@ mod tests {
             place: None,
             raw_sibling: None,
             online: true,
+            matched: false,
         }
     }
 

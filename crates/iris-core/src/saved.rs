@@ -51,12 +51,13 @@ impl SavedSearch {
         Ok(q)
     }
 
-    /// How many of `hits` (its results, in order) it shows: those at or above its cut-off.
+    /// How many of `hits` (its results, in order) it shows: those at or above its cut-off, and
+    /// the matches of its words.
     pub fn shown(&self, hits: &[Hit]) -> usize {
         let scores: Vec<f32> = hits.iter().map(|h| h.score).collect();
         match self.cutoff.or_else(|| default_cutoff(&scores)) {
             Some(c) if hits.iter().any(|h| h.score != 0.0) => {
-                scores.iter().filter(|s| **s >= c).count()
+                hits.iter().filter(|h| h.score >= c || h.matched).count()
             }
             _ => hits.len(),
         }

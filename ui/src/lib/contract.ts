@@ -119,7 +119,14 @@ raw_sibling: string | null,
 /**
  * False when the photo's drive is not connected.
  */
-online: boolean, };
+online: boolean, 
+/**
+ * Found by the query's words themselves (its name, folders, camera, place, date or a
+ * tag): a match the person can read back, which the cut-off never hides, whatever its
+ * cosine (a query the model reads poorly, such as Chinese words for an English model,
+ * scores its matches low).
+ */
+matched: boolean, };
 
 /**
  * A result as the UI shows it: a hit plus its file name.
@@ -144,7 +151,14 @@ raw_sibling: string | null,
 /**
  * False when the photo's drive is not connected.
  */
-online: boolean, };
+online: boolean, 
+/**
+ * Found by the query's words themselves (its name, folders, camera, place, date or a
+ * tag): a match the person can read back, which the cut-off never hides, whatever its
+ * cosine (a query the model reads poorly, such as Chinese words for an English model,
+ * scores its matches low).
+ */
+matched: boolean, };
 
 /**
  * A search's results and where the gallery opens.

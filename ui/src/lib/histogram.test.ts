@@ -62,4 +62,9 @@ describe('applyCutoff', () => {
     expect(applyCutoff(hits, 0.31)).toEqual([]);
     expect(applyCutoff([], 0)).toEqual([]);
   });
+
+  it('never hides a match of the words, whatever its score', () => {
+    const hits = [{ score: 0.3 }, { score: -0.1, matched: true }, { score: 0.1, matched: false }];
+    expect(applyCutoff(hits, 0.2)).toEqual([{ score: 0.3 }, { score: -0.1, matched: true }]);
+  });
 });

@@ -39,8 +39,11 @@ export function binOf(score: number, min: number, step: number, bins: number): n
   return Math.min(bins - 1, Math.max(0, Math.floor((score - min) / step + 1e-9)));
 }
 
-/** Items whose score is at least the cut-off (null cut-off keeps everything). Order is kept. */
-export function applyCutoff<T extends { score: number }>(items: readonly T[], cutoff: number | null): T[] {
+/**
+ * Items whose score is at least the cut-off, and matches of the query's words whatever their
+ * score (null cut-off keeps everything). Order is kept.
+ */
+export function applyCutoff<T extends { score: number; matched?: boolean }>(items: readonly T[], cutoff: number | null): T[] {
   if (cutoff === null) return items.slice();
-  return items.filter((h) => h.score >= cutoff);
+  return items.filter((h) => h.score >= cutoff || h.matched === true);
 }

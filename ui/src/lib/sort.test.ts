@@ -4,7 +4,7 @@ import { sortHits } from './sort';
 import type { Hit } from './types';
 
 function hit(id: string, score: number, taken: number | null, modified = 0): Hit {
-  return { id, path: '/p/' + id, name: id, score, width: 10, height: 10, taken, camera: null, lens: null, place: null, raw_sibling: null, format: null, size: 1, modified, online: true };
+  return { id, path: '/p/' + id, name: id, score, width: 10, height: 10, taken, camera: null, lens: null, place: null, raw_sibling: null, format: null, size: 1, modified, online: true, matched: false };
 }
 
 const hits = [hit('a', 0.2, 100), hit('b', 0.9, null, 50), hit('c', 0.5, 300), hit('d', 0.7, null, 200), hit('e', 0.5, 300)];

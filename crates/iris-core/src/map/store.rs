@@ -4,7 +4,7 @@
 //! a crash leaves the old map or the new one.
 
 use super::layout::Anchors;
-use crate::error::{CoreError, Result};
+use crate::error::Result;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -50,9 +50,5 @@ pub(crate) fn read(library: &Path, column: &str) -> Option<StoredMap> {
 }
 
 pub(crate) fn write(library: &Path, column: &str, map: &StoredMap) -> Result<()> {
-    let path = file(library, column);
-    let folder = library.join("map");
-    std::fs::create_dir_all(&folder).map_err(|e| CoreError::io(&folder, e))?;
-    let json = serde_json::to_vec(map).map_err(|e| CoreError::Invalid(e.to_string()))?;
-    crate::atomic::write(&path, &json)
+    crate::atomic::write_json(&file(library, column), map)
 }

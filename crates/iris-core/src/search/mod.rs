@@ -163,6 +163,11 @@ pub struct Hit {
     pub raw_sibling: Option<String>,
     /// False when the photo's drive is not connected.
     pub online: bool,
+    /// Found by the query's words themselves (its name, folders, camera, place, date or a
+    /// tag): a match the person can read back, which the cut-off never hides, whatever its
+    /// cosine (a query the model reads poorly, such as Chinese words for an English model,
+    /// scores its matches low).
+    pub matched: bool,
 }
 
 /// The best `q.k` photos for a query, best first, identical copies collapsed. `tagged` are
@@ -225,6 +230,11 @@ pub(crate) fn search_by_vector(
         Retrieval::Vector => Vec::new(),
         _ => tagged_rows(catalog, tagged, &rows, query)?,
     };
+    let matched: HashSet<String> = sparse
+        .iter()
+        .chain(&tag_list)
+        .map(|(row, _)| row.id.clone())
+        .collect();
     let ranked = match q.retrieval {
         Retrieval::Vector => dense,
         Retrieval::Keyword if tag_list.is_empty() => fusion::rescored(sparse, query),
@@ -238,7 +248,10 @@ pub(crate) fn search_by_vector(
     let mut hits: Vec<Hit> = ranked
         .into_iter()
         .filter(|(row, _)| seen.insert(row.id.clone()))
-        .map(|(row, score)| hit(row, score))
+        .map(|(row, score)| Hit {
+            matched: matched.contains(&row.id),
+            ..hit(row, score)
+        })
         .collect();
     if q.diverse {
         hits = diversify(catalog, hits)?;
@@ -304,6 +317,7 @@ pub(crate) fn hit(row: PhotoRow, score: f32) -> Hit {
     Hit {
         place: row.place_label(),
         raw_sibling: None,
+        matched: false,
         online: row.status == Status::Ok,
         path: row.path,
         score,

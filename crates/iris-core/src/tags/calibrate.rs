@@ -13,6 +13,10 @@
 //! precision 0.89 and recall 0.80 at 0.2, 0.91 and 0.78 at 0.5. A per-tag bias (each tag's
 //! mean cosine over the library subtracted first) changed neither figure, and would cost a
 //! library of mostly one subject that subject's tag, so it is not used.
+//!
+//! A user's tag joins the group of the shipped tag nearest to it in the text embedding space
+//! and is scored against that group's shipped tags; the shipped tags' scores leave it out, so
+//! adding a tag of one's own never takes a tag away from a photo.
 
 use crate::catalog::dot::DotPath;
 
@@ -29,12 +33,15 @@ pub(crate) struct Given {
 }
 
 /// The tags as the calibration sees them: unit embeddings (rows of `dim`) and, per tag, the
-/// index of the group it competes in.
+/// index of the group it competes in. The first `shipped` tags are the vocabulary's; the rest
+/// are the user's, each scored against its group's shipped tags alone, so that adding one
+/// changes no other tag's score.
 #[derive(Clone)]
 pub(crate) struct Competition {
     pub embeddings: Vec<f32>,
     pub dim: usize,
     pub group_of: Vec<usize>,
+    pub shipped: usize,
     pub logit_scale: f32,
 }
 
@@ -52,21 +59,30 @@ impl Competition {
             .map(|t| dot.dot(t, photo))
             .collect();
         let groups = self.group_of.iter().max().map_or(0, |g| g + 1);
-        // Per group: the largest logit (for a stable softmax), then the sum of exponentials.
+        let logit = |t: usize| self.logit_scale * cosines[t];
+        // Per group, over its shipped tags: the largest logit (for a stable softmax), then
+        // the sum of exponentials.
         let mut top = vec![f32::NEG_INFINITY; groups];
-        for (t, &c) in cosines.iter().enumerate() {
+        for t in 0..self.tags() {
             let g = self.group_of[t];
-            top[g] = top[g].max(self.logit_scale * c);
+            top[g] = top[g].max(logit(t));
         }
         let mut sum = vec![0f32; groups];
-        for (t, &c) in cosines.iter().enumerate() {
+        for t in 0..self.shipped {
             let g = self.group_of[t];
-            sum[g] += (self.logit_scale * c - top[g]).exp();
+            sum[g] += (logit(t) - top[g]).exp();
         }
         let mut given: Vec<Given> = (0..self.tags())
             .filter_map(|t| {
                 let g = self.group_of[t];
-                let probability = (self.logit_scale * cosines[t] - top[g]).exp() / sum[g];
+                let own = (logit(t) - top[g]).exp();
+                // A user's tag joins its group's sum for its own score alone.
+                let all = if t < self.shipped {
+                    sum[g]
+                } else {
+                    sum[g] + own
+                };
+                let probability = own / all;
                 (probability >= MIN_PROBABILITY).then_some(Given {
                     tag: t,
                     probability,
@@ -118,6 +134,7 @@ mod tests {
             embeddings,
             dim: 2,
             group_of: vec![0, 0, 1],
+            shipped: 3,
             logit_scale: 100.0,
         };
         let given = c.tag(&unit([1.0, 0.05]));
@@ -145,12 +162,38 @@ mod tests {
                 embeddings: embeddings.clone(),
                 dim: 2,
                 group_of: vec![0, 0],
+                shipped: 2,
                 logit_scale,
             };
             c.tag(&unit([1.0, 0.0])).len()
         };
         assert_eq!(at(10.0), 2);
         assert_eq!(at(1000.0), 1);
+    }
+
+    #[test]
+    fn a_users_tag_is_scored_against_its_rivals_and_leaves_their_scores_alone() {
+        let shipped = [unit([1.0, 0.0]), unit([0.0, 1.0])].concat();
+        let photo = unit([1.0, 0.1]);
+        let alone = Competition {
+            embeddings: shipped.clone(),
+            dim: 2,
+            group_of: vec![0, 0],
+            shipped: 2,
+            logit_scale: 100.0,
+        };
+        // The user's tag is the photo's own direction: it wins against the rivals, and tag 0
+        // keeps exactly its score.
+        let with_user = Competition {
+            embeddings: [shipped, photo.clone()].concat(),
+            group_of: vec![0, 0, 0],
+            ..alone.clone()
+        };
+        let before = alone.tag(&photo);
+        let after = with_user.tag(&photo);
+        let score = |g: &[Given], t: usize| g.iter().find(|x| x.tag == t).map(|x| x.probability);
+        assert_eq!(score(&before, 0), score(&after, 0));
+        assert!(score(&after, 2).is_some_and(|p| p > 0.5), "{after:?}");
     }
 
     #[test]

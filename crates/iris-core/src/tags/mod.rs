@@ -93,8 +93,8 @@ impl Library {
         Ok(tags)
     }
 
-    /// The library's tags with their photo counts, most photos first (tags no photo has are
-    /// left out).
+    /// The library's tags with their photo counts, most photos first: the shipped tags some
+    /// photo has, and every user tag (one that no photo has yet stays, so it can be removed).
     pub fn tags(&self) -> Result<Vec<TagCount>> {
         let tagging = self.tagging(true)?.ok_or_else(not_embedded)?;
         let mut counts = vec![0usize; tagging.vocabulary.len()];
@@ -108,7 +108,7 @@ impl Library {
             .iter()
             .cloned()
             .zip(counts)
-            .filter(|(_, n)| *n > 0)
+            .filter(|(tag, n)| *n > 0 || tag.category == USER_CATEGORY)
             .map(|(tag, photos)| TagCount { tag, photos })
             .collect();
         out.sort_by(|a, b| b.photos.cmp(&a.photos).then(a.tag.name.cmp(&b.tag.name)));

@@ -3,7 +3,7 @@
 //! per model and tag and cached in the library (`tags/<vector column>.prompts.json`), so a
 //! new user tag costs its own sentences only.
 
-use crate::error::{CoreError, Result};
+use crate::error::Result;
 use iris_clip::Clip;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -93,11 +93,7 @@ pub(crate) fn embeddings(
                 .insert(name.to_string(), unit_mean(group, clip.dim()));
         }
         if writable {
-            let folder = library.join("tags");
-            std::fs::create_dir_all(&folder).map_err(|e| CoreError::io(&folder, e))?;
-            let json =
-                serde_json::to_vec(&cached).map_err(|e| CoreError::Invalid(e.to_string()))?;
-            match crate::atomic::write(&path, &json) {
+            match crate::atomic::write_json(&path, &cached) {
                 Err(e) if !e.is_read_only() => return Err(e),
                 _ => {}
             }

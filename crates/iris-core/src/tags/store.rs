@@ -4,7 +4,7 @@
 //! tags every photo again. A missing, unreadable or older file is no cache; writes go
 //! through a temporary file and a rename.
 
-use crate::error::{CoreError, Result};
+use crate::error::Result;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -60,10 +60,7 @@ pub(crate) fn read(library: &Path, column: &str) -> Option<StoredTags> {
 }
 
 pub(crate) fn write(library: &Path, column: &str, tags: &StoredTags) -> Result<()> {
-    let folder = library.join("tags");
-    std::fs::create_dir_all(&folder).map_err(|e| CoreError::io(&folder, e))?;
-    let json = serde_json::to_vec(tags).map_err(|e| CoreError::Invalid(e.to_string()))?;
-    crate::atomic::write(&file(library, column), &json)
+    crate::atomic::write_json(&file(library, column), tags)
 }
 
 #[cfg(test)]

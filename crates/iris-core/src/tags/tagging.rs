@@ -95,6 +95,7 @@ fn competition(
     let flat: Vec<f32> = embeddings.concat();
     let (shipped, user) = flat.split_at(group_of.len() * dim);
     let user_groups = calibrate::groups_of_user_tags(shipped, &group_of, user, dim);
+    let shipped = group_of.len();
     group_of.extend(user_groups);
     let keyed: Vec<(&str, usize)> = names
         .iter()
@@ -110,6 +111,7 @@ fn competition(
         embeddings: flat,
         dim,
         group_of,
+        shipped,
         logit_scale,
     };
     Ok(Some((competition, stamp)))

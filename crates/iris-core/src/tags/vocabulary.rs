@@ -79,11 +79,7 @@ pub(crate) fn user_tags(library: &Path) -> Result<Vec<String>> {
 }
 
 fn write_user_tags(library: &Path, tags: &[String]) -> Result<()> {
-    let file = user_file(library);
-    let folder = library.join("tags");
-    std::fs::create_dir_all(&folder).map_err(|e| CoreError::io(&folder, e))?;
-    let json = serde_json::to_vec_pretty(tags).map_err(|e| CoreError::Invalid(e.to_string()))?;
-    crate::atomic::write(&file, &json)
+    crate::atomic::write_json(&user_file(library), &tags)
 }
 
 /// A user's tag as stored: trimmed, inner spaces collapsed, lower-case.
