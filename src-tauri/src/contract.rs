@@ -5,10 +5,12 @@
 //! `IRIS_BLESS_CONTRACT=1 cargo test --release -p iris-desktop contract` rewrites it.
 
 use crate::about::{About, SettingsView};
+use crate::albums::{UiAlbum, UiAlbumPhoto};
 use crate::commands::{AppState, SearchQuery, SearchResults, UiHit, MAX_RESULTS};
 use crate::error::{CommandError, ErrorCode};
 use crate::settings::{Settings, SortOrder, WindowPlace};
 use crate::state::{ModelState, ModelStateName};
+use iris_core::albums::{Album, AlbumSummary};
 use iris_core::explain::{Explanation, Window};
 use iris_core::grammar::{FilterKey, Term, TermKind};
 use iris_core::map::{MapPoint, MapProgress, MapStage};
@@ -71,6 +73,10 @@ pub fn render() -> String {
         declaration::<Tag>(&cfg),
         declaration::<TagCount>(&cfg),
         declaration::<PhotoTag>(&cfg),
+        declaration::<Album>(&cfg),
+        declaration::<AlbumSummary>(&cfg),
+        declaration::<UiAlbumPhoto>(&cfg),
+        declaration::<UiAlbum>(&cfg),
         "/** File extensions (lower case) of images the engine decodes, for drops. */\n\
          export const IMAGE_EXTENSIONS: readonly string[] = ["
             .to_string()

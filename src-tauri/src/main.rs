@@ -7,6 +7,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod about;
+mod albums;
 mod background;
 mod commands;
 #[cfg(test)]
@@ -134,6 +135,12 @@ fn main() -> ExitCode {
             tags::photo_tags,
             tags::add_tag,
             tags::remove_tag,
+            albums::albums,
+            albums::album,
+            albums::create_album,
+            albums::album_feedback,
+            albums::rename_album,
+            albums::delete_album,
             about::about,
             about::settings,
             about::save_settings,

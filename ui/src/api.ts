@@ -6,7 +6,7 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { open } from '@tauri-apps/plugin-dialog';
 import { toAppError } from './lib/errors';
-import type { About, AppError, AppState, Explanation, MapPoint, MapProgress, Facets, Failure, Folder, Hit, IndexDone, ModelState, PhotoTag, Progress, SavedCount, SavedSearch, ScorePart, SearchQuery, SearchResults, Settings, SettingsView, TagCount, Term } from './lib/types';
+import type { About, AlbumSummary, UiAlbum, AppError, AppState, Explanation, MapPoint, MapProgress, Facets, Failure, Folder, Hit, IndexDone, ModelState, PhotoTag, Progress, SavedCount, SavedSearch, ScorePart, SearchQuery, SearchResults, Settings, SettingsView, TagCount, Term } from './lib/types';
 
 export type * from './lib/types';
 export type { UnlistenFn };
@@ -60,6 +60,12 @@ export const api = {
   photoTags: (id: string) => call<PhotoTag[]>('photo_tags', { id }),
   addTag: (name: string) => call<TagCount[]>('add_tag', { name }),
   removeTag: (name: string) => call<TagCount[]>('remove_tag', { name }),
+  albums: () => call<AlbumSummary[]>('albums'),
+  album: (name: string) => call<UiAlbum>('album', { name }),
+  createAlbum: (name: string, positives: string[], negatives: string[]) => call<UiAlbum>('create_album', { name, positives, negatives }),
+  albumFeedback: (name: string, accept: string[], reject: string[]) => call<UiAlbum>('album_feedback', { name, accept, reject }),
+  renameAlbum: (name: string, newName: string) => call<null>('rename_album', { name, newName }),
+  deleteAlbum: (name: string) => call<null>('delete_album', { name }),
   map: () => call<MapPoint[]>('map'),
   photo: (id: string) => call<Hit>('photo', { id }),
 };

@@ -6,6 +6,7 @@
 //! Exit codes: 0 success, 1 failure, 2 usage error. Errors are printed in lower case and
 //! quote the offending value.
 
+mod album_cmd;
 mod bench_cmd;
 mod bench_explain_cmd;
 mod bench_map_cmd;
@@ -64,6 +65,9 @@ enum Command {
     /// --add / --remove change your own tags. --json: [{"name", "chinese", "category",
     /// "photos"}] or [{"name", "chinese", "category", "probability", "cosine"}].
     Tags(tags_cmd::TagsArgs),
+    /// Few-shot smart albums: made from a few photos, ranked over the whole library.
+    #[command(subcommand)]
+    Album(album_cmd::AlbumCommand),
     /// Counts of photos, failures, offline photos and roots.
     Status,
     /// Files that could not be indexed, and why.
@@ -78,6 +82,10 @@ enum Command {
     /// Tag figures of the demo model on an indexed `iris demo` folder: top-1 colour-shape
     /// accuracy, and the precision and recall of the tags given.
     EvalTags(tags_cmd::EvalTagsArgs),
+    /// Album figures of the demo model on an indexed `iris demo` folder: precision at 50 of an
+    /// album made from 5 examples of a colour-shape, with and without 2 negatives, next to
+    /// ranking by the mean of the examples' embeddings.
+    EvalAlbums(album_cmd::EvalAlbumsArgs),
     /// Search latency on a synthetic catalog (scripts/bench-hybrid.sh).
     #[command(hide = true)]
     BenchSearch(bench_cmd::BenchSearchArgs),
@@ -117,6 +125,8 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Saved => library_cmds::saved(&cli),
         Command::Tags(args) => tags_cmd::tags(&cli, args),
         Command::EvalTags(args) => tags_cmd::eval_tags(&cli, args),
+        Command::Album(command) => album_cmd::album(&cli, command),
+        Command::EvalAlbums(args) => album_cmd::eval_albums(&cli, args),
         Command::Status => library_cmds::status(&cli),
         Command::Failures => library_cmds::failures(&cli),
         Command::Demo(args) => demo_cmds::demo(&cli, args),

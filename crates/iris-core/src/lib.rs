@@ -9,6 +9,7 @@
 //! Search runs a query's words, images and photo ids as a vector search and its words as a
 //! keyword search (BM25), both over the photos its filters admit, and fuses the two lists.
 
+pub mod albums;
 mod arrow_rows;
 pub mod assets;
 mod atomic;

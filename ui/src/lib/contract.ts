@@ -477,6 +477,70 @@ chinese: string,
  */
 category: string, };
 
+/**
+ * An album's definition.
+ */
+export type Album = { name: string, 
+/**
+ * Photos that belong (chosen or accepted), by content id.
+ */
+positives: Array<string>, 
+/**
+ * Photos marked "not this", by content id.
+ */
+negatives: Array<string>, };
+
+/**
+ * An album in the list: its name, member and example counts.
+ */
+export type AlbumSummary = { name: string, photos: number, examples: number, };
+
+/**
+ * A photo of an album: `score` is the classifier's probability; `example`, whether the user
+ * chose it (else the album suggests it).
+ */
+export type UiAlbumPhoto = { example: boolean, name: string, path: string, 
+/**
+ * Cosine similarity with the query vector (0 when browsing: there is no query).
+ */
+score: number, id: string, size: number, taken: number | null, 
+/**
+ * File modification time, seconds since the epoch (what browsing sorts undated photos by).
+ */
+modified: number, width: number | null, height: number | null, format: string | null, camera: string | null, lens: string | null, 
+/**
+ * Where it was taken: "Honolulu, Hawaii, United States".
+ */
+place: string | null, 
+/**
+ * The RAW file shot with this photo (IMG_0001.CR2 beside IMG_0001.JPG), shown as one.
+ */
+raw_sibling: string | null, 
+/**
+ * False when the photo's drive is not connected.
+ */
+online: boolean, 
+/**
+ * Found by the query's words themselves (its name, folders, camera, place, date or a
+ * tag): a match the person can read back, which the cut-off never hides, whatever its
+ * cosine (a query the model reads poorly, such as Chinese words for an English model,
+ * scores its matches low).
+ */
+matched: boolean, };
+
+/**
+ * An album as the UI shows it: its examples and its photos with their file names.
+ */
+export type UiAlbum = { photos: Array<UiAlbumPhoto>, name: string, 
+/**
+ * Photos that belong (chosen or accepted), by content id.
+ */
+positives: Array<string>, 
+/**
+ * Photos marked "not this", by content id.
+ */
+negatives: Array<string>, };
+
 /** File extensions (lower case) of images the engine decodes, for drops. */
 export const IMAGE_EXTENSIONS: readonly string[] = ['jpg', 'jpeg', 'jpe', 'png', 'webp', 'gif', 'bmp', 'tif', 'tiff', 'heic', 'heif', 'hif', 'avif'];
 

@@ -4,6 +4,10 @@
 import type { ErrorCode, IndexReport, UiHit } from './contract';
 
 export type {
+  Album,
+  AlbumSummary,
+  UiAlbum,
+  UiAlbumPhoto,
   AppState,
   ErrorCode,
   Facet,

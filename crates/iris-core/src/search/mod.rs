@@ -262,8 +262,8 @@ pub(crate) fn search_by_vector(
     Ok(hits)
 }
 
-/// The rows of the photos `tagged` names that `rows` admits, in its order (one row per
-/// photo), each with its cosine with the query vector.
+/// The rows of the photos `tagged` names that `rows` admits (one row per photo), each with
+/// its cosine with the query vector, the highest first.
 fn tagged_rows(
     catalog: &Catalog,
     tagged: &[String],
@@ -282,10 +282,11 @@ fn tagged_rows(
         by_id.entry(row.id.clone()).or_insert(row);
     }
     let found = tagged.iter().filter_map(|id| by_id.remove(id));
-    Ok(fusion::rescored(
-        found.map(|row| (row, 0.0)).collect(),
-        query,
-    ))
+    let mut scored = fusion::rescored(found.map(|row| (row, 0.0)).collect(), query);
+    // A tag is given or not, like a keyword band: inside it, the query's cosine orders (so a
+    // "not like this" photo sinks in the tag list as it does in the vector list).
+    scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+    Ok(scored)
 }
 
 /// The hits in the order MMR picks them, their vectors read from the catalog.

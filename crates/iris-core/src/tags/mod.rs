@@ -135,9 +135,10 @@ impl Library {
     }
 
     /// `query` with its `tag:` filters resolved to photo ids, and the photos given the tags
-    /// its words name (at most `depth`): the keyword side's tag list. The list is ranked by
-    /// cosine with the tag, not by probability: a photo that is plainly the tag and one
-    /// whose rivals are weak can both be near certain, and the closer one should lead.
+    /// its words name: the keyword side's tag list. When more than `depth` photos have them,
+    /// those closest to the tags are kept (by cosine with the tag, not by probability: a photo
+    /// that is plainly the tag and one whose rivals are weak can both be near certain); the
+    /// search orders the list by cosine with the query.
     pub(crate) fn resolve_tags(
         &self,
         query: &crate::Query,

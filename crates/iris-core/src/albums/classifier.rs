@@ -1,0 +1,174 @@
+//! The few-shot classifier of a smart album: L2-regularised logistic regression on the
+//! photos' unit embeddings. Positives are the photos the user chose (or accepted), negatives
+//! those marked "not this", and a sample of the library is background: mostly other things,
+//! so it is taught as negative, but weighed as a whole no more than the positives (some of it
+//! may belong in the album). Each of the three groups weighs in total as the positives do, so
+//! five examples are not drowned by a thousand background photos.
+//!
+//! Training is full-batch gradient descent with Nesterov momentum on a convex loss: the same
+//! examples give the same classifier. Features are the embeddings (centred on the library's
+//! mean by the caller) times [`FEATURE_SCALE`], so that useful weights are of order one.
+//! Without the prior (weights from zero, penalty 1e-3) five examples were fitted by their
+//! quirks: precision at 50 on demo classes 0.70 against 0.78 for the mean's ranking, and
+//! negatives made it worse (0.66); with it, 0.78-0.79 (`iris eval-albums`).
+
+use crate::catalog::dot::DotPath;
+
+/// Embeddings are unit vectors; this scale brings cosine differences of 0.05-0.2 (what tells
+/// photos apart) to logits of order one with moderate weights.
+const FEATURE_SCALE: f32 = 10.0;
+/// The weights start at, and are pulled towards, the examples' mean direction at this norm:
+/// with few examples the album ranks as the mean does, and the examples' differences and the
+/// negatives move it from there.
+const PRIOR_NORM: f32 = 6.0;
+/// The L2 penalty on the weights' distance from that prior (not on the bias).
+const L2: f32 = 0.5;
+const STEPS: usize = 400;
+const LEARNING_RATE: f32 = 0.5;
+const MOMENTUM: f32 = 0.9;
+
+/// A trained classifier: `sigmoid(w . x * FEATURE_SCALE + b)`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Classifier {
+    weights: Vec<f32>,
+    bias: f32,
+}
+
+fn sigmoid(z: f32) -> f32 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+impl Classifier {
+    /// Trains on `positives`, `negatives` and `background` (unit embeddings of `dim`).
+    pub(crate) fn train(
+        positives: &[&[f32]],
+        negatives: &[&[f32]],
+        background: &[&[f32]],
+        dim: usize,
+    ) -> Self {
+        // (embedding, label, weight): each group sums to 1.
+        let mut examples: Vec<(&[f32], f32, f32)> = Vec::new();
+        for (group, label) in [(positives, 1.0), (negatives, 0.0), (background, 0.0)] {
+            let weight = 1.0 / group.len().max(1) as f32;
+            examples.extend(group.iter().map(|x| (*x, label, weight)));
+        }
+        let total: f32 = examples
+            .iter()
+            .map(|e| e.2)
+            .sum::<f32>()
+            .max(f32::MIN_POSITIVE);
+        let dot = DotPath::best();
+        // The prior: the examples' mean direction, what the simple ranking uses.
+        let mut prior = vec![0f32; dim];
+        for x in positives {
+            prior.iter_mut().zip(x.iter()).for_each(|(p, v)| *p += v);
+        }
+        let norm = prior
+            .iter()
+            .map(|p| p * p)
+            .sum::<f32>()
+            .sqrt()
+            .max(f32::MIN_POSITIVE);
+        prior.iter_mut().for_each(|p| *p *= PRIOR_NORM / norm);
+        let mut model = Self {
+            weights: prior.clone(),
+            bias: 0.0,
+        };
+        let mut velocity = (vec![0f32; dim], 0f32);
+        for _ in 0..STEPS {
+            // Nesterov: the gradient at the look-ahead point.
+            let ahead: Vec<f32> = model
+                .weights
+                .iter()
+                .zip(&velocity.0)
+                .map(|(w, v)| w + MOMENTUM * v)
+                .collect();
+            let ahead_bias = model.bias + MOMENTUM * velocity.1;
+            let mut grad = vec![0f32; dim];
+            let mut grad_bias = 0f32;
+            for &(x, label, weight) in &examples {
+                let z = dot.dot(&ahead, x) * FEATURE_SCALE + ahead_bias;
+                let error = (sigmoid(z) - label) * weight / total;
+                grad_bias += error;
+                grad.iter_mut()
+                    .zip(x)
+                    .for_each(|(g, xi)| *g += error * xi * FEATURE_SCALE);
+            }
+            for (((v, g), w), p) in velocity.0.iter_mut().zip(&grad).zip(&ahead).zip(&prior) {
+                *v = MOMENTUM * *v - LEARNING_RATE * (g + L2 * (w - p));
+            }
+            velocity.1 = MOMENTUM * velocity.1 - LEARNING_RATE * grad_bias;
+            model
+                .weights
+                .iter_mut()
+                .zip(&velocity.0)
+                .for_each(|(w, v)| *w += v);
+            model.bias += velocity.1;
+        }
+        model
+    }
+
+    /// The probability that the photo with unit embedding `x` belongs in the album.
+    pub(crate) fn probability(&self, x: &[f32]) -> f32 {
+        sigmoid(DotPath::best().dot(&self.weights, x) * FEATURE_SCALE + self.bias)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::random::Random;
+
+    /// A unit vector near `centre` (spread `noise`).
+    fn near(rng: &mut Random, centre: &[f32], noise: f32) -> Vec<f32> {
+        let mut v: Vec<f32> = centre.iter().map(|c| c + noise * rng.normal()).collect();
+        let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        v.iter_mut().for_each(|x| *x /= n);
+        v
+    }
+
+    #[test]
+    fn five_examples_separate_their_cluster_from_the_rest() {
+        let dim = 32;
+        let mut rng = Random::new(7);
+        let (a, b) = (rng.unit_vector(dim), rng.unit_vector(dim));
+        let ours: Vec<Vec<f32>> = (0..5).map(|_| near(&mut rng, &a, 0.05)).collect();
+        let rest: Vec<Vec<f32>> = (0..200).map(|_| near(&mut rng, &b, 0.05)).collect();
+        let c = Classifier::train(
+            &ours.iter().map(Vec::as_slice).collect::<Vec<_>>(),
+            &[],
+            &rest.iter().map(Vec::as_slice).collect::<Vec<_>>(),
+            dim,
+        );
+        for _ in 0..20 {
+            assert!(c.probability(&near(&mut rng, &a, 0.05)) > 0.5);
+            assert!(c.probability(&near(&mut rng, &b, 0.05)) < 0.5);
+        }
+    }
+
+    #[test]
+    fn a_negative_near_the_examples_moves_the_boundary_away_from_it() {
+        let dim = 32;
+        let mut rng = Random::new(8);
+        let a = rng.unit_vector(dim);
+        let ours: Vec<Vec<f32>> = (0..5).map(|_| near(&mut rng, &a, 0.05)).collect();
+        let other = near(&mut rng, &a, 0.1);
+        let background: Vec<Vec<f32>> = (0..100).map(|_| rng.unit_vector(dim)).collect();
+        let ours: Vec<&[f32]> = ours.iter().map(Vec::as_slice).collect();
+        let background: Vec<&[f32]> = background.iter().map(Vec::as_slice).collect();
+        let without = Classifier::train(&ours, &[], &background, dim);
+        let with = Classifier::train(&ours, &[&other], &background, dim);
+        assert!(with.probability(&other) < without.probability(&other));
+        assert!(with.probability(&other) < 0.5);
+    }
+
+    #[test]
+    fn the_same_examples_give_the_same_classifier() {
+        let x = [1.0f32, 0.0];
+        let y = [0.0f32, 1.0];
+        assert_eq!(
+            Classifier::train(&[&x], &[&y], &[], 2),
+            Classifier::train(&[&x], &[&y], &[], 2)
+        );
+    }
+}
