@@ -15,6 +15,7 @@ import { heatmapChecks } from "./heatmap_e2e.mjs";
 import { mapChecks } from "./map_e2e.mjs";
 import { hostileChecks } from "./hostile_e2e.mjs";
 import { tagChecks } from "./tags_e2e.mjs";
+import { albumChecks } from "./albums_e2e.mjs";
 
 const [app, cli] = process.argv.slice(2);
 const artifacts = process.env.IRIS_ARTIFACTS || join(tmpdir(), "iris-e2e");
@@ -375,6 +376,7 @@ async function main() {
   await heatmapChecks({ app, cli, work, check, shot });
   await mapChecks({ app, cli, work, check, shot });
   await tagChecks({ app, cli, work, check, shot });
+  await albumChecks({ app, cli, work, check, shot });
   await hostileChecks({ app, cli, work, check, shot });
 }
 
