@@ -4,25 +4,17 @@
 import { api, backendAvailable } from './api';
 import { clickSelection, EMPTY_SELECTION, selectedInOrder, type Modifiers, type Selection } from './lib/selection';
 import type { AlbumSummary, UiAlbum } from './lib/types';
+import { reporting } from './lib/attempt';
 
 export class AlbumState {
   list = $state.raw<AlbumSummary[]>([]);
   /** The album shown in the gallery, if any. */
   open = $state.raw<UiAlbum | null>(null);
   selection = $state.raw<Selection>(EMPTY_SELECTION);
-  #report: (e: unknown) => void;
+  #try: <T>(f: () => Promise<T>) => Promise<T | undefined>;
 
   constructor(report: (e: unknown) => void) {
-    this.#report = report;
-  }
-
-  async #try<T>(f: () => Promise<T>): Promise<T | undefined> {
-    try {
-      return await f();
-    } catch (e) {
-      this.#report(e);
-      return undefined;
-    }
+    this.#try = reporting(report);
   }
 
   async load(): Promise<void> {

@@ -3,26 +3,18 @@
 // viewer's "what the model sees"), and adding or removing the user's own tags.
 import { api, backendAvailable } from './api';
 import type { PhotoTag, TagCount } from './lib/types';
+import { reporting } from './lib/attempt';
 
 export class TagState {
   list = $state.raw<TagCount[]>([]);
   /** The tags of the photo the viewer shows, by its id. */
   photo = $state.raw<{ id: string; tags: PhotoTag[] } | null>(null);
-  #report: (e: unknown) => void;
+  #try: <T>(f: () => Promise<T>) => Promise<T | undefined>;
   /** The photo the viewer shows, whose tags are wanted. */
   #wanted: string | null = null;
 
   constructor(report: (e: unknown) => void) {
-    this.#report = report;
-  }
-
-  async #try<T>(f: () => Promise<T>): Promise<T | undefined> {
-    try {
-      return await f();
-    } catch (e) {
-      this.#report(e);
-      return undefined;
-    }
+    this.#try = reporting(report);
   }
 
   async load(): Promise<void> {
