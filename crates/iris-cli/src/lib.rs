@@ -11,6 +11,7 @@ mod bench_cmd;
 mod bench_explain_cmd;
 mod bench_map_cmd;
 mod demo_cmds;
+mod duplicates_cmd;
 mod embed;
 mod explain_cmd;
 mod library_cmds;
@@ -68,6 +69,9 @@ enum Command {
     /// Few-shot smart albums: made from a few photos, ranked over the whole library.
     #[command(subcommand)]
     Album(album_cmd::AlbumCommand),
+    /// Near-duplicate groups (copies, edits, bursts), best photo first; --json: [{"photos":
+    /// [hit, ...], "pairs": [{"a", "b", "cosine", "hash_distance", "burst"}]}].
+    Duplicates(duplicates_cmd::DuplicatesArgs),
     /// Counts of photos, failures, offline photos and roots.
     Status,
     /// Files that could not be indexed, and why.
@@ -127,6 +131,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::EvalTags(args) => tags_cmd::eval_tags(&cli, args),
         Command::Album(command) => album_cmd::album(&cli, command),
         Command::EvalAlbums(args) => album_cmd::eval_albums(&cli, args),
+        Command::Duplicates(args) => duplicates_cmd::duplicates(&cli, args),
         Command::Status => library_cmds::status(&cli),
         Command::Failures => library_cmds::failures(&cli),
         Command::Demo(args) => demo_cmds::demo(&cli, args),

@@ -16,6 +16,7 @@ mod atomic;
 mod browse;
 mod calendar;
 mod catalog;
+pub mod duplicates;
 mod error;
 pub mod eval;
 mod exif_meta;

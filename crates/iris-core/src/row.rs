@@ -2,6 +2,7 @@
 //! with its metadata, its state and its embedding for the current model.
 
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// State of a catalogued file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -114,4 +115,20 @@ impl PhotoRow {
             vector: None,
         }
     }
+}
+
+/// Every embedded photo once (an online copy preferred), in id order, with its vector.
+pub(crate) fn one_per_photo(held: &[(PhotoRow, Vec<f32>)]) -> Vec<(&PhotoRow, &[f32])> {
+    let mut by_id: HashMap<&str, (&PhotoRow, &[f32])> = HashMap::new();
+    for (row, vector) in held {
+        let replace = by_id
+            .get(row.id.as_str())
+            .is_none_or(|(old, _)| old.status != Status::Ok && row.status == Status::Ok);
+        if replace {
+            by_id.insert(&row.id, (row, vector));
+        }
+    }
+    let mut out: Vec<_> = by_id.into_values().collect();
+    out.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    out
 }

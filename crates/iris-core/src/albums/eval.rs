@@ -4,7 +4,7 @@
 //! baseline's first wrong photos as "not this", as a person correcting the first suggestions
 //! would.
 
-use super::{photos, rank, Album};
+use super::{rank, Album};
 use crate::error::Result;
 use crate::library::Library;
 use serde::Serialize;
@@ -58,7 +58,7 @@ pub fn evaluate(
     negatives: usize,
 ) -> Result<AlbumFigures> {
     let held = library.embedded()?;
-    let photos = photos(&held);
+    let photos = crate::row::one_per_photo(&held);
     let ids: Vec<&str> = photos.iter().map(|(row, _)| row.id.as_str()).collect();
     let dim = library.clip().dim();
     let (mut base, mut album_p, mut with_p) = (0f32, 0f32, 0f32);

@@ -17,7 +17,7 @@ use crate::row::PhotoRow;
 use crate::search::Hit;
 use classifier::Classifier;
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// The probability from which a photo is a member of an album.
 pub const MEMBER_PROBABILITY: f32 = 0.5;
@@ -49,22 +49,6 @@ pub struct AlbumPhoto {
     pub hit: Hit,
     /// One of the photos the album was made from or the user accepted.
     pub example: bool,
-}
-
-/// Every embedded photo once (an online copy preferred), in id order, with its vector.
-fn photos(held: &[(PhotoRow, Vec<f32>)]) -> Vec<(&PhotoRow, &[f32])> {
-    let mut by_id: HashMap<&str, (&PhotoRow, &[f32])> = HashMap::new();
-    for (row, vector) in held {
-        let replace = by_id.get(row.id.as_str()).is_none_or(|(old, _)| {
-            old.status != crate::row::Status::Ok && row.status == crate::row::Status::Ok
-        });
-        if replace {
-            by_id.insert(&row.id, (row, vector));
-        }
-    }
-    let mut out: Vec<_> = by_id.into_values().collect();
-    out.sort_by(|a, b| a.0.id.cmp(&b.0.id));
-    out
 }
 
 /// A seed from the album's name: the same album samples the same background.
@@ -137,7 +121,7 @@ impl Library {
 
     /// The view of `album` over the library now.
     fn view(&self, album: Album, held: &[(PhotoRow, Vec<f32>)]) -> AlbumView {
-        let photos = photos(held);
+        let photos = crate::row::one_per_photo(held);
         let scores = rank(&album, &photos, self.clip().dim());
         let chosen: HashSet<&str> = album.positives.iter().map(String::as_str).collect();
         let refused: HashSet<&str> = album.negatives.iter().map(String::as_str).collect();
