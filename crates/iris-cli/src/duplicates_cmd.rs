@@ -49,3 +49,39 @@ pub fn duplicates(cli: &Cli, args: &DuplicatesArgs) -> Result<()> {
     eprintln!("{} groups", groups.len());
     Ok(())
 }
+
+#[derive(Args)]
+pub struct TrashArgs {
+    /// Photos of the library (their paths as the catalog holds them).
+    #[arg(required = true)]
+    paths: Vec<std::path::PathBuf>,
+}
+
+/// `iris trash PATH...`: moves photos to the desktop's trash (restorable from there) and drops
+/// them from the catalog.
+pub fn trash(cli: &Cli, args: &TrashArgs) -> Result<()> {
+    let paths: Vec<String> = args
+        .paths
+        .iter()
+        .map(|p| iris_core::paths::to_text(&std::path::absolute(p).unwrap_or_else(|_| p.clone())))
+        .collect();
+    let report = open(cli)?.trash(&paths)?;
+    if cli.json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        for p in &report.moved {
+            println!("moved to the trash: {p}");
+        }
+    }
+    for f in &report.failed {
+        eprintln!("not moved: {}: {}", f.path, f.reason);
+    }
+    if !report.failed.is_empty() {
+        anyhow::bail!(
+            "{} of {} photos not moved",
+            report.failed.len(),
+            paths.len()
+        );
+    }
+    Ok(())
+}

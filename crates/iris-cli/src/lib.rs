@@ -72,6 +72,8 @@ enum Command {
     /// Near-duplicate groups (copies, edits, bursts), best photo first; --json: [{"photos":
     /// [hit, ...], "pairs": [{"a", "b", "cosine", "hash_distance", "burst"}]}].
     Duplicates(duplicates_cmd::DuplicatesArgs),
+    /// Move photos to the desktop's trash (restorable from there); the catalog drops them.
+    Trash(duplicates_cmd::TrashArgs),
     /// Counts of photos, failures, offline photos and roots.
     Status,
     /// Files that could not be indexed, and why.
@@ -132,6 +134,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Album(command) => album_cmd::album(&cli, command),
         Command::EvalAlbums(args) => album_cmd::eval_albums(&cli, args),
         Command::Duplicates(args) => duplicates_cmd::duplicates(&cli, args),
+        Command::Trash(args) => duplicates_cmd::trash(&cli, args),
         Command::Status => library_cmds::status(&cli),
         Command::Failures => library_cmds::failures(&cli),
         Command::Demo(args) => demo_cmds::demo(&cli, args),

@@ -130,4 +130,53 @@ fn the_groups_find_edited_copies_and_leave_similar_pictures_apart() {
         !first.ends_with("half.png") && !first.ends_with("crop.png"),
         "{first}"
     );
+
+    // Moving a copy to the trash (a temporary home trash) takes it out of the catalog and the
+    // group; a rescan does not bring it back; a second move of it is reported, not a crash.
+    let trash_home = root.join("data");
+    let copy = photos.join("00-half.png");
+    let json = |cmd: &mut Command| -> Value {
+        serde_json::from_slice(&cmd.output().unwrap().stdout).unwrap()
+    };
+    let before = json(iris().arg("status"))["photos"].as_u64().unwrap();
+    let out = iris()
+        .env("XDG_DATA_HOME", &trash_home)
+        .arg("trash")
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!copy.exists() && trash_home.join("Trash/files/00-half.png").is_file());
+    assert!(trash_home
+        .join("Trash/info/00-half.png.trashinfo")
+        .is_file());
+    assert_eq!(
+        json(iris().arg("status"))["photos"].as_u64().unwrap(),
+        before - 1
+    );
+    assert!(iris().arg("index").output().unwrap().status.success());
+    assert_eq!(
+        json(iris().arg("status"))["photos"].as_u64().unwrap(),
+        before - 1
+    );
+    let groups = json(iris().arg("duplicates"));
+    let all: Vec<String> = groups
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["photos"].as_array().unwrap().iter().map(name))
+        .collect();
+    assert!(!all.contains(&"00-half.png".to_string()) && all.contains(&"00-q60.jpg".to_string()));
+    let again = iris()
+        .env("XDG_DATA_HOME", &trash_home)
+        .arg("trash")
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("is not a photo of this library"));
 }

@@ -46,6 +46,7 @@ mod search;
 pub mod search_eval;
 pub mod synthetic;
 pub mod tags;
+pub mod trash;
 pub mod watch;
 
 pub use error::{CoreError, Result};
