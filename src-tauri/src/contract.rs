@@ -7,14 +7,17 @@
 use crate::about::{About, SettingsView};
 use crate::albums::{UiAlbum, UiAlbumPhoto};
 use crate::commands::{AppState, SearchQuery, SearchResults, UiHit, MAX_RESULTS};
+use crate::duplicates::UiDuplicateGroup;
 use crate::error::{CommandError, ErrorCode};
 use crate::settings::{Settings, SortOrder, WindowPlace};
 use crate::state::{ModelState, ModelStateName};
 use iris_core::albums::{Album, AlbumSummary};
+use iris_core::duplicates::DuplicatePair;
 use iris_core::explain::{Explanation, Window};
 use iris_core::grammar::{FilterKey, Term, TermKind};
 use iris_core::map::{MapPoint, MapProgress, MapStage};
 use iris_core::tags::{PhotoTag, Tag, TagCount};
+use iris_core::trash::TrashReport;
 use iris_core::{
     Facet, Facets, Failure, Folder, Hit, IndexReport, Progress, RootStatus, SavedCount,
     SavedSearch, ScorePart,
@@ -77,6 +80,9 @@ pub fn render() -> String {
         declaration::<AlbumSummary>(&cfg),
         declaration::<UiAlbumPhoto>(&cfg),
         declaration::<UiAlbum>(&cfg),
+        declaration::<DuplicatePair>(&cfg),
+        declaration::<UiDuplicateGroup>(&cfg),
+        declaration::<TrashReport>(&cfg),
         "/** File extensions (lower case) of images the engine decodes, for drops. */\n\
          export const IMAGE_EXTENSIONS: readonly string[] = ["
             .to_string()

@@ -12,6 +12,7 @@ mod background;
 mod commands;
 #[cfg(test)]
 mod contract;
+mod duplicates;
 mod error;
 mod explain;
 mod launch;
@@ -141,6 +142,8 @@ fn main() -> ExitCode {
             albums::album_feedback,
             albums::rename_album,
             albums::delete_album,
+            duplicates::duplicates,
+            duplicates::trash,
             about::about,
             about::settings,
             about::save_settings,

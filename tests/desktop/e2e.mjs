@@ -16,6 +16,7 @@ import { mapChecks } from "./map_e2e.mjs";
 import { hostileChecks } from "./hostile_e2e.mjs";
 import { tagChecks } from "./tags_e2e.mjs";
 import { albumChecks } from "./albums_e2e.mjs";
+import { duplicateChecks } from "./duplicates_e2e.mjs";
 
 const [app, cli] = process.argv.slice(2);
 const artifacts = process.env.IRIS_ARTIFACTS || join(tmpdir(), "iris-e2e");
@@ -63,7 +64,7 @@ async function main() {
 
   // Offline with no cached model: the window opens, says so, and offers the demo model.
   const emptyHub = join(work, "hf-home");
-  await d.startDriver({ IRIS_MODEL: "demo", IRIS_LIBRARY: library, HF_HOME: emptyHub, HF_HUB_OFFLINE: "1", XDG_CONFIG_HOME: configDir });
+  await d.startDriver({ IRIS_MODEL: "demo", IRIS_LIBRARY: library, HF_HOME: emptyHub, HF_HUB_OFFLINE: "1", XDG_CONFIG_HOME: configDir, XDG_DATA_HOME: join(work, "data") });
   await d.openApp(app, ["--model", "openai/clip-vit-base-patch32", "--library", join(work, "offline-library")]);
   const offline = await d.until("model state", async () => {
     const st = await d.invoke("app_state");
@@ -377,6 +378,7 @@ async function main() {
   await mapChecks({ app, cli, work, check, shot });
   await tagChecks({ app, cli, work, check, shot });
   await albumChecks({ app, cli, work, check, shot });
+  await duplicateChecks({ app, cli, work, check, shot });
   await hostileChecks({ app, cli, work, check, shot });
 }
 

@@ -6,7 +6,7 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { open } from '@tauri-apps/plugin-dialog';
 import { toAppError } from './lib/errors';
-import type { About, AlbumSummary, UiAlbum, AppError, AppState, Explanation, MapPoint, MapProgress, Facets, Failure, Folder, Hit, IndexDone, ModelState, PhotoTag, Progress, SavedCount, SavedSearch, ScorePart, SearchQuery, SearchResults, Settings, SettingsView, TagCount, Term } from './lib/types';
+import type { About, AlbumSummary, UiAlbum, UiDuplicateGroup, TrashReport, AppError, AppState, Explanation, MapPoint, MapProgress, Facets, Failure, Folder, Hit, IndexDone, ModelState, PhotoTag, Progress, SavedCount, SavedSearch, ScorePart, SearchQuery, SearchResults, Settings, SettingsView, TagCount, Term } from './lib/types';
 
 export type * from './lib/types';
 export type { UnlistenFn };
@@ -66,6 +66,8 @@ export const api = {
   albumFeedback: (name: string, accept: string[], reject: string[]) => call<UiAlbum>('album_feedback', { name, accept, reject }),
   renameAlbum: (name: string, newName: string) => call<null>('rename_album', { name, newName }),
   deleteAlbum: (name: string) => call<null>('delete_album', { name }),
+  duplicates: () => call<UiDuplicateGroup[]>('duplicates'),
+  trash: (paths: string[]) => call<TrashReport>('trash', { paths }),
   map: () => call<MapPoint[]>('map'),
   photo: (id: string) => call<Hit>('photo', { id }),
 };

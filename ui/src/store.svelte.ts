@@ -77,7 +77,7 @@ export class Store {
   /** The open photo's rank in the results (1 = best), whatever the sort. */
   viewerRank = $derived(this.selectedId === null ? 0 : this.hits.findIndex((h) => h.id === this.selectedId) + 1);
 
-  view = $state<'results' | 'problems' | 'map'>('results');
+  view = $state<'results' | 'problems' | 'map' | 'duplicates'>('results');
   /** The library map's points once loaded, and the progress of its computation meanwhile. */
   mapPoints = $state.raw<MapPoint[] | null>(null);
   mapProgress = $state.raw<MapProgress | null>(null);

@@ -541,6 +541,29 @@ positives: Array<string>,
  */
 negatives: Array<string>, };
 
+/**
+ * Two photos of a group and why they pair.
+ */
+export type DuplicatePair = { a: string, b: string, cosine: number, 
+/**
+ * Bits in which their hashes differ (none when a thumbnail could not be read).
+ */
+hash_distance: number | null, 
+/**
+ * Paired as a burst (taken seconds apart).
+ */
+burst: boolean, };
+
+/**
+ * A group as the view shows it.
+ */
+export type UiDuplicateGroup = { photos: Array<UiHit>, pairs: Array<DuplicatePair>, };
+
+/**
+ * What [`Library::trash`] did: the paths moved to the trash, and those it could not move.
+ */
+export type TrashReport = { moved: Array<string>, failed: Array<Failure>, };
+
 /** File extensions (lower case) of images the engine decodes, for drops. */
 export const IMAGE_EXTENSIONS: readonly string[] = ['jpg', 'jpeg', 'jpe', 'png', 'webp', 'gif', 'bmp', 'tif', 'tiff', 'heic', 'heif', 'hif', 'avif'];
 
