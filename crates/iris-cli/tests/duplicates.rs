@@ -133,6 +133,16 @@ fn the_groups_find_edited_copies_and_leave_similar_pictures_apart() {
 
     // Moving a copy to the trash (a temporary home trash) takes it out of the catalog and the
     // group; a rescan does not bring it back; a second move of it is reported, not a crash.
+    let half_id = groups
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["photos"].as_array().unwrap().iter())
+        .find(|p| name(p) == "00-half.png")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let trash_home = root.join("data");
     let copy = photos.join("00-half.png");
     let json = |cmd: &mut Command| -> Value {
@@ -171,6 +181,11 @@ fn the_groups_find_edited_copies_and_leave_similar_pictures_apart() {
         .flat_map(|g| g["photos"].as_array().unwrap().iter().map(name))
         .collect();
     assert!(!all.contains(&"00-half.png".to_string()) && all.contains(&"00-q60.jpg".to_string()));
+    let hashes = std::fs::read_to_string(library.join("duplicates/hashes.json")).unwrap();
+    assert!(
+        !hashes.contains(&half_id),
+        "a trashed photo's hash leaves the cache"
+    );
     let again = iris()
         .env("XDG_DATA_HOME", &trash_home)
         .arg("trash")

@@ -64,7 +64,8 @@ fn cache_file(library: &Path) -> PathBuf {
 }
 
 /// The hash of each of `ids` whose thumbnail can be read (from the cache, the rest computed
-/// from the thumbnails in `thumbs` and cached when `writable`).
+/// from the thumbnails in `thumbs`); the cache is written, holding `ids` alone, when
+/// `writable`.
 pub(crate) fn hashes(
     library: &Path,
     thumbs: &Path,
@@ -80,7 +81,11 @@ pub(crate) fn hashes(
         .copied()
         .filter(|id| !cached.contains_key(*id))
         .collect();
-    if missing.is_empty() {
+    // Photos gone from the library leave the cache.
+    let wanted: std::collections::HashSet<&str> = ids.iter().copied().collect();
+    let before = cached.len();
+    cached.retain(|id, _| wanted.contains(id.as_str()));
+    if missing.is_empty() && cached.len() == before {
         return Ok(cached);
     }
     use rayon::prelude::*;
