@@ -103,7 +103,7 @@ pub fn start_index(app: AppHandle, desktop: Arc<Desktop>) {
             run_index(&app, &library, &job, desktop.index_threads());
         }
         job.running.store(false, Ordering::SeqCst);
-        crate::tags::update_in_background(&app, &desktop, &library);
+        crate::tags::update_in_background(&app, &library);
         crate::map::update_in_background(&app, &desktop, &library);
     });
 }

@@ -60,8 +60,6 @@ pub struct Desktop {
     pub explain_cache: ExplainCache,
     /// The library map's computation (one at a time).
     pub map_job: MapJob,
-    /// Tagging (one at a time).
-    pub tag_job: crate::tags::TagJob,
 }
 
 impl Desktop {
@@ -83,7 +81,6 @@ impl Desktop {
             prefs,
             explain_cache: ExplainCache::default(),
             map_job: MapJob::default(),
-            tag_job: crate::tags::TagJob::default(),
         }
     }
 

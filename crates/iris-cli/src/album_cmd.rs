@@ -4,7 +4,7 @@
 
 use crate::library_cmds::open;
 use crate::Cli;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, Subcommand};
 use iris_core::albums::eval::{evaluate, LabelledClass};
 use iris_core::albums::AlbumView;
@@ -121,13 +121,7 @@ struct ClassPhotos {
 
 pub fn eval_albums(cli: &Cli, args: &EvalAlbumsArgs) -> Result<()> {
     let dir = std::path::absolute(&args.dir)?;
-    let file = dir.join("scenes.jsonl");
-    let text = std::fs::read_to_string(&file).with_context(|| {
-        format!(
-            "cannot read \"{}\" (write it with `iris demo`)",
-            file.display()
-        )
-    })?;
+    let scenes = crate::demo_cmds::scene_lines(&dir)?;
     let library = open(cli)?;
     let id_of: BTreeMap<String, String> = library
         .rows()?
@@ -140,8 +134,7 @@ pub fn eval_albums(cli: &Cli, args: &EvalAlbumsArgs) -> Result<()> {
         .collect();
     // Per colour-shape: every photo holding it, and its one-object photos in file order.
     let mut classes: BTreeMap<String, ClassPhotos> = BTreeMap::new();
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let v: serde_json::Value = serde_json::from_str(line)?;
+    for v in scenes {
         let Some(id) = v["image"].as_str().and_then(|n| id_of.get(n)) else {
             continue;
         };

@@ -99,3 +99,23 @@ pub fn eval(cli: &Cli, args: &EvalArgs) -> Result<()> {
     }
     Ok(())
 }
+
+/// The scene lines of a folder written by `iris demo` (its `scenes.jsonl`: per image its
+/// objects, relation and background), for the commands that measure against them.
+pub(crate) fn scene_lines(dir: &std::path::Path) -> Result<Vec<serde_json::Value>> {
+    let file = dir.join(iris_demo::SCENES_FILE);
+    let text = std::fs::read_to_string(&file).with_context(|| {
+        format!(
+            "cannot read \"{}\" (write it with `iris demo`)",
+            file.display()
+        )
+    })?;
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .enumerate()
+        .map(|(n, line)| {
+            serde_json::from_str(line)
+                .with_context(|| format!("\"{}\" line {}", file.display(), n + 1))
+        })
+        .collect()
+}

@@ -4,7 +4,7 @@
 
 use crate::library_cmds::open;
 use crate::{Cli, UsageError};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use iris_core::tags::TagCount;
 use serde::Serialize;
@@ -96,16 +96,8 @@ type Truth = (Vec<String>, HashSet<String>);
 
 /// The [`Truth`] of each image of a demo folder, by file name, from `scenes.jsonl`.
 fn truths(dir: &std::path::Path) -> Result<HashMap<String, Truth>> {
-    let file = dir.join("scenes.jsonl");
-    let text = std::fs::read_to_string(&file).with_context(|| {
-        format!(
-            "cannot read \"{}\" (write it with `iris demo`)",
-            file.display()
-        )
-    })?;
     let mut out = HashMap::new();
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let v: serde_json::Value = serde_json::from_str(line)?;
+    for v in crate::demo_cmds::scene_lines(dir)? {
         let field = |o: &serde_json::Value, k: &str| o[k].as_str().unwrap_or_default().to_string();
         let objects: Vec<String> = v["objects"]
             .as_array()

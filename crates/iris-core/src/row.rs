@@ -117,8 +117,10 @@ impl PhotoRow {
     }
 }
 
-/// Every embedded photo once (an online copy preferred), in id order, with its vector.
-pub(crate) fn one_per_photo(held: &[(PhotoRow, Vec<f32>)]) -> Vec<(&PhotoRow, &[f32])> {
+/// One photo per content id (an online copy preferred) with its unit vector, in id order.
+pub(crate) fn one_per_photo<'a>(
+    held: impl Iterator<Item = (&'a PhotoRow, &'a [f32])>,
+) -> Vec<(&'a PhotoRow, &'a [f32])> {
     let mut by_id: HashMap<&str, (&PhotoRow, &[f32])> = HashMap::new();
     for (row, vector) in held {
         let replace = by_id
@@ -128,7 +130,7 @@ pub(crate) fn one_per_photo(held: &[(PhotoRow, Vec<f32>)]) -> Vec<(&PhotoRow, &[
             by_id.insert(&row.id, (row, vector));
         }
     }
-    let mut out: Vec<_> = by_id.into_values().collect();
-    out.sort_by(|a, b| a.0.id.cmp(&b.0.id));
-    out
+    let mut photos: Vec<_> = by_id.into_values().collect();
+    photos.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    photos
 }

@@ -149,8 +149,15 @@ impl crate::Library {
 
     pub(crate) fn trash_into(&self, paths: &[String], home: &Path) -> Result<TrashReport> {
         self.writable()?;
-        let known: std::collections::HashSet<String> =
-            self.rows()?.into_iter().map(|r| r.path).collect();
+        // Only the rows of the paths asked for, not the whole catalog.
+        let asked =
+            crate::catalog::RowFilter::only(crate::catalog::Condition::Paths(paths.to_vec()));
+        let known: std::collections::HashSet<String> = self
+            .catalog()
+            .rows(&asked, false, paths.len() + 1)?
+            .into_iter()
+            .map(|r| r.path)
+            .collect();
         let mut report = TrashReport {
             moved: Vec::new(),
             failed: Vec::new(),

@@ -57,50 +57,51 @@ pub fn evaluate(
     k: usize,
     negatives: usize,
 ) -> Result<AlbumFigures> {
-    let held = library.embedded()?;
-    let photos = crate::row::one_per_photo(&held);
-    let ids: Vec<&str> = photos.iter().map(|(row, _)| row.id.as_str()).collect();
-    let dim = library.clip().dim();
-    let (mut base, mut album_p, mut with_p) = (0f32, 0f32, 0f32);
-    for class in classes {
-        let mut mean = vec![0f32; dim];
-        for (_, v) in photos
-            .iter()
-            .filter(|(row, _)| class.examples.contains(&row.id))
-        {
-            mean.iter_mut().zip(v.iter()).for_each(|(m, x)| *m += x);
+    let (base, album_p, with_p) = library.with_photos(|photos| {
+        let ids: Vec<&str> = photos.iter().map(|(row, _)| row.id.as_str()).collect();
+        let dim = library.clip().dim();
+        let (mut base, mut album_p, mut with_p) = (0f32, 0f32, 0f32);
+        for class in classes {
+            let mut mean = vec![0f32; dim];
+            for (_, v) in photos
+                .iter()
+                .filter(|(row, _)| class.examples.contains(&row.id))
+            {
+                mean.iter_mut().zip(v.iter()).for_each(|(m, x)| *m += x);
+            }
+            let baseline: Vec<f32> = photos
+                .iter()
+                .map(|(_, v)| v.iter().zip(&mean).map(|(a, b)| a * b).sum())
+                .collect();
+            let baseline_order = ranked(&baseline);
+            base += precision_at(&baseline_order, &ids, &class.relevant, k);
+            let mut album = Album {
+                name: class.name.clone(),
+                positives: class.examples.clone(),
+                negatives: Vec::new(),
+            };
+            album_p += precision_at(
+                &ranked(&rank(&album, photos, dim)),
+                &ids,
+                &class.relevant,
+                k,
+            );
+            album.negatives = baseline_order
+                .iter()
+                .map(|&i| ids[i])
+                .filter(|id| !class.relevant.contains(*id))
+                .take(negatives)
+                .map(str::to_string)
+                .collect();
+            with_p += precision_at(
+                &ranked(&rank(&album, photos, dim)),
+                &ids,
+                &class.relevant,
+                k,
+            );
         }
-        let baseline: Vec<f32> = photos
-            .iter()
-            .map(|(_, v)| v.iter().zip(&mean).map(|(a, b)| a * b).sum())
-            .collect();
-        let baseline_order = ranked(&baseline);
-        base += precision_at(&baseline_order, &ids, &class.relevant, k);
-        let mut album = Album {
-            name: class.name.clone(),
-            positives: class.examples.clone(),
-            negatives: Vec::new(),
-        };
-        album_p += precision_at(
-            &ranked(&rank(&album, &photos, dim)),
-            &ids,
-            &class.relevant,
-            k,
-        );
-        album.negatives = baseline_order
-            .iter()
-            .map(|&i| ids[i])
-            .filter(|id| !class.relevant.contains(*id))
-            .take(negatives)
-            .map(str::to_string)
-            .collect();
-        with_p += precision_at(
-            &ranked(&rank(&album, &photos, dim)),
-            &ids,
-            &class.relevant,
-            k,
-        );
-    }
+        (base, album_p, with_p)
+    })?;
     let n = classes.len().max(1) as f32;
     Ok(AlbumFigures {
         classes: classes.len(),

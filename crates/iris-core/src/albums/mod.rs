@@ -110,19 +110,15 @@ pub(crate) fn rank(album: &Album, photos: &[(&PhotoRow, &[f32])], dim: usize) ->
 }
 
 impl Library {
-    /// Every embedded row with its vector (copies of a photo each), for albums.
-    pub(crate) fn embedded(&self) -> Result<Vec<(PhotoRow, Vec<f32>)>> {
+    /// Runs `f` over every embedded photo once (see [`crate::row::one_per_photo`]), with the
+    /// vectors the catalog holds in memory (no copy of them).
+    pub(crate) fn with_photos<T>(&self, f: impl FnOnce(&[(&PhotoRow, &[f32])]) -> T) -> Result<T> {
         let (_, held) = self.catalog().pinned()?;
-        Ok(held
-            .each()
-            .map(|(row, v)| (row.clone(), v.to_vec()))
-            .collect())
+        Ok(f(&crate::row::one_per_photo(held.each())))
     }
 
-    /// The view of `album` over the library now.
-    fn view(&self, album: Album, held: &[(PhotoRow, Vec<f32>)]) -> AlbumView {
-        let photos = crate::row::one_per_photo(held);
-        let scores = rank(&album, &photos, self.clip().dim());
+    fn view(&self, album: Album, photos: &[(&PhotoRow, &[f32])]) -> AlbumView {
+        let scores = rank(&album, photos, self.clip().dim());
         let chosen: HashSet<&str> = album.positives.iter().map(String::as_str).collect();
         let refused: HashSet<&str> = album.negatives.iter().map(String::as_str).collect();
         let mut members: Vec<AlbumPhoto> = photos
@@ -195,31 +191,33 @@ impl Library {
             albums.push(made);
             Ok((true, ()))
         })?;
-        Ok(self.view(album, &self.embedded()?))
+        self.with_photos(|photos| self.view(album, photos))
     }
 
     /// The albums with their member counts, in the order they were made.
     pub fn albums(&self) -> Result<Vec<AlbumSummary>> {
-        let held = self.embedded()?;
-        Ok(store::read(self.dir())?
-            .into_iter()
-            .map(|album| {
-                let examples = album.positives.len() + album.negatives.len();
-                let view = self.view(album, &held);
-                AlbumSummary {
-                    name: view.album.name,
-                    photos: view.photos.len(),
-                    examples,
-                }
-            })
-            .collect())
+        let albums = store::read(self.dir())?;
+        self.with_photos(|photos| {
+            albums
+                .into_iter()
+                .map(|album| {
+                    let examples = album.positives.len() + album.negatives.len();
+                    let view = self.view(album, photos);
+                    AlbumSummary {
+                        name: view.album.name,
+                        photos: view.photos.len(),
+                        examples,
+                    }
+                })
+                .collect()
+        })
     }
 
     /// One album's members with their scores.
     pub fn album(&self, name: &str) -> Result<AlbumView> {
         let albums = store::read(self.dir())?;
         let album = albums[store::position(&albums, name)?].clone();
-        Ok(self.view(album, &self.embedded()?))
+        self.with_photos(|photos| self.view(album, photos))
     }
 
     /// Relevance feedback: `accepted` photos become examples of the album and `rejected` ones
@@ -256,7 +254,7 @@ impl Library {
             }
             Ok((true, album.clone()))
         })?;
-        Ok(self.view(album, &self.embedded()?))
+        self.with_photos(|photos| self.view(album, photos))
     }
 
     /// Renames an album.

@@ -72,8 +72,8 @@ fn root(parent: &mut [usize], mut i: usize) -> usize {
 impl Library {
     /// The library's near-duplicate groups under `settings`, largest group first.
     pub fn duplicates(&self, settings: &DuplicateSettings) -> Result<Vec<DuplicateGroup>> {
-        let held = self.embedded()?;
-        let photos = crate::row::one_per_photo(&held);
+        let (_, held) = self.catalog().pinned()?;
+        let photos = crate::row::one_per_photo(held.each());
         let ids: Vec<&str> = photos.iter().map(|(row, _)| row.id.as_str()).collect();
         let writable = self.writable().is_ok();
         let hashes = hash::hashes(self.dir(), &self.thumbnails_dir(), &ids, writable)?;

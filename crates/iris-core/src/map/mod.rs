@@ -12,10 +12,8 @@ mod umap;
 
 use crate::error::Result;
 use crate::library::Library;
-use crate::row::{PhotoRow, Status};
 pub use layout::{Progress as MapProgress, Stage as MapStage, LANDMARKS};
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// The seed of every layout: the same library and model give the same map.
 const SEED: u64 = 0x1A15_0005;
@@ -55,24 +53,6 @@ pub fn same_label_share(points: &[f32], width: usize, labels: &[usize], k: usize
     same as f32 / all.max(1) as f32
 }
 
-/// One photo per content id (an online copy preferred) with its unit vector, by id.
-fn one_per_photo<'a>(
-    held: impl Iterator<Item = (&'a PhotoRow, &'a [f32])>,
-) -> Vec<(&'a PhotoRow, &'a [f32])> {
-    let mut by_id: HashMap<&str, (&PhotoRow, &[f32])> = HashMap::new();
-    for (row, vector) in held {
-        let replace = by_id
-            .get(row.id.as_str())
-            .is_none_or(|(old, _)| old.status != Status::Ok && row.status == Status::Ok);
-        if replace {
-            by_id.insert(&row.id, (row, vector));
-        }
-    }
-    let mut photos: Vec<_> = by_id.into_values().collect();
-    photos.sort_by(|a, b| a.0.id.cmp(&b.0.id));
-    photos
-}
-
 impl Library {
     /// Every embedded photo's place on the map, computing what the cached map lacks: the
     /// whole layout when there is none (or the library has doubled since), else the new
@@ -84,7 +64,7 @@ impl Library {
             total: 1,
         });
         let (_, held) = self.catalog().pinned()?;
-        let photos = one_per_photo(held.each());
+        let photos = crate::row::one_per_photo(held.each());
         let column = self.catalog().vector_column().to_string();
         let stored = store::read(self.dir(), &column)
             .filter(|m| m.anchors.projection.dim == self.clip().dim());
