@@ -25,6 +25,8 @@ pub struct SettingsView {
     default_model: String,
     /// Threads for indexing when the setting is empty.
     cores: usize,
+    /// The near-duplicate thresholds when the setting is empty.
+    default_duplicates: iris_core::duplicates::DuplicateSettings,
 }
 
 fn settings_view(desktop: &Desktop) -> SettingsView {
@@ -42,6 +44,7 @@ fn settings_view(desktop: &Desktop) -> SettingsView {
         default_library: iris_core::default_library_dir().display().to_string(),
         default_model: iris_core::models::DEFAULT_MODEL.to_string(),
         cores: std::thread::available_parallelism().map_or(2, |n| n.get()),
+        default_duplicates: Default::default(),
     }
 }
 

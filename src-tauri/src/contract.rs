@@ -12,7 +12,7 @@ use crate::error::{CommandError, ErrorCode};
 use crate::settings::{Settings, SortOrder, WindowPlace};
 use crate::state::{ModelState, ModelStateName};
 use iris_core::albums::{Album, AlbumSummary};
-use iris_core::duplicates::DuplicatePair;
+use iris_core::duplicates::{DuplicatePair, DuplicateSettings};
 use iris_core::explain::{Explanation, Window};
 use iris_core::grammar::{FilterKey, Term, TermKind};
 use iris_core::map::{MapPoint, MapProgress, MapStage};
@@ -81,6 +81,7 @@ pub fn render() -> String {
         declaration::<UiAlbumPhoto>(&cfg),
         declaration::<UiAlbum>(&cfg),
         declaration::<DuplicatePair>(&cfg),
+        declaration::<DuplicateSettings>(&cfg),
         declaration::<UiDuplicateGroup>(&cfg),
         declaration::<TrashReport>(&cfg),
         "/** File extensions (lower case) of images the engine decodes, for drops. */\n\

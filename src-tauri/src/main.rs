@@ -143,6 +143,7 @@ fn main() -> ExitCode {
             albums::rename_album,
             albums::delete_album,
             duplicates::duplicates,
+            duplicates::duplicate_stacks,
             duplicates::trash,
             about::about,
             about::settings,

@@ -1,5 +1,6 @@
 //! Settings that persist between runs: the library location, the model, the indexing threads,
-//! the window's size and position, the result order and the "show up to" choice, as JSON in
+//! the window's size and position, the result order, the "show up to" choice and the
+//! near-duplicate thresholds and stacking, as JSON in
 //! `$XDG_CONFIG_HOME/iris/settings.json` (`~/.config/iris/settings.json`).
 //!
 //! Precedence when the app starts: a command-line flag, then its environment variable
@@ -8,6 +9,7 @@
 //! the app starts on defaults and says so once; the library itself is never touched. Writes go
 //! to a temporary file renamed over the old one, so a crash leaves the old or the new file.
 
+use iris_core::duplicates::DuplicateSettings;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -45,6 +47,11 @@ pub struct Settings {
     /// The most results a search shows.
     pub show_up_to: Option<usize>,
     pub window: Option<WindowPlace>,
+    /// What makes two photos near-duplicates (the Duplicates view and the stacks); absent =
+    /// the defaults.
+    pub duplicates: Option<DuplicateSettings>,
+    /// Whether the galleries stack each group of near-duplicates into one tile; absent = yes.
+    pub stack_duplicates: Option<bool>,
 }
 
 /// The smallest window a saved size may restore (a smaller one is a leftover of a minimise).
@@ -60,6 +67,11 @@ impl Settings {
         self.window = self
             .window
             .filter(|w| w.width >= MIN_WINDOW && w.height >= MIN_WINDOW);
+        self.duplicates = self.duplicates.filter(|d| {
+            (0.5..=1.0).contains(&d.min_cosine)
+                && d.max_hash_distance <= 64
+                && (0..=3600).contains(&d.burst_seconds)
+        });
         self
     }
 }
@@ -226,6 +238,12 @@ mod tests {
                 width: 1400,
                 height: 900,
             }),
+            duplicates: Some(DuplicateSettings {
+                min_cosine: 0.95,
+                max_hash_distance: 6,
+                burst_seconds: 2,
+            }),
+            stack_duplicates: Some(false),
         };
         save(&path, &settings).unwrap();
         let loaded = load(&path, 10_000);
@@ -302,7 +320,8 @@ mod tests {
         std::fs::write(
             &path,
             r#"{"index_threads": 0, "show_up_to": 999999, "library": "  ", "model": "demo",
-                "window": {"x": 0, "y": 0, "width": 40, "height": 30}}"#,
+                "window": {"x": 0, "y": 0, "width": 40, "height": 30},
+                "duplicates": {"min_cosine": 1.5, "max_hash_distance": 12, "burst_seconds": 10}}"#,
         )
         .unwrap();
         let loaded = load(&path, 10_000);

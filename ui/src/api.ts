@@ -67,6 +67,7 @@ export const api = {
   renameAlbum: (name: string, newName: string) => call<null>('rename_album', { name, newName }),
   deleteAlbum: (name: string) => call<null>('delete_album', { name }),
   duplicates: () => call<UiDuplicateGroup[]>('duplicates'),
+  duplicateStacks: () => call<string[][]>('duplicate_stacks'),
   trash: (paths: string[]) => call<TrashReport>('trash', { paths }),
   map: () => call<MapPoint[]>('map'),
   photo: (id: string) => call<Hit>('photo', { id }),

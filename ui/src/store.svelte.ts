@@ -6,6 +6,7 @@ import { applyCutoff, histogram } from './lib/histogram';
 import { bytesToBase64, baseName, isAcceptedPasteType, partitionDrop } from './lib/media';
 import { addExtra, addFilterToText, buildQuery, DEFAULT_K, extraKey, hasFilters, hasPositive, likeChips, toggleNegative, type ExtraChip } from './lib/query';
 import { sortHits, type SortMode } from './lib/sort';
+import { StackState } from './stacks.svelte';
 import type { AppError, AppState, Explanation, MapPoint, MapProgress, Facets, Failure, FilterKey, Folder, Hit, IndexDone, SavedCount, SavedSearch, ScorePart, Settings, SettingsView, Term } from './lib/types';
 
 export interface Banner extends AppError {
@@ -63,7 +64,12 @@ export class Store {
   defaultCutoff = $state<number | null>(null);
   hist = $derived(histogram(this.hits.map((h) => h.score), HISTOGRAM_BINS));
   sorted = $derived(sortHits(this.hits, this.sort));
-  visible = $derived(applyCutoff(this.sorted, this.cutoff));
+  /** The photos above the cut-off. */
+  shown = $derived(applyCutoff(this.sorted, this.cutoff));
+  /** Near-duplicates of `shown` stacked into one tile each (unless opened): the gallery's tiles. */
+  stacks = new StackState((e) => this.report(e));
+  stacked = $derived(this.stacks.apply(this.shown));
+  visible = $derived(this.stacked.items);
 
   selectedId = $state<string | null>(null);
   selectedIndex = $derived(this.selectedId === null ? -1 : this.visible.findIndex((h) => h.id === this.selectedId));
@@ -132,7 +138,10 @@ export class Store {
       events.modelState((m) => {
         const wasReady = this.app?.model.state === 'ready';
         if (this.app) this.app.model = m;
-        if (!wasReady && m.state === 'ready') void this.#searchLaunchPhotoOr(() => void this.runSearch(true));
+        if (!wasReady && m.state === 'ready') {
+          void this.stacks.load();
+          void this.#searchLaunchPhotoOr(() => void this.runSearch(true));
+        }
       }),
       onFileDrop((e) => {
         if (e.type === 'drop') {
@@ -185,6 +194,7 @@ export class Store {
     if (!view) return false;
     this.settings = view;
     if (apply) {
+      void this.stacks.load();
       this.sort = view.saved.sort ?? 'relevance';
       const k = view.saved.show_up_to ?? DEFAULT_K;
       if (k !== this.k) {
@@ -256,8 +266,9 @@ export class Store {
     if (s) this.app = s;
   }
 
-  /** Reloads the sidebar's folder tree and filter menus. */
+  /** Reloads the sidebar's folder tree, filter menus and saved searches, and the gallery's stacks. */
   async loadFolders(): Promise<void> {
+    void this.stacks.load();
     const [folders, facets, saved] = await Promise.all([this.#try(() => api.folders()), this.#try(() => api.facets()), this.#try(() => api.savedSearches())]);
     if (folders) this.folders = folders;
     if (facets) this.facets = facets;

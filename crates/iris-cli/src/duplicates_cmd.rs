@@ -28,10 +28,10 @@ pub fn duplicates(cli: &Cli, args: &DuplicatesArgs) -> Result<()> {
     };
     let groups = open(cli)?.duplicates(&settings)?;
     if cli.json {
-        println!("{}", serde_json::to_string(&groups)?);
+        println!("{}", serde_json::to_string(&*groups)?);
         return Ok(());
     }
-    for g in &groups {
+    for g in groups.iter() {
         for (i, p) in g.photos.iter().enumerate() {
             let size = match (p.width, p.height) {
                 (Some(w), Some(h)) => format!("{w}x{h}"),

@@ -208,6 +208,22 @@ fn a_users_tag_a_tag_filter_and_tag_words_find_the_right_photos() {
     let by_words = ids(&["-k", "600", "--retrieval", "keyword", "红色圆形"]);
     assert!(!by_words.is_empty());
     assert_eq!(by_words, ids(&["-k", "600", "tag:\"red circle\""]));
+    // Words naming two tags find the photos given both, as `tag:` filters joined do.
+    let both = ids(&[
+        "-k",
+        "600",
+        "--retrieval",
+        "keyword",
+        "红色圆形 and 纯色背景",
+    ]);
+    let filtered = ids(&["-k", "600", "tag:\"red circle\" tag:\"plain background\""]);
+    assert!(
+        !both.is_empty() && both.len() < by_words.len(),
+        "{} of {}",
+        both.len(),
+        by_words.len()
+    );
+    assert_eq!(both, filtered);
 
     // Removing the tag takes it away; removing it twice is an error.
     ok(iris(&library)

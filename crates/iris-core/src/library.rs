@@ -75,6 +75,8 @@ pub struct Library {
     model_name: String,
     /// Every photo's tags, once asked for ([`crate::tags`]).
     tag_cache: crate::tags::TagCache,
+    /// The last near-duplicate groups found ([`crate::duplicates`]).
+    duplicate_cache: crate::duplicates::DuplicateCache,
 }
 
 impl Library {
@@ -110,6 +112,7 @@ impl Library {
             read_only,
             model_name: model_name.to_string(),
             tag_cache: crate::tags::TagCache::default(),
+            duplicate_cache: Default::default(),
         })
     }
 
@@ -136,6 +139,10 @@ impl Library {
 
     pub(crate) fn tag_cache(&self) -> &crate::tags::TagCache {
         &self.tag_cache
+    }
+
+    pub(crate) fn duplicate_cache(&self) -> &crate::duplicates::DuplicateCache {
+        &self.duplicate_cache
     }
 
     pub(crate) fn catalog(&self) -> &Catalog {

@@ -319,3 +319,41 @@ fn a_negative_image_pushes_its_photo_down_and_late_fusion_keeps_the_scores_cosin
     });
     assert_eq!(names(&late), names(&expected));
 }
+
+/// The galleries ask for the near-duplicate groups after every search: the library answers
+/// from the groups it found while the catalog and the thresholds are unchanged, and finds
+/// them again (with the new photo) once either changes.
+#[test]
+fn duplicate_groups_are_kept_until_the_catalog_or_the_thresholds_change() {
+    use iris_core::duplicates::DuplicateSettings;
+    let tmp = tempfile::tempdir().unwrap();
+    let photos = tmp.path().join("photos");
+    write_photos(&photos, 4, 700);
+    let original = picture(700, 96, 72);
+    original.save(photos.join("copy_a.png")).unwrap();
+    let library = open_library(&tmp.path().join("library"));
+    library.add_roots(std::slice::from_ref(&photos)).unwrap();
+    index(&library);
+    let settings = DuplicateSettings::default();
+    let first = library.duplicates(&settings).unwrap();
+    assert_eq!(first.len(), 1, "the copy and its original");
+    assert_eq!(first[0].photos.len(), 2);
+    assert!(std::sync::Arc::ptr_eq(
+        &first,
+        &library.duplicates(&settings).unwrap()
+    ));
+    let stricter = DuplicateSettings {
+        max_hash_distance: 0,
+        ..settings
+    };
+    assert!(!std::sync::Arc::ptr_eq(
+        &first,
+        &library.duplicates(&stricter).unwrap()
+    ));
+    // A second copy joins the group once it is indexed.
+    original.save(photos.join("copy_b.bmp")).unwrap();
+    index(&library);
+    let after = library.duplicates(&settings).unwrap();
+    assert_eq!(after.len(), 1);
+    assert_eq!(after[0].photos.len(), 3);
+}

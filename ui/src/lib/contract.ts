@@ -354,7 +354,16 @@ index_threads: number | null, sort: SortOrder | null,
 /**
  * The most results a search shows.
  */
-show_up_to: number | null, window: WindowPlace | null, };
+show_up_to: number | null, window: WindowPlace | null, 
+/**
+ * What makes two photos near-duplicates (the Duplicates view and the stacks); absent =
+ * the defaults.
+ */
+duplicates: DuplicateSettings | null, 
+/**
+ * Whether the galleries stack each group of near-duplicates into one tile; absent = yes.
+ */
+stack_duplicates: boolean | null, };
 
 /**
  * The Settings panel: what is saved, what is in use, and the defaults an empty field means.
@@ -376,7 +385,11 @@ library_dir: string, model: string, default_library: string, default_model: stri
 /**
  * Threads for indexing when the setting is empty.
  */
-cores: number, };
+cores: number, 
+/**
+ * The near-duplicate thresholds when the setting is empty.
+ */
+default_duplicates: DuplicateSettings, };
 
 /**
  * The About panel.
@@ -553,6 +566,24 @@ hash_distance: number | null,
  * Paired as a burst (taken seconds apart).
  */
 burst: boolean, };
+
+/**
+ * The thresholds of a pair, a setting of the app and flags of `iris duplicates`.
+ */
+export type DuplicateSettings = { 
+/**
+ * The least cosine of two photos' embeddings.
+ */
+min_cosine: number, 
+/**
+ * The most bits in which their perceptual hashes may differ.
+ */
+max_hash_distance: number, 
+/**
+ * Photos taken at most this many seconds apart (both dated) are a burst whatever their
+ * hashes.
+ */
+burst_seconds: number, };
 
 /**
  * A group as the view shows it.

@@ -9,6 +9,7 @@ export type {
   UiAlbum,
   UiAlbumPhoto,
   DuplicatePair,
+  DuplicateSettings,
   UiDuplicateGroup,
   TrashReport,
   AppState,

@@ -12,6 +12,7 @@ mod keyword;
 mod resident;
 
 pub(crate) use filter::{Condition, RowFilter, TextField};
+pub(crate) use resident::Resident;
 
 use crate::arrow_rows::{from_batch, is_vector_field, schema as table_schema, to_batch};
 use crate::error::{CoreError, Result};

@@ -119,6 +119,11 @@ impl Resident {
         self.table_rows - self.rows.len()
     }
 
+    /// The catalog version these rows are of.
+    pub(crate) fn version(&self) -> u64 {
+        self.version
+    }
+
     /// Each held row (without its vector) with its unit vector, by position.
     pub(crate) fn each(&self) -> impl Iterator<Item = (&PhotoRow, &[f32])> {
         self.rows

@@ -71,7 +71,7 @@ pub(crate) fn rescored(rows: Vec<(PhotoRow, f32)>, query: &[f32]) -> Vec<Scored>
 }
 
 /// The vector list (rows with their cosines, best first), the keyword list (rows with
-/// their vectors and BM25 scores) and the tag list (photos given a tag the query names, most
+/// their vectors and BM25 scores) and the tag list (photos given every tag the query names, most
 /// probable first, with their cosines) fused by RRF, the keyword and tag lists each weighing
 /// `keyword_weight`; ties keep the higher cosine first.
 pub(crate) fn fuse(

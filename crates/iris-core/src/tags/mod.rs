@@ -134,7 +134,7 @@ impl Library {
         vocabulary::remove_user_tag(self.dir(), name)
     }
 
-    /// `query` with its `tag:` filters resolved to photo ids, and the photos given the tags
+    /// `query` with its `tag:` filters resolved to photo ids, and the photos given every tag
     /// its words name: the keyword side's tag list. When more than `depth` photos have them,
     /// those closest to the tags are kept (by cosine with the tag, not by probability: a photo
     /// that is plainly the tag and one whose rivals are weak can both be near certain); the
@@ -179,14 +179,22 @@ impl Library {
         for name in &filter.not_tags {
             left_out.extend(ids_of(name)?);
         }
-        let mut best: HashMap<&str, f32> = HashMap::new();
-        for t in words.map_or_else(Vec::new, |w| named_in(w, &tagging.vocabulary)) {
+        // The photos given every tag the words name (keywords are all required, as a search
+        // engine's are): "a purple star left of a black circle" must not put a lone black
+        // circle above the picture itself, which the vector list finds first.
+        let named_tags = words.map_or_else(Vec::new, |w| named_in(w, &tagging.vocabulary));
+        let mut best: HashMap<&str, (usize, f32)> = HashMap::new();
+        for &t in &named_tags {
             for (id, cosine) in tagging.photos_with(t) {
-                let e = best.entry(id).or_insert(f32::MIN);
-                *e = e.max(cosine);
+                let e = best.entry(id).or_insert((0, f32::MIN));
+                *e = (e.0 + 1, e.1.max(cosine));
             }
         }
-        let mut named: Vec<(&str, f32)> = best.into_iter().collect();
+        let mut named: Vec<(&str, f32)> = best
+            .into_iter()
+            .filter(|(_, (count, _))| *count == named_tags.len())
+            .map(|(id, (_, cosine))| (id, cosine))
+            .collect();
         named.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
         let named: Vec<String> = named
             .into_iter()
