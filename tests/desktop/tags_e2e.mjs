@@ -55,8 +55,19 @@ export async function tagChecks({ app, cli, work, check, shot }) {
   await d.exec("const i = document.querySelector('[data-testid=\"search-input\"]'); i.value = ''; i.dispatchEvent(new Event('input', { bubbles: true }));");
   await d.type(await d.find('[data-testid="search-input"]'), tag.chinese);
   const tagged = new Set((await d.invoke("search", { query: { text: `tag:"${tag.name}"`, k: 60 } })).hits.map((h) => h.id));
+  // The first tiles that hold as many photos as are tagged (a stack of near-duplicates holds
+  // several).
   const first = await d.until("results for the Chinese name", async () => {
-    const ids = await d.exec("return [...document.querySelectorAll('[data-testid=\"tile\"]')].slice(0, arguments[0]).map((t) => t.dataset.id);", [tagged.size]);
+    const ids = await d.exec(`const stacked = new Map([...document.querySelectorAll('[data-testid="stack-toggle"]')].map((b) => [b.dataset.id, Number(b.dataset.count)]));
+      const tiles = [...document.querySelectorAll('[data-testid="tile"]')].sort((a, b) => a.dataset.index - b.dataset.index);
+      const out = [];
+      let photos = 0;
+      for (const t of tiles) {
+        if (photos >= arguments[0]) break;
+        out.push(t.dataset.id);
+        photos += stacked.get(t.dataset.id) ?? 1;
+      }
+      return out;`, [tagged.size]);
     return (await d.findAll('[data-testid="score"]')).length > 0 ? ids : null;
   }, 20000);
   await shot("13c-chinese-query");
