@@ -18,9 +18,15 @@ pub struct LaunchPaths {
 /// current directory. A path that does not exist is kept as a folder, so that adding it
 /// reports the error the window shows for any bad root.
 pub fn sort_paths(paths: Vec<PathBuf>) -> LaunchPaths {
+    let here = std::env::current_dir().unwrap_or_default();
+    sort_paths_in(paths, &here)
+}
+
+/// [`sort_paths`] for a launch that ran in `cwd` (a second launch, handed to the first).
+pub fn sort_paths_in(paths: Vec<PathBuf>, cwd: &Path) -> LaunchPaths {
     let mut launch = LaunchPaths::default();
     for path in paths {
-        let path = std::path::absolute(&path).unwrap_or(path);
+        let path = cwd.join(path);
         if path.is_file() {
             launch.photo = Some(path);
         } else {
@@ -54,6 +60,14 @@ mod tests {
         ]);
         assert_eq!(launch.folders, vec![dir.path().to_path_buf(), absent]);
         assert_eq!(launch.photo, Some(photo));
+    }
+
+    #[test]
+    fn a_second_launchs_relative_paths_are_taken_from_its_own_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("beach.jpg"), b"x").unwrap();
+        let launch = sort_paths_in(vec![PathBuf::from("beach.jpg")], dir.path());
+        assert_eq!(launch.photo, Some(dir.path().join("beach.jpg")));
     }
 
     #[test]

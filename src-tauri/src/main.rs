@@ -1,7 +1,8 @@
 //! Iris desktop: a Tauri window over iris-core. Commands live in [`commands`], background work
 //! (model loading, indexing) in [`background`], live folders in [`watching`], persisted
-//! settings in [`settings`]; photos and thumbnails reach the webview only
-//! through the `iris://` protocol, by catalog id ([`protocol`]). Started under the name
+//! settings in [`settings`], one window per library in [`single_instance`]; photos and
+//! thumbnails reach the webview only through the `iris://` protocol, by catalog id
+//! ([`protocol`]). Started under the name
 //! `iris` (the package's link to this binary) it is the command line instead ([`launch`]).
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
@@ -20,6 +21,7 @@ mod map;
 mod navigation;
 mod protocol;
 mod settings;
+mod single_instance;
 mod state;
 mod tags;
 mod watching;
@@ -52,6 +54,13 @@ struct Args {
     paths: Vec<PathBuf>,
 }
 
+/// The paths of a second launch's arguments (its flags give way to the running window's).
+fn second_launch_paths(argv: Vec<String>) -> Vec<PathBuf> {
+    Args::try_parse_from(argv)
+        .map(|a| a.paths)
+        .unwrap_or_default()
+}
+
 fn main() -> ExitCode {
     if launch::invoked_as_cli(std::env::args_os().next().as_deref()) {
         return iris_cli::run(std::env::args_os());
@@ -74,6 +83,7 @@ fn main() -> ExitCode {
     if let Some(threads) = saved.index_threads {
         iris_core::models::set_threads(threads);
     }
+    let one_window = single_instance::plugin(&library_dir, second_launch_paths);
     let desktop = Arc::new(Desktop::new(
         library_dir,
         iris_core::model_name(&model),
@@ -85,6 +95,7 @@ fn main() -> ExitCode {
     }
     let (folders, place) = (launch.folders, saved.window);
     let result = tauri::Builder::default()
+        .plugin(one_window)
         .plugin(tauri_plugin_dialog::init())
         .plugin(navigation::guard())
         .manage(desktop)

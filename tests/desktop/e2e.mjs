@@ -17,6 +17,7 @@ import { hostileChecks } from "./hostile_e2e.mjs";
 import { tagChecks } from "./tags_e2e.mjs";
 import { albumChecks } from "./albums_e2e.mjs";
 import { duplicateChecks } from "./duplicates_e2e.mjs";
+import { instanceChecks } from "./instance_e2e.mjs";
 
 const [app, cli] = process.argv.slice(2);
 const artifacts = process.env.IRIS_ARTIFACTS || join(tmpdir(), "iris-e2e");
@@ -64,7 +65,11 @@ async function main() {
 
   // Offline with no cached model: the window opens, says so, and offers the demo model.
   const emptyHub = join(work, "hf-home");
-  await d.startDriver({ IRIS_MODEL: "demo", IRIS_LIBRARY: library, HF_HOME: emptyHub, HF_HUB_OFFLINE: "1", XDG_CONFIG_HOME: configDir, XDG_DATA_HOME: join(work, "data") });
+  // A session bus of its own: the app keeps one window per library over it (instance_e2e.mjs).
+  const [bus, busPid] = execFileSync("dbus-daemon", ["--session", "--fork", "--print-address=1", "--print-pid=1"], { encoding: "utf8" }).trim().split("\n");
+  sessionBusPid = Number(busPid);
+  const env = { IRIS_MODEL: "demo", IRIS_LIBRARY: library, HF_HOME: emptyHub, HF_HUB_OFFLINE: "1", XDG_CONFIG_HOME: configDir, XDG_DATA_HOME: join(work, "data"), DBUS_SESSION_BUS_ADDRESS: bus };
+  await d.startDriver(env);
   await d.openApp(app, ["--model", "openai/clip-vit-base-patch32", "--library", join(work, "offline-library")]);
   const offline = await d.until("model state", async () => {
     const st = await d.invoke("app_state");
@@ -379,10 +384,13 @@ async function main() {
   await tagChecks({ app, cli, work, check, shot });
   await albumChecks({ app, cli, work, check, shot });
   await duplicateChecks({ app, cli, work, check, shot });
+  await instanceChecks({ app, cli, work, check, shot, env });
   await hostileChecks({ app, cli, work, check, shot });
 }
 
 let failed = false;
+/** The session bus started for the run, stopped with it. */
+let sessionBusPid = 0;
 try {
   await main();
 } catch (e) {
@@ -393,6 +401,7 @@ try {
   } catch {}
 } finally {
   await d.stopAll();
+  if (sessionBusPid) process.kill(sessionBusPid);
 }
 const passed = results.filter((r) => r.ok).length;
 console.log(`desktop e2e: ${passed} passed, ${failed ? 1 : 0} failed; screenshots in ${artifacts}`);

@@ -98,6 +98,8 @@ export const events = {
   mapProgress: (cb: (p: MapProgress) => void) => on<MapProgress>('map-progress', cb),
   mapReady: (cb: (count: number) => void) => on<number>('map-ready', cb),
   tagsReady: (cb: (count: number) => void) => on<number>('tags-ready', cb),
+  /** The app was launched again on this library: its photo (take_launch_photo) or folders are this window's now. */
+  launchedAgain: (cb: () => void) => on<null>('launched-again', () => cb()),
 };
 
 export type DropEvent = { type: 'enter' | 'over' | 'leave' } | { type: 'drop'; paths: string[] };

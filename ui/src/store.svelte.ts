@@ -130,6 +130,7 @@ export class Store {
         this.#followIndexing(false);
         this.report(e);
       }),
+      events.launchedAgain(() => void this.#searchLaunchPhotoOr(() => void this.refresh())),
       events.mapProgress((p) => (this.mapProgress = p)),
       events.mapReady(() => {
         this.mapProgress = null;
