@@ -103,8 +103,11 @@ pub fn start_index(app: AppHandle, desktop: Arc<Desktop>) {
             run_index(&app, &library, &job, desktop.index_threads());
         }
         job.running.store(false, Ordering::SeqCst);
-        crate::tags::update_in_background(&app, &library);
-        crate::map::update_in_background(&app, &desktop, &library);
+        // A library whose folder is gone has said so through the run's error.
+        if library.present().is_ok() {
+            crate::tags::update_in_background(&app, &library);
+            crate::map::update_in_background(&app, &desktop, &library);
+        }
     });
 }
 
@@ -124,12 +127,16 @@ fn run_index(app: &AppHandle, library: &Library, job: &IndexJob, workers: usize)
     if let Ok(mut slot) = job.progress.lock() {
         *slot = None;
     }
+    let result = result.map_err(crate::error::CommandError::from);
+    if let Ok(mut slot) = job.last_error.lock() {
+        *slot = result.as_ref().err().cloned();
+    }
     match result {
         Ok(report) => {
             let _ = app.emit("index-done", report);
         }
         Err(e) => {
-            let _ = app.emit("index-error", crate::error::CommandError::from(e));
+            let _ = app.emit("index-error", e);
         }
     }
 }

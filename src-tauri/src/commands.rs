@@ -24,8 +24,11 @@ pub(crate) async fn blocking<T: Send + 'static>(
         .map_err(|e| CommandError::new(ErrorCode::Failed, e.to_string()))?
 }
 
+/// The open library, once its folder is known to be there (else why not, in words).
 pub(crate) fn library(desktop: &Desktop) -> CommandResult<Arc<Library>> {
-    desktop.library().ok_or_else(CommandError::not_ready)
+    let library = desktop.library().ok_or_else(CommandError::not_ready)?;
+    library.present()?;
+    Ok(library)
 }
 
 /// Everything the sidebar and the welcome screen show.
@@ -39,6 +42,8 @@ pub struct AppState {
     offline: usize,
     indexing: Option<Progress>,
     paused: bool,
+    /// Why the last index run failed, if it did.
+    index_error: Option<CommandError>,
 }
 
 fn app_state_now(desktop: &Desktop) -> CommandResult<AppState> {
@@ -48,7 +53,10 @@ fn app_state_now(desktop: &Desktop) -> CommandResult<AppState> {
         .map(|m| m.clone())
         .map_err(|e| CommandError::new(ErrorCode::Failed, e.to_string()))?;
     let status = match desktop.library() {
-        Some(library) => Some(library.status()?),
+        Some(library) => {
+            library.present()?;
+            Some(library.status()?)
+        }
         None => None,
     };
     let job = &desktop.index;
@@ -66,6 +74,7 @@ fn app_state_now(desktop: &Desktop) -> CommandResult<AppState> {
             .and_then(|p| *p)
             .filter(|_| job.running.load(Ordering::SeqCst)),
         paused: job.control.is_paused(),
+        index_error: job.last_error.lock().ok().and_then(|e| e.clone()),
     })
 }
 

@@ -42,6 +42,9 @@ pub struct IndexJob {
     /// running job scans again once it ends.
     pub again: AtomicBool,
     pub progress: Mutex<Option<Progress>>,
+    /// Why the last run failed, if it did: the window shows it at start, when the run may
+    /// have failed before the window listened for its event.
+    pub last_error: Mutex<Option<crate::error::CommandError>>,
 }
 
 /// Everything the commands share.

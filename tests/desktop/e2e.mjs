@@ -18,6 +18,7 @@ import { tagChecks } from "./tags_e2e.mjs";
 import { albumChecks } from "./albums_e2e.mjs";
 import { duplicateChecks } from "./duplicates_e2e.mjs";
 import { instanceChecks } from "./instance_e2e.mjs";
+import { libraryStateChecks } from "./library_state_e2e.mjs";
 
 const [app, cli] = process.argv.slice(2);
 const artifacts = process.env.IRIS_ARTIFACTS || join(tmpdir(), "iris-e2e");
@@ -385,6 +386,7 @@ async function main() {
   await albumChecks({ app, cli, work, check, shot });
   await duplicateChecks({ app, cli, work, check, shot });
   await instanceChecks({ app, cli, work, check, shot, env });
+  await libraryStateChecks({ app, cli, work, check, shot });
   await hostileChecks({ app, cli, work, check, shot });
 }
 

@@ -158,6 +158,8 @@ export class Store {
       else this.report(s.reason);
     }
     if (backendAvailable()) await Promise.all([this.refresh(), this.loadSettings(true)]);
+    // A run that failed before this window listened (a newer Iris's library, say) says why now.
+    if (this.app?.index_error) this.report(this.app.index_error);
     if (backendAvailable() && this.app?.model.state === 'ready') void this.loadFolders();
     this.loaded = true;
     if (this.app?.model.state === 'ready') void this.#searchLaunchPhotoOr(() => void this.runSearch(true));

@@ -30,10 +30,17 @@ pub(crate) fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     written
 }
 
-/// Writes `value` as JSON to `path` with [`write`], creating its folder first.
+/// Writes `value` as JSON to `path` with [`write`], creating its folder first: only that
+/// folder, never the one above it, so that a library folder deleted while open is not made
+/// again by a write into it (the write fails instead).
 pub(crate) fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<()> {
     if let Some(folder) = path.parent() {
-        std::fs::create_dir_all(folder).map_err(|e| CoreError::io(folder, e))?;
+        match std::fs::create_dir(folder) {
+            Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+                return Err(CoreError::io(folder, e))
+            }
+            _ => {}
+        }
     }
     let json = serde_json::to_vec(value).map_err(|e| CoreError::Invalid(e.to_string()))?;
     write(path, &json)
@@ -42,6 +49,16 @@ pub(crate) fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_json_write_makes_its_folder_but_not_a_missing_library() {
+        let dir = tempfile::tempdir().unwrap();
+        write_json(&dir.path().join("tags").join("a.json"), &1).unwrap();
+        assert!(dir.path().join("tags").join("a.json").is_file());
+        let gone = dir.path().join("deleted-library");
+        assert!(write_json(&gone.join("tags").join("a.json"), &1).is_err());
+        assert!(!gone.exists());
+    }
 
     #[test]
     fn writers_on_many_threads_never_see_a_missing_or_partial_file() {

@@ -116,12 +116,28 @@ impl Library {
         })
     }
 
-    /// An error for a write when this library must not be written by this Iris.
+    /// An error for a write when this library must not be written by this Iris, or when its
+    /// folder is gone ([`Library::present`]).
     pub(crate) fn writable(&self) -> Result<()> {
-        match &self.read_only {
-            Some(reason) => Err(CoreError::Invalid(reason.clone())),
-            None => Ok(()),
+        if let Some(reason) = &self.read_only {
+            return Err(CoreError::Invalid(reason.clone()));
         }
+        self.present()
+    }
+
+    /// An error when the library's folder is gone (deleted or moved while open), in words
+    /// instead of the catalog's "not found" on some file of it. Nothing writes then: a write
+    /// would start a new, empty library there that nobody asked for.
+    pub fn present(&self) -> Result<()> {
+        if self.dir.is_dir() {
+            return Ok(());
+        }
+        Err(CoreError::Invalid(format!(
+            "the library folder {} is gone: it was deleted or moved while Iris had it open. \
+             Nothing was written; open the library again to start a new one there, or choose \
+             another",
+            self.dir.display()
+        )))
     }
 
     pub fn dir(&self) -> &Path {

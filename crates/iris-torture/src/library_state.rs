@@ -88,8 +88,12 @@ pub fn deleted(work: &Path) -> Result<Problems, String> {
             .map(|r| r.embedded)
             .map_err(|e| e.to_string())
     );
-    if index.is_ok() {
-        problems.push("indexing into a deleted library reported success".into());
+    match &index {
+        Ok(_) => problems.push("indexing into a deleted library reported success".into()),
+        Err(e) if !e.to_string().contains("is gone") => problems.push(format!(
+            "indexing into a deleted library: the error does not say why: {e}"
+        )),
+        Err(_) => {}
     }
     let searched = search(&library);
     println!("  search after the folder was deleted: {searched:?}");
@@ -103,6 +107,10 @@ pub fn deleted(work: &Path) -> Result<Problems, String> {
         if let Some(error) = error.filter(|e| e.trim().is_empty()) {
             problems.push(format!("{what}: an error without words: {error:?}"));
         }
+    }
+    // Nothing wrote into the deleted folder (a write would have made it again).
+    if lib.exists() {
+        problems.push(format!("{} was made again by a write", lib.display()));
     }
     drop(library);
     let fresh = open_library(&lib)?;

@@ -40,7 +40,11 @@ eta_seconds: number | null, };
 /**
  * Everything the sidebar and the welcome screen show.
  */
-export type AppState = { model: ModelState, library_dir: string, roots: Array<Root>, photos: number, failed: number, offline: number, indexing: Progress | null, paused: boolean, };
+export type AppState = { model: ModelState, library_dir: string, roots: Array<Root>, photos: number, failed: number, offline: number, indexing: Progress | null, paused: boolean, 
+/**
+ * Why the last index run failed, if it did.
+ */
+index_error: AppError | null, };
 
 /**
  * Whether a term is searched for or away from.

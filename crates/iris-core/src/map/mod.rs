@@ -57,6 +57,15 @@ impl Library {
     /// Every embedded photo's place on the map, computing what the cached map lacks: the
     /// whole layout when there is none (or the library has doubled since), else the new
     /// photos' places among the landmarks. `progress` follows the stages.
+    /// Stores the map for the next time, unless the library must not be written (a newer
+    /// Iris's, or its folder gone): the map is then computed again when asked for.
+    fn keep_map(&self, column: &str, map: &store::StoredMap) -> Result<()> {
+        match self.writable() {
+            Ok(()) => store::write(self.dir(), column, map),
+            Err(_) => Ok(()),
+        }
+    }
+
     pub fn map(&self, progress: &mut dyn FnMut(MapProgress)) -> Result<Vec<MapPoint>> {
         progress(MapProgress {
             stage: MapStage::Reading,
@@ -83,7 +92,7 @@ impl Library {
                 for (&i, p) in missing.iter().zip(placed) {
                     m.points.insert(photos[i].0.id.clone(), p);
                 }
-                store::write(self.dir(), &column, &m)?;
+                self.keep_map(&column, &m)?;
                 m
             }
             _ => {
@@ -96,7 +105,7 @@ impl Library {
                     .map(|((row, _), p)| (row.id.clone(), *p))
                     .collect();
                 let m = store::StoredMap::new(photos.len(), layout.anchors, points);
-                store::write(self.dir(), &column, &m)?;
+                self.keep_map(&column, &m)?;
                 m
             }
         };
