@@ -127,7 +127,7 @@ fn run_index(app: &AppHandle, library: &Library, job: &IndexJob, workers: usize)
     if let Ok(mut slot) = job.progress.lock() {
         *slot = None;
     }
-    let result = result.map_err(crate::error::CommandError::from);
+    let result = result.map_err(|e| crate::error::CommandError::of_library(library, e));
     if let Ok(mut slot) = job.last_error.lock() {
         *slot = result.as_ref().err().cloned();
     }

@@ -17,7 +17,10 @@ pub fn update_in_background(app: &AppHandle, library: &Library) {
             let _ = app.emit("tags-ready", tags.len());
         }
         Err(e) => {
-            let _ = app.emit("index-error", crate::error::CommandError::from(e));
+            let _ = app.emit(
+                "index-error",
+                crate::error::CommandError::of_library(library, e),
+            );
         }
     }
 }
