@@ -48,8 +48,8 @@ impl From<iris_core::CoreError> for CommandError {
 impl CommandError {
     /// `e`, from work on `library`, or in words why when the library's folder is gone (work
     /// under way when it was deleted fails on some file of the catalog, in LanceDB's words).
-    pub fn of_library(library: &iris_core::Library, e: iris_core::CoreError) -> Self {
-        library.present().err().unwrap_or(e).into()
+    pub fn of_library(library: &iris_core::Library, e: impl Into<CommandError>) -> Self {
+        library.present().map_or_else(Into::into, |()| e.into())
     }
 }
 

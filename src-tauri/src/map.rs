@@ -28,10 +28,10 @@ fn compute(app: &AppHandle, desktop: &Desktop, library: &Library) -> CommandResu
 /// After an indexing run: the map follows the library, so that opening it is immediate.
 pub fn update_in_background(app: &AppHandle, desktop: &Desktop, library: &Library) {
     if let Err(e) = compute(app, desktop, library) {
-        let e = library
-            .present()
-            .map_or_else(crate::error::CommandError::from, |()| e);
-        let _ = app.emit("index-error", e);
+        let _ = app.emit(
+            "index-error",
+            crate::error::CommandError::of_library(library, e),
+        );
     }
 }
 

@@ -109,6 +109,12 @@ export const invoke = (cmd, args = {}) =>
     [cmd, args],
   );
 
+/** Waits until the images under `selector` have loaded, then a moment for them to paint (before a screenshot). */
+export async function painted(selector) {
+  await until("thumbnails", () => exec(`const imgs = [...document.querySelectorAll(arguments[0])]; return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0) ? true : null;`, [selector]), 20000);
+  await sleep(500);
+}
+
 /** Saves the page (WebDriver) and the whole screen (imagemagick) as PNGs in `dir`. */
 export async function screenshot(dir, name) {
   const png = await wd("GET", s("/screenshot"));

@@ -29,8 +29,7 @@ export async function duplicateChecks({ app, cli, work, check, shot }) {
     return groups.length > 0 ? groups : null;
   }, 30000);
   // The thumbnails painted before the screenshot.
-  await d.until("thumbnails", () => d.exec("const imgs = [...document.querySelectorAll('[data-testid=\"duplicate-photo\"] img')]; return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0) ? true : null;"), 20000);
-  await new Promise((r) => setTimeout(r, 500));
+  await d.painted('[data-testid="duplicate-photo"] img');
   await shot("15a-duplicates");
   const names = engine[0]?.photos.map((p) => p.name) ?? [];
   check(
@@ -58,10 +57,7 @@ const tiles = () =>
     .sort((a, b) => a.dataset.index - b.dataset.index)
     .map((t) => ({ id: t.dataset.id, open: t.classList.contains('in-open-stack') }));`);
 /** Waits until the gallery's thumbnails have loaded (for a screenshot). */
-const painted = async () => {
-  await d.until("thumbnails", () => d.exec("const imgs = [...document.querySelectorAll('[data-testid=\"tile\"] img')]; return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0) ? true : null;"), 20000);
-  await new Promise((r) => setTimeout(r, 500));
-};
+const painted = () => d.painted('[data-testid="tile"] img');
 const toggles = () => d.exec(`return [...document.querySelectorAll('[data-testid="stack-toggle"]')].map((b) => ({ id: b.dataset.id, count: Number(b.dataset.count), open: b.getAttribute('aria-expanded') === 'true' }));`);
 
 /** Stacks in the browsing gallery and in search results: one tile, then all three in place. */

@@ -28,8 +28,7 @@ export async function libraryStateChecks({ app, cli, work, check, shot }) {
     return /newer Iris/.test(text) ? text : null;
   }, 60000);
   const shown = await d.until("its photos", async () => ((await galleryCount()) === 6 ? 6 : null), 20000);
-  await d.until("thumbnails", () => d.exec("const imgs = [...document.querySelectorAll('[data-testid=\"tile\"] img')]; return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0) ? true : null;"), 20000);
-  await new Promise((r) => setTimeout(r, 500));
+  await d.painted('[data-testid="tile"] img');
   await shot("17a-newer-library");
   await d.closeApp();
   const status = JSON.parse(execFileSync(cli, ["--model", "demo", "--library", newer, "--json", "status"], { encoding: "utf8" }));
