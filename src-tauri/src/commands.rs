@@ -258,17 +258,22 @@ pub struct SearchResults {
     /// The default cut-off chosen from these scores (none for a browse of filters alone, or
     /// scores that do not split).
     cutoff: Option<f32>,
+    /// Said when the model does not read the language of the query's words
+    /// (iris_core::query_language).
+    language_hint: Option<String>,
 }
 
 #[tauri::command]
 pub async fn search(desktop: Shared<'_>, query: SearchQuery) -> CommandResult<SearchResults> {
     let desktop = desktop.inner().clone();
     blocking(move || {
-        let hits = library(&desktop)?.search(&to_query(query)?)?;
+        let (library, query) = (library(&desktop)?, to_query(query)?);
+        let hits = library.search(&query)?;
         let scores: Vec<f32> = hits.iter().map(|h| h.score).collect();
         Ok(SearchResults {
             cutoff: iris_core::default_cutoff(&scores),
             hits: ui_hits(hits),
+            language_hint: library.language_hint(&query),
         })
     })
     .await

@@ -19,6 +19,7 @@ import { albumChecks } from "./albums_e2e.mjs";
 import { duplicateChecks } from "./duplicates_e2e.mjs";
 import { instanceChecks } from "./instance_e2e.mjs";
 import { libraryStateChecks } from "./library_state_e2e.mjs";
+import { languageHintChecks } from "./language_e2e.mjs";
 
 const [app, cli] = process.argv.slice(2);
 const artifacts = process.env.IRIS_ARTIFACTS || join(tmpdir(), "iris-e2e");
@@ -218,6 +219,8 @@ async function main() {
   await d.until("the library again", async () => ((await galleryCount()) === 49 ? 49 : null), 20000);
 
   const input = await d.until("search box", () => d.find('[data-testid="search-input"]'));
+  await languageHintChecks({ check, shot });
+  await d.until("the library again", async () => ((await galleryCount()) === 49 ? 49 : null), 20000);
   await d.type(input, query);
   const tiles = await d.until("text results", async () => {
     const t = await d.findAll('[data-testid="tile"]');

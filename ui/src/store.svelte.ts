@@ -60,6 +60,8 @@ export class Store {
   sort = $state<SortMode>('relevance');
   /** Minimum score shown; null shows everything. */
   cutoff = $state<number | null>(null);
+  /** Said when the model does not read the language of the query's words. */
+  languageHint = $state<string | null>(null);
   /** The cut-off the engine chose from the last search's scores (where the gallery opened). */
   defaultCutoff = $state<number | null>(null);
   hist = $derived(histogram(this.hits.map((h) => h.score), HISTOGRAM_BINS));
@@ -539,6 +541,7 @@ export class Store {
       this.browsing = false;
       this.cutoff = results.cutoff;
       this.defaultCutoff = results.cutoff;
+      this.languageHint = results.language_hint;
       this.viewerParts = null;
       if (!keepSelection) {
         this.selectedId = null;

@@ -4,7 +4,7 @@ import type { AppState, Hit, SavedCount, SavedSearch, SearchQuery, SearchResults
 
 const search = vi.fn<(q: SearchQuery) => Promise<SearchResults>>();
 /** Search results as the engine returns them. */
-const results = (hits: Hit[], cutoff: number | null = null): SearchResults => ({ hits, cutoff });
+const results = (hits: Hit[], cutoff: number | null = null, language_hint: string | null = null): SearchResults => ({ hits, cutoff, language_hint });
 /** The backend's parse_query, as a fixture: one word term, or one negative for a leading "-". */
 function oneTerm(text: string): Term[] {
   const negative = text.startsWith('-');
@@ -167,6 +167,18 @@ describe('Store', () => {
     s.cutoff = 0.25;
     expect(s.selectedIndex).toBe(-1);
     expect(s.hist.counts.reduce((a, b) => a + b, 0)).toBe(3);
+  });
+
+  it("keeps each search's language hint, and none once a search needs none", async () => {
+    search.mockResolvedValueOnce(results([hit('a', 0.1)], null, 'This model reads English only'));
+    const s = new Store();
+    s.text = '红色的圆';
+    await s.runSearch();
+    expect(s.languageHint).toBe('This model reads English only');
+    search.mockResolvedValueOnce(results([hit('a', 0.1)]));
+    s.text = 'red circle';
+    await s.runSearch();
+    expect(s.languageHint).toBeNull();
   });
 
   it('saves a search with a moved cut-off only, and runs a saved one with its settings', async () => {

@@ -16,6 +16,7 @@ mod embed;
 mod explain_cmd;
 mod library_cmds;
 mod map_cmd;
+mod models_cmd;
 mod search_eval_cmd;
 mod tags_cmd;
 mod watch_cmd;
@@ -45,6 +46,10 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// The models Iris knows by name and which are on this machine; --json: [{"id", "family",
+    /// "architecture", "dim", "languages", "download_bytes", "zero_shot", "downloaded",
+    /// "disk_bytes", "current"}].
+    Models,
     /// Print the embeddings of images and texts as JSON.
     Embed(embed::EmbedArgs),
     /// Add folders as roots and index them; with no folder, re-scan all roots.
@@ -122,6 +127,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         iris_core::models::set_threads(threads);
     }
     let result = match &cli.command {
+        Command::Models => models_cmd::models(&cli),
         Command::Embed(args) => embed::run(&cli.model, args),
         Command::Index(args) => library_cmds::index(&cli, args),
         Command::Watch(args) => watch_cmd::watch(&cli, args),

@@ -262,6 +262,9 @@ pub fn search(cli: &Cli, args: &SearchArgs) -> Result<()> {
         })?;
     }
     let hits = library.search(&query)?;
+    if let Some(hint) = library.language_hint(&query) {
+        eprintln!("note: {hint}");
+    }
     if cli.json {
         return print_json(&hits);
     }

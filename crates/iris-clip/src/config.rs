@@ -1,5 +1,6 @@
-//! config.json of a Hugging Face CLIP model: the tower sizes, with transformers' defaults for
-//! absent fields and errors that name the field for wrong or inconsistent ones.
+//! config.json of a Hugging Face CLIP-family model: its family (`model_type`), the tower sizes,
+//! with transformers' defaults for absent fields, and errors that name the field for wrong or
+//! inconsistent ones and the family for unsupported models.
 
 use crate::error::{ClipError, Result};
 use serde_json::Value;
@@ -14,6 +15,49 @@ pub enum Activation {
     Gelu,
     /// Tanh approximation of GELU (`gelu_new`, `gelu_pytorch_tanh`).
     GeluTanh,
+}
+
+/// The model families Iris runs, told apart by config.json's `model_type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// OpenAI's CLIP layout (`clip`): OpenAI, LAION, DataComp and other CLIP checkpoints.
+    Clip,
+    /// OFA-Sys Chinese-CLIP (`chinese_clip`): a BERT/RoBERTa text tower with a WordPiece
+    /// vocabulary, and CLIP's vision tower.
+    ChineseClip,
+}
+
+impl Family {
+    /// The family's name as people know it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Family::Clip => "CLIP",
+            Family::ChineseClip => "Chinese-CLIP",
+        }
+    }
+
+    /// The family of a `model_type` value; an absent one is CLIP (early CLIP configs lack it).
+    fn of_model_type(model_type: Option<&str>) -> std::result::Result<Self, String> {
+        match model_type {
+            None | Some("clip") => Ok(Family::Clip),
+            Some("chinese_clip") => Ok(Family::ChineseClip),
+            Some(other) => {
+                let known = match other {
+                    "siglip" | "siglip2" => " (SigLIP)",
+                    "blip" | "blip-2" | "blip_2" => " (BLIP)",
+                    "align" => " (ALIGN)",
+                    "altclip" => " (AltCLIP)",
+                    "owlvit" | "owlv2" => " (OWL-ViT)",
+                    "clip_vision_model" | "clip_text_model" => " (one tower of CLIP only)",
+                    _ => "",
+                };
+                Err(format!(
+                    "says `model_type` \"{other}\"{known}, a model family Iris does not run; \
+                     it runs CLIP (\"clip\") and Chinese-CLIP (\"chinese_clip\")"
+                ))
+            }
+        }
+    }
 }
 
 /// Sizes of one transformer tower.
@@ -36,6 +80,8 @@ pub struct TextConfig {
     pub max_position_embeddings: usize,
     /// `eos_token_id` as configured; 2 is transformers' legacy value meaning "the highest id".
     pub eos_token_id: Option<u32>,
+    /// Token types of a BERT text tower (Chinese-CLIP); every query is of type 0.
+    pub type_vocab_size: usize,
 }
 
 /// Vision tower: tower sizes plus the patch grid.
@@ -57,6 +103,7 @@ impl VisionConfig {
 /// The whole model configuration.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClipConfig {
+    pub family: Family,
     pub text: TextConfig,
     pub vision: VisionConfig,
     pub projection_dim: usize,
@@ -99,9 +146,9 @@ impl Fields<'_> {
         }
     }
 
-    fn activation(&self) -> Result<Activation> {
+    fn activation(&self, default: Activation) -> Result<Activation> {
         match self.object.get("hidden_act") {
-            None | Some(Value::Null) => Ok(Activation::QuickGelu),
+            None | Some(Value::Null) => Ok(default),
             Some(Value::String(s)) => match s.as_str() {
                 "quick_gelu" => Ok(Activation::QuickGelu),
                 "gelu" => Ok(Activation::Gelu),
@@ -124,15 +171,15 @@ impl Fields<'_> {
         }
     }
 
-    /// Tower sizes with transformers' defaults (`hidden`, `intermediate`, `layers`, `heads`).
-    fn tower(&self, defaults: (usize, usize, usize, usize)) -> Result<TowerConfig> {
+    /// Tower sizes with transformers' defaults for absent fields.
+    fn tower(&self, defaults: &TowerConfig) -> Result<TowerConfig> {
         let tower = TowerConfig {
-            hidden_size: self.usize("hidden_size", defaults.0)?,
-            intermediate_size: self.usize("intermediate_size", defaults.1)?,
-            num_hidden_layers: self.usize("num_hidden_layers", defaults.2)?,
-            num_attention_heads: self.usize("num_attention_heads", defaults.3)?,
-            activation: self.activation()?,
-            layer_norm_eps: self.f64("layer_norm_eps", 1e-5)?,
+            hidden_size: self.usize("hidden_size", defaults.hidden_size)?,
+            intermediate_size: self.usize("intermediate_size", defaults.intermediate_size)?,
+            num_hidden_layers: self.usize("num_hidden_layers", defaults.num_hidden_layers)?,
+            num_attention_heads: self.usize("num_attention_heads", defaults.num_attention_heads)?,
+            activation: self.activation(defaults.activation)?,
+            layer_norm_eps: self.f64("layer_norm_eps", defaults.layer_norm_eps)?,
         };
         if !tower.hidden_size.is_multiple_of(tower.num_attention_heads) {
             return Err(self.err(
@@ -144,6 +191,18 @@ impl Fields<'_> {
             ));
         }
         Ok(tower)
+    }
+}
+
+/// A base-size tower (12 layers, MLP four times as wide) of `hidden` width and `heads` heads.
+fn tower_defaults(hidden: usize, heads: usize, activation: Activation, eps: f64) -> TowerConfig {
+    TowerConfig {
+        hidden_size: hidden,
+        intermediate_size: 4 * hidden,
+        num_hidden_layers: 12,
+        num_attention_heads: heads,
+        activation,
+        layer_norm_eps: eps,
     }
 }
 
@@ -169,20 +228,36 @@ impl ClipConfig {
             section: "",
             object,
         };
+        let model_type = match object.get("model_type") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.as_str()),
+            Some(v) => return Err(top.err("model_type", format!("must be a string, found {v}"))),
+        };
+        let family = Family::of_model_type(model_type).map_err(|m| ClipError::model(path, m))?;
         let t = top.section("text_config")?;
+        let (tower, vocab, context) = match family {
+            Family::Clip => (
+                tower_defaults(512, 8, Activation::QuickGelu, 1e-5),
+                49408,
+                77,
+            ),
+            // transformers' ChineseCLIPTextConfig: BERT-base.
+            Family::ChineseClip => (tower_defaults(768, 12, Activation::Gelu, 1e-12), 30522, 512),
+        };
         let text = TextConfig {
-            tower: t.tower((512, 2048, 12, 8))?,
-            vocab_size: t.usize("vocab_size", 49408)?,
-            max_position_embeddings: t.usize("max_position_embeddings", 77)?,
+            tower: t.tower(&tower)?,
+            vocab_size: t.usize("vocab_size", vocab)?,
+            max_position_embeddings: t.usize("max_position_embeddings", context)?,
             eos_token_id: t
                 .object
                 .get("eos_token_id")
                 .and_then(Value::as_u64)
                 .map(|id| id as u32),
+            type_vocab_size: t.usize("type_vocab_size", 2)?,
         };
         let v = top.section("vision_config")?;
         let vision = VisionConfig {
-            tower: v.tower((768, 3072, 12, 12))?,
+            tower: v.tower(&tower_defaults(768, 12, Activation::QuickGelu, 1e-5))?,
             image_size: v.usize("image_size", 224)?,
             patch_size: v.usize("patch_size", 32)?,
             num_channels: v.usize("num_channels", 3)?,
@@ -203,6 +278,7 @@ impl ClipConfig {
             ));
         }
         Ok(Self {
+            family,
             text,
             vision,
             projection_dim: top.usize("projection_dim", 512)?,
@@ -227,6 +303,29 @@ mod tests {
         assert_eq!(c.vision.grid(), 14);
         assert_eq!(c.projection_dim, 512);
         assert_eq!(c.vision.tower.activation, Activation::QuickGelu);
+        assert_eq!(c.family, Family::Clip);
+    }
+
+    #[test]
+    fn the_family_comes_from_model_type_with_its_own_defaults() {
+        let c = parse(r#"{"model_type": "chinese_clip", "text_config": {}, "vision_config": {}}"#)
+            .unwrap();
+        assert_eq!(c.family, Family::ChineseClip);
+        assert_eq!(c.text.tower.activation, Activation::Gelu);
+        assert_eq!(c.text.tower.hidden_size, 768);
+        assert_eq!(c.text.tower.num_attention_heads, 12);
+        assert_eq!(c.text.tower.layer_norm_eps, 1e-12);
+        assert_eq!(c.text.max_position_embeddings, 512);
+        assert_eq!(c.vision.tower.activation, Activation::QuickGelu);
+        let e = parse(r#"{"model_type": "siglip", "text_config": {}, "vision_config": {}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("\"siglip\" (SigLIP)"), "{e}");
+        assert!(e.contains("does not run"), "{e}");
+        let e = parse(r#"{"model_type": "llama", "text_config": {}, "vision_config": {}}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`model_type` \"llama\", a model family"), "{e}");
     }
 
     #[test]

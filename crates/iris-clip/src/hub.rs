@@ -1,4 +1,4 @@
-//! Finding a model's four files: a local folder, or a Hugging Face repo id resolved from the
+//! Finding a model's four files (each under one of its accepted names): a local folder, or a Hugging Face repo id resolved from the
 //! standard cache (HF_HOME) and downloaded with a progress bar when missing. With no network,
 //! or with HF_HUB_OFFLINE set, a missing model fails within seconds and says what to do.
 
@@ -11,13 +11,26 @@ use std::time::Duration;
 /// The model used when none is named.
 pub const DEFAULT_MODEL: &str = "openai/clip-vit-base-patch32";
 
-/// The files of a model in the Hugging Face layout.
+/// The files of a model in the Hugging Face layout, by their preferred names.
 pub const MODEL_FILES: [&str; 4] = [
     "config.json",
     "tokenizer.json",
     "preprocessor_config.json",
     "model.safetensors",
 ];
+
+/// Each of [`MODEL_FILES`] with the names it may have instead, the preferred first: a BERT
+/// text tower's plain vocabulary, and PyTorch's pickle format for weights (several published
+/// Chinese-CLIP repositories ship only these).
+const FILE_CHOICES: [&[&str]; 4] = [
+    &["config.json"],
+    &["tokenizer.json", "vocab.txt"],
+    &["preprocessor_config.json"],
+    &["model.safetensors", "pytorch_model.bin"],
+];
+
+/// Read beside a vocab.txt when present (its `do_lower_case`).
+const TOKENIZER_CONFIG: &str = "tokenizer_config.json";
 
 /// Paths of the four files of one model.
 #[derive(Debug, Clone)]
@@ -29,14 +42,21 @@ pub struct ModelFiles {
 }
 
 impl ModelFiles {
-    /// The files inside a local folder (each is checked when it is read).
+    /// The files inside a local folder: for each, the first accepted name present, else the
+    /// preferred one (each is checked when it is read).
     pub fn in_folder(dir: &Path) -> Self {
-        Self {
-            config: dir.join(MODEL_FILES[0]),
-            tokenizer: dir.join(MODEL_FILES[1]),
-            preprocessor: dir.join(MODEL_FILES[2]),
-            weights: dir.join(MODEL_FILES[3]),
-        }
+        Self::from_list(
+            FILE_CHOICES
+                .iter()
+                .map(|names| {
+                    names
+                        .iter()
+                        .map(|name| dir.join(name))
+                        .find(|path| path.is_file())
+                        .unwrap_or_else(|| dir.join(names[0]))
+                })
+                .collect(),
+        )
     }
 
     fn from_list(mut paths: Vec<PathBuf>) -> Self {
@@ -140,6 +160,17 @@ impl hf_hub::api::Progress for Forward<'_, '_> {
     }
 }
 
+/// The files of a Hugging Face repo id already in the local cache, when all are there (no
+/// network is touched).
+pub fn cached(spec: &str) -> Option<ModelFiles> {
+    let cache = hf_hub::Cache::from_env().model(spec.to_string());
+    let paths: Option<Vec<PathBuf>> = FILE_CHOICES
+        .iter()
+        .map(|names| names.iter().find_map(|f| cache.get(f)))
+        .collect();
+    paths.map(ModelFiles::from_list)
+}
+
 /// Resolves a model spec: "demo", an existing folder, or a Hugging Face repo id (downloaded with a
 /// progress bar on the terminal when `progress`).
 pub fn resolve(spec: &str, progress: bool) -> Result<ModelFiles> {
@@ -166,10 +197,8 @@ pub fn resolve_with(spec: &str, mut progress: DownloadProgress) -> Result<ModelF
             "model folder \"{spec}\" does not exist"
         )));
     }
-    let cache = hf_hub::Cache::from_env().model(spec.to_string());
-    let cached: Option<Vec<PathBuf>> = MODEL_FILES.iter().map(|f| cache.get(f)).collect();
-    if let Some(paths) = cached {
-        return Ok(ModelFiles::from_list(paths));
+    if let Some(files) = cached(spec) {
+        return Ok(files);
     }
     if offline_requested() {
         return Err(offline_hint(spec, "HF_HUB_OFFLINE is set"));
@@ -184,31 +213,57 @@ pub fn resolve_with(spec: &str, mut progress: DownloadProgress) -> Result<ModelF
             ClipError::Unavailable(format!("cannot start the download of \"{spec}\": {e}"))
         })?;
     let repo = api.model(spec.to_string());
-    let paths = MODEL_FILES
-        .iter()
-        .map(|f| {
-            let fetched = match &mut progress {
-                DownloadProgress::Callback(report) => repo.download_with_progress(
-                    f,
-                    Forward {
-                        report,
-                        done: 0,
-                        total: 0,
-                    },
-                ),
-                _ => repo.get(f),
-            };
-            fetched.map_err(|e| {
-                ClipError::Unavailable(format!("cannot download {f} of model \"{spec}\": {e}"))
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(ModelFiles::from_list(paths))
+    let mut fetch = |f: &str| match &mut progress {
+        DownloadProgress::Callback(report) => repo.download_with_progress(
+            f,
+            Forward {
+                report,
+                done: 0,
+                total: 0,
+            },
+        ),
+        _ => repo.get(f),
+    };
+    let mut paths = Vec::with_capacity(FILE_CHOICES.len());
+    for names in FILE_CHOICES {
+        let mut first_error = None;
+        let found = names.iter().find_map(|f| match fetch(f) {
+            Ok(path) => Some(path),
+            Err(e) => {
+                first_error.get_or_insert(format!("cannot download {f} of model \"{spec}\": {e}"));
+                None
+            }
+        });
+        paths.push(found.ok_or_else(|| ClipError::Unavailable(first_error.unwrap_or_default()))?);
+    }
+    let files = ModelFiles::from_list(paths);
+    if files.tokenizer.ends_with("vocab.txt") {
+        // Optional: without it the vocabulary is lowercased, as every Chinese-CLIP release is.
+        let _ = fetch(TOKENIZER_CONFIG);
+    }
+    Ok(files)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::endpoint_address;
+    use super::{endpoint_address, ModelFiles};
+
+    #[test]
+    fn a_folder_gives_the_names_it_has() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = ModelFiles::in_folder(dir.path());
+        assert!(files.tokenizer.ends_with("tokenizer.json"));
+        assert!(files.weights.ends_with("model.safetensors"));
+        std::fs::write(dir.path().join("vocab.txt"), "[UNK]").unwrap();
+        std::fs::write(dir.path().join("pytorch_model.bin"), "").unwrap();
+        let files = ModelFiles::in_folder(dir.path());
+        assert!(files.tokenizer.ends_with("vocab.txt"));
+        assert!(files.weights.ends_with("pytorch_model.bin"));
+        std::fs::write(dir.path().join("model.safetensors"), "").unwrap();
+        assert!(ModelFiles::in_folder(dir.path())
+            .weights
+            .ends_with("model.safetensors"));
+    }
 
     #[test]
     fn an_endpoint_gives_its_written_port_or_the_schemes() {

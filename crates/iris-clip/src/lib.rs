@@ -1,8 +1,9 @@
 //! CLIP on plain f32 buffers (candle for loading, tensors and the matmuls): the model layer
 //! of Iris.
 //!
-//! Loads any CLIP model in the Hugging Face layout (config.json, model.safetensors,
-//! tokenizer.json, preprocessor_config.json) from a folder or from the Hugging Face cache, and
+//! Loads CLIP and Chinese-CLIP models in the Hugging Face layout (config.json,
+//! model.safetensors or pytorch_model.bin, tokenizer.json or vocab.txt,
+//! preprocessor_config.json) from a folder or from the Hugging Face cache, and
 //! turns texts and images into L2-normalised vectors that match `transformers` on the same
 //! weights. It knows nothing about photo libraries or databases.
 //!
@@ -13,10 +14,14 @@
 //! # Ok::<(), iris_clip::ClipError>(())
 //! ```
 //!
-//! Pieces: [`config`] (config.json), [`preprocess`] and [`resample`] (CLIPImageProcessor,
-//! Pillow-exact), [`tokenizer`], the encoder and towers (private), [`hub`] (finding files).
+//! Pieces: [`config`] (config.json and the model family), [`preprocess`] and [`resample`]
+//! (CLIPImageProcessor, Pillow-exact), [`tokenizer`] (BPE or WordPiece), the encoder and towers
+//! (private; Chinese-CLIP's BERT text tower in `bert`), [`hub`] (finding files) and
+//! [`catalogue`] (the models known by name).
 
 mod attention;
+mod bert;
+pub mod catalogue;
 pub mod config;
 pub mod decode;
 mod demo;
@@ -31,10 +36,11 @@ pub mod tokenizer;
 mod towers;
 mod transformer;
 
+pub use config::{ClipConfig, Family};
 pub use decode::{decode_bytes, decode_file};
 pub use demo::DEMO_MODEL;
 pub use error::{ClipError, Result};
-pub use hub::{resolve, resolve_with, DownloadProgress, ModelFiles, DEFAULT_MODEL};
+pub use hub::{cached, resolve, resolve_with, DownloadProgress, ModelFiles, DEFAULT_MODEL};
 pub use kernels::kernel_target;
 pub use model::{Clip, PatchEmbeddings, IMAGE_BATCH, TEXT_BATCH};
 

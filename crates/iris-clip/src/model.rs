@@ -1,7 +1,8 @@
 //! [`Clip`]: a loaded model that turns texts and images into L2-normalised vectors, in
 //! batches of bounded size.
 
-use crate::config::ClipConfig;
+use crate::bert::BertTextTower;
+use crate::config::{ClipConfig, Family};
 use crate::error::{ClipError, Result};
 use crate::hub::ModelFiles;
 use crate::preprocess::Preprocessor;
@@ -27,7 +28,7 @@ pub struct Clip {
     preprocessor: Preprocessor,
     /// The text tower (with the contiguous weight copies fast queries need, about 250 MB for
     /// ViT-B/32), loaded on the first text embedding: an indexing run never holds it.
-    text: OnceLock<TextTower>,
+    text: OnceLock<TextModel>,
     weights_file: PathBuf,
     vision: VisionTower,
     device: Device,
@@ -37,13 +38,26 @@ pub struct Clip {
     logit_scale: f32,
 }
 
+/// A model's text tower, by family.
+enum TextModel {
+    Clip(TextTower),
+    Bert(BertTextTower),
+}
+
 /// The logit scale of checkpoints that store none: OpenAI's CLIP, which ends training at
 /// this clamp.
 const DEFAULT_LOGIT_SCALE: f32 = 100.0;
 
-/// Maps a safetensors file; candle copies each tensor out as it is read, and the mapping goes
-/// when the returned builder is dropped.
+/// Opens a weights file: a safetensors file is mapped (candle copies each tensor out as it is
+/// read, and the mapping goes when the returned builder is dropped); a PyTorch pickle
+/// (`.bin`, `.pt`, `.pth`) is read tensor by tensor from its zip archive.
 fn map_weights(file: &Path, device: &Device) -> candle_core::Result<VarBuilder<'static>> {
+    let pickle = file
+        .extension()
+        .is_some_and(|e| e == "bin" || e == "pt" || e == "pth");
+    if pickle {
+        return VarBuilder::from_pth(file, DTYPE, device);
+    }
     // SAFETY: the file is mapped read-only; like every mmap user we rely on nobody
     // truncating a model file while it is loaded.
     #[allow(unsafe_code)]
@@ -67,18 +81,21 @@ impl Clip {
     /// Loads a model from its files on the CPU; weights are memory-mapped.
     pub fn load(files: &ModelFiles) -> Result<Self> {
         let config = ClipConfig::from_file(&files.config)?;
-        let tokenizer = ClipTokenizer::from_file(
+        let tokenizer = ClipTokenizer::for_family(
+            config.family,
             &files.tokenizer,
             config.text.max_position_embeddings,
             config.text.eos_token_id,
         )?;
         let preprocessor = Preprocessor::from_file(&files.preprocessor, config.vision.image_size)?;
-        if preprocessor.crop != Some((config.vision.image_size, config.vision.image_size)) {
+        let size = config.vision.image_size;
+        if preprocessor.square_output() != Some(size) {
             return Err(ClipError::model(
                 &files.preprocessor,
                 format!(
-                    "field `crop_size` ({:?}) must equal config.json's vision_config.image_size ({})",
-                    preprocessor.crop, config.vision.image_size
+                    "gives images of {}, not the {size}x{size} of config.json's \
+                     vision_config.image_size",
+                    preprocessor.output_description()
                 ),
             ));
         }
@@ -113,6 +130,11 @@ impl Clip {
         &self.config
     }
 
+    /// The model's family.
+    pub fn family(&self) -> Family {
+        self.config.family
+    }
+
     pub fn preprocessor(&self) -> &Preprocessor {
         &self.preprocessor
     }
@@ -135,14 +157,20 @@ impl Clip {
 
     /// The text tower, loaded on the first text embedding (an error there names the file and
     /// the tensor like one at load would).
-    fn text_tower(&self) -> Result<&TextTower> {
+    fn text_tower(&self) -> Result<&TextModel> {
         if let Some(tower) = self.text.get() {
             return Ok(tower);
         }
         let c = &self.config;
         let wrap = |e: candle_core::Error| ClipError::model(&self.weights_file, e.to_string());
         let vb = map_weights(&self.weights_file, &self.device).map_err(wrap)?;
-        let tower = TextTower::load(&vb, &c.text, c.projection_dim).map_err(wrap)?;
+        let tower = match c.family {
+            Family::Clip => TextTower::load(&vb, &c.text, c.projection_dim).map(TextModel::Clip),
+            Family::ChineseClip => {
+                BertTextTower::load(&vb, &c.text, c.projection_dim).map(TextModel::Bert)
+            }
+        }
+        .map_err(wrap)?;
         // Two threads may both build it; one copy is kept.
         Ok(self.text.get_or_init(|| tower))
     }
@@ -171,6 +199,10 @@ impl Clip {
             .iter()
             .map(|t| self.tokenizer.encode(t))
             .collect::<Result<Vec<_>>>()?;
+        let tower = match self.text_tower()? {
+            TextModel::Bert(tower) => return Ok(tower.forward(&ids)?),
+            TextModel::Clip(tower) => tower,
+        };
         let seq = ids.iter().map(Vec::len).max().unwrap_or(1).max(1);
         let pool: Vec<usize> = ids
             .iter()
@@ -181,7 +213,7 @@ impl Clip {
             flat.extend_from_slice(row);
             flat.resize(flat.len() + seq - row.len(), self.tokenizer.pad_id());
         }
-        Ok(self.text_tower()?.forward(&flat, ids.len(), &pool)?)
+        Ok(tower.forward(&flat, ids.len(), &pool)?)
     }
 
     /// Preprocesses one decoded image into CHW floats.

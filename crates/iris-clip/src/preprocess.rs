@@ -1,6 +1,11 @@
 //! Image preprocessing equal to transformers' CLIPImageProcessor as configured by
 //! preprocessor_config.json: RGB conversion, shortest-edge resize (Pillow's filters, see
 //! [`crate::resample`]), centre crop, rescale and mean/std normalisation, in CHW order.
+//!
+//! Without a centre crop (Chinese-CLIP's configuration), the image is resized to exactly the
+//! configured height and width, aspect ratio not kept: what the original Chinese-CLIP trains
+//! with (`Resize((224, 224))`). A bare shortest-edge size without a crop is read the same way,
+//! since a fixed-size model cannot take the uncropped image transformers would make of it.
 
 use crate::error::{ClipError, Result};
 use crate::resample::{resize_window, Filter};
@@ -11,8 +16,10 @@ use std::path::Path;
 /// The steps and constants of preprocessor_config.json.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Preprocessor {
-    /// Target of the shortest edge, or None when `do_resize` is false.
+    /// Target of the shortest edge, or None when `do_resize` is false or the resize is exact.
     pub shortest_edge: Option<usize>,
+    /// Exact height and width to resize to (aspect ratio not kept), or None.
+    pub resize_to: Option<(usize, usize)>,
     /// Crop height and width, or None when `do_center_crop` is false.
     pub crop: Option<(usize, usize)>,
     pub filter: Filter,
@@ -73,16 +80,31 @@ impl Preprocessor {
         let obj = root
             .as_object()
             .ok_or_else(|| ClipError::model(path, "must hold a json object"))?;
-        let shortest_edge = if flag(obj, "do_resize") {
-            let size = match obj.get("size") {
-                None => vec![image_size],
-                v => size_field(v, &["shortest_edge"]).ok_or_else(|| bad("size", v))?,
+        let cropped = flag(obj, "do_center_crop");
+        let (shortest_edge, resize_to) = if flag(obj, "do_resize") {
+            let v = obj.get("size");
+            let exact = match v {
+                Some(Value::Object(_)) => size_field(v, &["height", "width"]),
+                _ => None,
             };
-            Some(size[0])
+            match exact {
+                Some(exact) => (None, Some((exact[0], exact[1]))),
+                None => {
+                    let edge = match v {
+                        None => image_size,
+                        v => size_field(v, &["shortest_edge"]).ok_or_else(|| bad("size", v))?[0],
+                    };
+                    if cropped {
+                        (Some(edge), None)
+                    } else {
+                        (None, Some((edge, edge)))
+                    }
+                }
+            }
         } else {
-            None
+            (None, None)
         };
-        let crop = if flag(obj, "do_center_crop") {
+        let crop = if cropped {
             let size = match obj.get("crop_size") {
                 None => vec![image_size, image_size],
                 v => size_field(v, &["height", "width"])
@@ -118,6 +140,7 @@ impl Preprocessor {
         };
         Ok(Self {
             shortest_edge,
+            resize_to,
             crop,
             filter,
             rescale,
@@ -125,8 +148,11 @@ impl Preprocessor {
         })
     }
 
-    /// Size after the shortest-edge resize, truncated as transformers does.
+    /// Size after the resize (shortest-edge sizes truncated as transformers does).
     pub fn resized_size(&self, width: usize, height: usize) -> (usize, usize) {
+        if let Some((h, w)) = self.resize_to {
+            return (w, h);
+        }
         let Some(target) = self.shortest_edge else {
             return (width, height);
         };
@@ -137,6 +163,31 @@ impl Preprocessor {
         } else {
             (new_long, target)
         }
+    }
+
+    /// The side of the output when it is the same square for every input.
+    pub fn square_output(&self) -> Option<usize> {
+        match self.crop.or(self.resize_to) {
+            Some((h, w)) if h == w => Some(h),
+            _ => None,
+        }
+    }
+
+    /// The output size in words, for errors.
+    pub fn output_description(&self) -> String {
+        match (self.crop.or(self.resize_to), self.shortest_edge) {
+            (Some((h, w)), _) => format!("{h}x{w}"),
+            (None, Some(edge)) => format!("a shortest edge of {edge}, uncropped"),
+            (None, None) => "their own size".to_string(),
+        }
+    }
+
+    /// The shortest edge an image must keep when decoded at reduced scale so that the resize
+    /// still shrinks it (224 when there is no resize).
+    pub fn decode_edge(&self) -> usize {
+        self.shortest_edge
+            .or(self.resize_to.map(|(h, w)| h.max(w)))
+            .unwrap_or(224)
     }
 
     /// Output height and width for an input of this size.
@@ -216,6 +267,30 @@ mod tests {
         let px = p.pixels(&white);
         assert_eq!(px.len(), 3 * 224 * 224);
         assert!(px.iter().all(|v| (v - 1.0).abs() < 1e-6));
+    }
+
+    #[test]
+    fn without_a_crop_the_image_is_resized_to_the_exact_size() {
+        for size in [
+            r#"{"height": 64, "width": 64}"#,
+            "64",
+            r#"{"shortest_edge": 64}"#,
+        ] {
+            let json = format!(r#"{{"do_center_crop": false, "size": {size}}}"#);
+            let p = Preprocessor::from_json(Path::new("p.json"), &json, 224).unwrap();
+            assert_eq!(p.resized_size(300, 100), (64, 64), "{size}");
+            assert_eq!(p.square_output(), Some(64), "{size}");
+            assert_eq!(p.decode_edge(), 64, "{size}");
+            let wide = RgbImage::from_fn(300, 100, |x, _| image::Rgb([(x % 256) as u8, 0, 0]));
+            assert_eq!(p.pixels(&wide).len(), 3 * 64 * 64);
+        }
+        assert_eq!(clip224().square_output(), Some(224));
+        let json = r#"{"do_center_crop": false, "size": {"height": 32, "width": 48}}"#;
+        let p = Preprocessor::from_json(Path::new("p.json"), json, 224).unwrap();
+        assert_eq!(
+            (p.square_output(), p.output_description()),
+            (None, "32x48".into())
+        );
     }
 
     #[test]

@@ -34,7 +34,7 @@ impl Head {
 }
 
 /// Runs `slice` on the slices of a batch and joins their vectors in batch order.
-fn embed_batch(
+pub(crate) fn embed_batch(
     batch: usize,
     slice: impl Fn(std::ops::Range<usize>, Parallelism) -> Result<Vec<Vec<f32>>> + Sync,
 ) -> Result<Vec<Vec<f32>>> {

@@ -152,7 +152,7 @@ pub(crate) struct Linear {
 
 impl Linear {
     /// Loads an encoder matmul, stored `[in, out]` (see the module doc).
-    fn load(vb: &VarBuilder, (out, inp): (usize, usize)) -> Result<Self> {
+    pub(crate) fn load(vb: &VarBuilder, (out, inp): (usize, usize)) -> Result<Self> {
         Self::new(&vb.get((out, inp), "weight")?, &vb.get(out, "bias")?)
     }
 
@@ -164,13 +164,25 @@ impl Linear {
     }
 
     /// `dst = x W^T + b`.
-    fn forward(&self, x: &[f32], dst: &mut [f32], par: Parallelism) {
+    pub(crate) fn forward(&self, x: &[f32], dst: &mut [f32], par: Parallelism) {
         kernels::fill_rows(dst, &self.bias);
         self.weight.multiply(x, dst, true, par);
     }
 
+    /// `dst = activation(x W^T + b)`: an MLP's first matmul.
+    pub(crate) fn forward_activated(
+        &self,
+        x: &[f32],
+        dst: &mut [f32],
+        activation: Activation,
+        par: Parallelism,
+    ) {
+        self.weight.multiply(x, dst, false, par);
+        kernels::bias_activation(dst, &self.bias, activation);
+    }
+
     /// `dst += x W^T + b`: a residual connection.
-    fn add_forward(&self, x: &[f32], dst: &mut [f32], par: Parallelism) {
+    pub(crate) fn add_forward(&self, x: &[f32], dst: &mut [f32], par: Parallelism) {
         kernels::add_to_rows(dst, &self.bias);
         self.weight.multiply(x, dst, true, par);
     }
@@ -205,21 +217,33 @@ struct Attention {
 
 impl Attention {
     fn load(vb: VarBuilder, hidden: usize, heads: usize) -> Result<Self> {
-        let scale = ((hidden / heads) as f64).powf(-0.5);
-        let part = |name: &str| -> Result<(Tensor, Tensor)> {
-            let p = vb.pp(name);
-            Ok((p.get((hidden, hidden), "weight")?, p.get(hidden, "bias")?))
-        };
-        let (qw, qb) = part("q_proj")?;
-        let (kw, kb) = part("k_proj")?;
-        let (vw, vb_) = part("v_proj")?;
-        let weight = Tensor::cat(&[(qw * scale)?, kw, vw], 0)?;
-        let bias = Tensor::cat(&[(qb * scale)?, kb, vb_], 0)?;
         Ok(Self {
-            qkv: Linear::new(&weight, &bias)?,
+            qkv: fused_qkv(&vb, ["q_proj", "k_proj", "v_proj"], hidden, heads)?,
             out: Linear::load(&vb.pp("out_proj"), (hidden, hidden))?,
         })
     }
+}
+
+/// The q, k and v projections under `names` as one matmul writing q, k, v side by side per
+/// token, with the attention scale `head_dim^-0.5` folded into q (what [`attention::attend`]
+/// takes).
+pub(crate) fn fused_qkv(
+    vb: &VarBuilder,
+    names: [&str; 3],
+    hidden: usize,
+    heads: usize,
+) -> Result<Linear> {
+    let scale = ((hidden / heads) as f64).powf(-0.5);
+    let part = |name: &str| -> Result<(Tensor, Tensor)> {
+        let p = vb.pp(name);
+        Ok((p.get((hidden, hidden), "weight")?, p.get(hidden, "bias")?))
+    };
+    let (qw, qb) = part(names[0])?;
+    let (kw, kb) = part(names[1])?;
+    let (vw, vb_) = part(names[2])?;
+    let weight = Tensor::cat(&[(qw * scale)?, kw, vw], 0)?;
+    let bias = Tensor::cat(&[(qb * scale)?, kb, vb_], 0)?;
+    Linear::new(&weight, &bias)
 }
 
 struct Layer {
@@ -255,9 +279,7 @@ impl Layer {
         self.attention.out.add_forward(&scratch.attended, x, par);
         self.norm2.forward(x, &mut scratch.normed);
         self.fc1
-            .weight
-            .multiply(&scratch.normed, &mut scratch.mlp, false, par);
-        kernels::bias_activation(&mut scratch.mlp, &self.fc1.bias, self.activation);
+            .forward_activated(&scratch.normed, &mut scratch.mlp, self.activation, par);
         self.fc2.add_forward(&scratch.mlp, x, par);
     }
 }

@@ -52,7 +52,8 @@ pub struct PhotoPatches {
     pub image: RgbImage,
 }
 
-/// The center crop `pre` takes of a `width x height` image, as fractions.
+/// The part of a `width x height` image `pre` shows the model (its center crop, or all of
+/// it), as fractions.
 fn model_window(pre: &Preprocessor, width: u32, height: u32) -> Window {
     let (w, h) = pre.resized_size(width as usize, height as usize);
     let (ch, cw) = pre.crop.unwrap_or((h, w));
@@ -197,6 +198,7 @@ mod tests {
     fn a_wide_photo_is_seen_through_its_center_square() {
         let pre = Preprocessor {
             shortest_edge: Some(224),
+            resize_to: None,
             crop: Some((224, 224)),
             filter: iris_clip::resample::Filter::Bicubic,
             rescale: None,

@@ -36,6 +36,7 @@ mod pairs;
 pub mod paths;
 pub mod photo;
 pub mod places;
+pub mod query_language;
 mod random;
 mod raw;
 mod row;

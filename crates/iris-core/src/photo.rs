@@ -98,7 +98,7 @@ fn write_thumbnail(img: &RgbImage, path: &Path) -> std::io::Result<()> {
 /// Decodes at the reduced scale that still gives the model input and the thumbnail their
 /// resolution, before EXIF orientation.
 fn decode_reduced(bytes: &[u8], path: &Path, pre: &Preprocessor) -> Result<RgbImage, String> {
-    let target = (pre.shortest_edge.unwrap_or(224) as u32).max(THUMBNAIL_EDGE * 3 / 4);
+    let target = (pre.decode_edge() as u32).max(THUMBNAIL_EDGE * 3 / 4);
     iris_clip::decode_bytes(bytes, path, Some(target)).map_err(|e| e.to_string())
 }
 
@@ -117,7 +117,7 @@ fn decode_upright(bytes: &[u8], path: &Path, pre: &Preprocessor) -> Result<Uprig
     refuse_undecoded(bytes, path)?;
     let exif = crate::exif_meta::read(bytes);
     let (image, size, orientation, format, exif) = if crate::heif::is_heif(bytes) {
-        let min_edge = pre.shortest_edge.unwrap_or(224) as u32;
+        let min_edge = pre.decode_edge() as u32;
         let pic = crate::heif::decode(bytes, exif.orientation, min_edge, THUMBNAIL_EDGE)?;
         let format = crate::heif::format_name(bytes)
             .unwrap_or("heif")

@@ -172,7 +172,12 @@ export type SearchResults = { hits: Array<UiHit>,
  * The default cut-off chosen from these scores (none for a browse of filters alone, or
  * scores that do not split).
  */
-cutoff: number | null, };
+cutoff: number | null, 
+/**
+ * Said when the model does not read the language of the query's words
+ * (iris_core::query_language).
+ */
+language_hint: string | null, };
 
 /**
  * One part of a query and the photo's cosine with it.
