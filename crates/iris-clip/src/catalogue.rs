@@ -34,6 +34,8 @@ pub struct KnownModel {
 
 const CLIP_PAPER: &str = "Radford et al. 2021, Learning Transferable Visual Models From Natural \
      Language Supervision (arXiv:2103.00020)";
+const SIGLIP2_PAPER: &str = "Tschannen et al. 2025, SigLIP 2: Multilingual Vision-Language \
+     Encoders (arXiv:2502.14786)";
 const OPEN_CLIP: &str = "OpenCLIP pretrained model results (github.com/mlfoundations/open_clip)";
 
 const fn imagenet(value: f32, source: &'static str) -> Option<ZeroShot> {
@@ -112,6 +114,16 @@ pub const KNOWN_MODELS: &[KnownModel] = &[
         zero_shot: imagenet(75.3, OPEN_CLIP),
     },
     KnownModel {
+        id: "google/siglip2-base-patch16-224",
+        family: Family::Siglip,
+        architecture: "ViT-B/16, sigmoid loss, multilingual",
+        dim: 768,
+        // Trained on multilingual WebLI with the Gemma tokenizer.
+        languages: &["en", "zh", "ja", "ko"],
+        download_bytes: 1_500 * MB,
+        zero_shot: imagenet(78.2, SIGLIP2_PAPER),
+    },
+    KnownModel {
         id: "OFA-Sys/chinese-clip-vit-base-patch16",
         family: Family::ChineseClip,
         architecture: "ViT-B/16 + RoBERTa-wwm-base",
@@ -142,6 +154,7 @@ impl Family {
         match self {
             Family::Clip => &["en"],
             Family::ChineseClip => &["zh"],
+            Family::Siglip => &["en"],
         }
     }
 }

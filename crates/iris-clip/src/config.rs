@@ -25,6 +25,9 @@ pub enum Family {
     /// OFA-Sys Chinese-CLIP (`chinese_clip`): a BERT/RoBERTa text tower with a WordPiece
     /// vocabulary, and CLIP's vision tower.
     ChineseClip,
+    /// Google's SigLIP (`siglip`, also SigLIP 2's fixed-resolution checkpoints): sigmoid
+    /// scoring, no class token, an attention-pooling head, texts padded to a fixed length.
+    Siglip,
 }
 
 impl Family {
@@ -33,6 +36,7 @@ impl Family {
         match self {
             Family::Clip => "CLIP",
             Family::ChineseClip => "Chinese-CLIP",
+            Family::Siglip => "SigLIP",
         }
     }
 
@@ -41,9 +45,10 @@ impl Family {
         match model_type {
             None | Some("clip") => Ok(Family::Clip),
             Some("chinese_clip") => Ok(Family::ChineseClip),
+            Some("siglip") => Ok(Family::Siglip),
             Some(other) => {
                 let known = match other {
-                    "siglip" | "siglip2" => " (SigLIP)",
+                    "siglip2" => " (SigLIP 2 with flexible resolution)",
                     "blip" | "blip-2" | "blip_2" => " (BLIP)",
                     "align" => " (ALIGN)",
                     "altclip" => " (AltCLIP)",
@@ -53,7 +58,8 @@ impl Family {
                 };
                 Err(format!(
                     "says `model_type` \"{other}\"{known}, a model family Iris does not run; \
-                     it runs CLIP (\"clip\") and Chinese-CLIP (\"chinese_clip\")"
+                     it runs CLIP (\"clip\"), Chinese-CLIP (\"chinese_clip\") and SigLIP \
+                     (\"siglip\")"
                 ))
             }
         }
@@ -82,6 +88,8 @@ pub struct TextConfig {
     pub eos_token_id: Option<u32>,
     /// Token types of a BERT text tower (Chinese-CLIP); every query is of type 0.
     pub type_vocab_size: usize,
+    /// The id SigLIP pads every text with, to its full context length.
+    pub pad_token_id: u32,
 }
 
 /// Vision tower: tower sizes plus the patch grid.
@@ -206,6 +214,11 @@ fn tower_defaults(hidden: usize, heads: usize, activation: Activation, eps: f64)
     }
 }
 
+/// SigLIP base: 768 wide, 12 layers and heads, tanh GELU, LayerNorm eps 1e-6.
+fn siglip_defaults() -> TowerConfig {
+    tower_defaults(768, 12, Activation::GeluTanh, 1e-6)
+}
+
 impl ClipConfig {
     /// Reads and checks `config.json`.
     pub fn from_file(path: &Path) -> Result<Self> {
@@ -243,6 +256,7 @@ impl ClipConfig {
             ),
             // transformers' ChineseCLIPTextConfig: BERT-base.
             Family::ChineseClip => (tower_defaults(768, 12, Activation::Gelu, 1e-12), 30522, 512),
+            Family::Siglip => (siglip_defaults(), 32000, 64),
         };
         let text = TextConfig {
             tower: t.tower(&tower)?,
@@ -254,10 +268,19 @@ impl ClipConfig {
                 .and_then(Value::as_u64)
                 .map(|id| id as u32),
             type_vocab_size: t.usize("type_vocab_size", 2)?,
+            pad_token_id: t
+                .object
+                .get("pad_token_id")
+                .and_then(Value::as_u64)
+                .map_or(1, |id| id as u32),
         };
         let v = top.section("vision_config")?;
+        let vision_defaults = match family {
+            Family::Siglip => siglip_defaults(),
+            _ => tower_defaults(768, 12, Activation::QuickGelu, 1e-5),
+        };
         let vision = VisionConfig {
-            tower: v.tower(&tower_defaults(768, 12, Activation::QuickGelu, 1e-5))?,
+            tower: v.tower(&vision_defaults)?,
             image_size: v.usize("image_size", 224)?,
             patch_size: v.usize("patch_size", 32)?,
             num_channels: v.usize("num_channels", 3)?,
@@ -277,11 +300,26 @@ impl ClipConfig {
                 format!("must be 3 (rgb), found {}", vision.num_channels),
             ));
         }
+        let projection_dim = match family {
+            // No projection: the vision tower's pooled width, which the text head must match.
+            Family::Siglip => {
+                let width = vision.tower.hidden_size;
+                let text_width = t.usize("projection_size", text.tower.hidden_size)?;
+                if text_width != width {
+                    return Err(t.err(
+                        "projection_size",
+                        format!("({text_width}) must equal vision_config.hidden_size ({width})"),
+                    ));
+                }
+                width
+            }
+            _ => top.usize("projection_dim", 512)?,
+        };
         Ok(Self {
             family,
             text,
             vision,
-            projection_dim: top.usize("projection_dim", 512)?,
+            projection_dim,
         })
     }
 }
@@ -317,10 +355,27 @@ mod tests {
         assert_eq!(c.text.tower.layer_norm_eps, 1e-12);
         assert_eq!(c.text.max_position_embeddings, 512);
         assert_eq!(c.vision.tower.activation, Activation::QuickGelu);
-        let e = parse(r#"{"model_type": "siglip", "text_config": {}, "vision_config": {}}"#)
+        let c =
+            parse(r#"{"model_type": "siglip", "text_config": {}, "vision_config": {}}"#).unwrap();
+        assert_eq!((c.family, c.projection_dim), (Family::Siglip, 768));
+        assert_eq!(c.text.max_position_embeddings, 64);
+        assert_eq!(c.vision.tower.activation, Activation::GeluTanh);
+        let e = parse(
+            r#"{"model_type": "siglip", "text_config": {"projection_size": 512}, "vision_config": {}}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("`text_config.projection_size` (512) must equal"),
+            "{e}"
+        );
+        let e = parse(r#"{"model_type": "siglip2", "text_config": {}, "vision_config": {}}"#)
             .unwrap_err()
             .to_string();
-        assert!(e.contains("\"siglip\" (SigLIP)"), "{e}");
+        assert!(
+            e.contains("\"siglip2\" (SigLIP 2 with flexible resolution)"),
+            "{e}"
+        );
         assert!(e.contains("does not run"), "{e}");
         let e = parse(r#"{"model_type": "llama", "text_config": {}, "vision_config": {}}"#)
             .unwrap_err()

@@ -31,6 +31,7 @@ mod kernels;
 mod model;
 pub mod preprocess;
 pub mod resample;
+mod siglip;
 mod text_cache;
 pub mod tokenizer;
 mod towers;

@@ -6,6 +6,7 @@ use crate::config::{ClipConfig, Family};
 use crate::error::{ClipError, Result};
 use crate::hub::ModelFiles;
 use crate::preprocess::Preprocessor;
+use crate::siglip::SiglipVisionTower;
 use crate::text_cache::TextCache;
 use crate::tokenizer::ClipTokenizer;
 use crate::towers::{TextTower, VisionTower, DTYPE};
@@ -30,12 +31,20 @@ pub struct Clip {
     /// ViT-B/32), loaded on the first text embedding: an indexing run never holds it.
     text: OnceLock<TextModel>,
     weights_file: PathBuf,
-    vision: VisionTower,
+    vision: VisionModel,
     device: Device,
     /// The texts embedded last (a query is embedded by search, then by the viewer's parts).
     recent_texts: TextCache,
     /// The temperature the model was trained with: cosines times this are its logits.
     logit_scale: f32,
+    /// SigLIP's learned bias, added to those logits before its sigmoid.
+    logit_bias: Option<f32>,
+}
+
+/// A model's vision tower, by family.
+enum VisionModel {
+    Clip(Box<VisionTower>),
+    Siglip(Box<SiglipVisionTower>),
 }
 
 /// A model's text tower, by family.
@@ -66,13 +75,21 @@ fn map_weights(file: &Path, device: &Device) -> candle_core::Result<VarBuilder<'
     }
 }
 
+/// A stored scalar parameter (a 0-d tensor as CLIP stores it, or one value as SigLIP does),
+/// when present and finite.
+fn read_scalar(vb: &VarBuilder, name: &str) -> Option<f32> {
+    let scalar = vb.get((), name).or_else(|_| vb.get(1, name)?.reshape(()));
+    scalar
+        .and_then(|t| t.to_dtype(candle_core::DType::F32)?.to_scalar::<f32>())
+        .ok()
+        .filter(|v| v.is_finite())
+}
+
 /// The stored `logit_scale` as `transformers` applies it (exponentiated), or the default when
 /// the checkpoint has none or holds a value that is not a finite number.
 fn read_logit_scale(vb: &VarBuilder) -> f32 {
-    vb.get((), "logit_scale")
-        .and_then(|t| t.to_dtype(candle_core::DType::F32)?.to_scalar::<f32>())
+    read_scalar(vb, "logit_scale")
         .map(f32::exp)
-        .ok()
         .filter(|s| s.is_finite() && *s > 0.0)
         .unwrap_or(DEFAULT_LOGIT_SCALE)
 }
@@ -81,12 +98,7 @@ impl Clip {
     /// Loads a model from its files on the CPU; weights are memory-mapped.
     pub fn load(files: &ModelFiles) -> Result<Self> {
         let config = ClipConfig::from_file(&files.config)?;
-        let tokenizer = ClipTokenizer::for_family(
-            config.family,
-            &files.tokenizer,
-            config.text.max_position_embeddings,
-            config.text.eos_token_id,
-        )?;
+        let tokenizer = ClipTokenizer::for_family(config.family, &files.tokenizer, &config.text)?;
         let preprocessor = Preprocessor::from_file(&files.preprocessor, config.vision.image_size)?;
         let size = config.vision.image_size;
         if preprocessor.square_output() != Some(size) {
@@ -106,8 +118,18 @@ impl Clip {
         }
         let wrap = |e: candle_core::Error| ClipError::model(weights, e.to_string());
         let vb = map_weights(weights, &device).map_err(wrap)?;
-        let vision = VisionTower::load(&vb, &config.vision, config.projection_dim).map_err(wrap)?;
+        let vision = match config.family {
+            Family::Siglip => SiglipVisionTower::load(&vb, &config.vision)
+                .map(|t| VisionModel::Siglip(Box::new(t))),
+            _ => VisionTower::load(&vb, &config.vision, config.projection_dim)
+                .map(|t| VisionModel::Clip(Box::new(t))),
+        }
+        .map_err(wrap)?;
         let logit_scale = read_logit_scale(&vb);
+        let logit_bias = match config.family {
+            Family::Siglip => read_scalar(&vb, "logit_bias"),
+            _ => None,
+        };
         Ok(Self {
             config,
             tokenizer,
@@ -118,6 +140,7 @@ impl Clip {
             device,
             recent_texts: TextCache::default(),
             logit_scale,
+            logit_bias,
         })
     }
 
@@ -150,6 +173,12 @@ impl Clip {
         self.logit_scale
     }
 
+    /// A SigLIP model's logit bias: `sigmoid(cosine * logit_scale + bias)` is its probability
+    /// that a text and an image match. None for softmax-trained families.
+    pub fn logit_bias(&self) -> Option<f32> {
+        self.logit_bias
+    }
+
     /// Length of the embeddings.
     pub fn dim(&self) -> usize {
         self.config.projection_dim
@@ -165,7 +194,9 @@ impl Clip {
         let wrap = |e: candle_core::Error| ClipError::model(&self.weights_file, e.to_string());
         let vb = map_weights(&self.weights_file, &self.device).map_err(wrap)?;
         let tower = match c.family {
-            Family::Clip => TextTower::load(&vb, &c.text, c.projection_dim).map(TextModel::Clip),
+            Family::Clip | Family::Siglip => {
+                TextTower::load(&vb, &c.text, c.projection_dim, c.family).map(TextModel::Clip)
+            }
             Family::ChineseClip => {
                 BertTextTower::load(&vb, &c.text, c.projection_dim).map(TextModel::Bert)
             }
@@ -236,7 +267,10 @@ impl Clip {
                 }
                 flat.extend_from_slice(p);
             }
-            out.extend(self.vision.forward(&flat, chunk.len())?);
+            out.extend(match &self.vision {
+                VisionModel::Clip(tower) => tower.forward(&flat, chunk.len())?,
+                VisionModel::Siglip(tower) => tower.forward(&flat, chunk.len())?,
+            });
         }
         Ok(out)
     }
@@ -246,10 +280,16 @@ impl Clip {
     /// does, through the same final norm and projection as the class token): what a heatmap
     /// of where a query matches is computed from.
     pub fn embed_patches(&self, pixels: &[f32]) -> Result<PatchEmbeddings> {
-        let mut rows = self.vision.token_embeddings(pixels)?.into_iter();
+        let VisionModel::Clip(vision) = &self.vision else {
+            return Err(ClipError::Unavailable(format!(
+                "where a query matches is not shown for {} models yet",
+                self.family().label()
+            )));
+        };
+        let mut rows = vision.token_embeddings(pixels)?.into_iter();
         let image = rows.next().unwrap_or_default();
         Ok(PatchEmbeddings {
-            side: self.vision.grid(),
+            side: vision.grid(),
             image,
             patches: rows.collect(),
         })

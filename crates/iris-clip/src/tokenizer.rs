@@ -1,9 +1,10 @@
-//! The text tokenizer of a model: CLIP's BPE from tokenizer.json, or a BERT WordPiece (Chinese-CLIP)
-//! from tokenizer.json or from a plain vocab.txt (what the OFA-Sys repositories ship). Start
-//! and end tokens are added and sequences truncated to the model's context length so that the
-//! end token is always kept; nothing is padded.
+//! The text tokenizer of a model: CLIP's BPE from tokenizer.json, a BERT WordPiece (Chinese-CLIP)
+//! from tokenizer.json or from a plain vocab.txt (what the OFA-Sys repositories ship), or
+//! SigLIP's from tokenizer.json. Start and end tokens are added and sequences truncated to the
+//! model's context length so that the end token is always kept; only SigLIP's are padded (to
+//! that length, as it was trained).
 
-use crate::config::Family;
+use crate::config::{Family, TextConfig};
 use crate::error::{ClipError, Result};
 use std::path::{Path, PathBuf};
 use tokenizers::models::wordpiece::WordPiece;
@@ -21,12 +22,16 @@ enum Pooling {
     EndOfText(u32),
     /// At the first token, `[CLS]` (BERT).
     First,
+    /// At the last position of the padded sequence (SigLIP).
+    Last,
 }
 
 /// Turns text into token ids and knows where each sequence must be pooled.
 pub struct ClipTokenizer {
     inner: Tokenizer,
     pooling: Pooling,
+    /// Every sequence padded to this length with this id (SigLIP).
+    pad_to: Option<(usize, u32)>,
     path: PathBuf,
 }
 
@@ -46,17 +51,18 @@ impl ClipTokenizer {
         Self::finish(inner, Pooling::EndOfText(end_of_text), path, context)
     }
 
-    /// Loads the tokenizer of a model of `family` from tokenizer.json, or for a BERT text tower
-    /// also from vocab.txt, lowercasing as tokenizer_config.json's `do_lower_case` says (true
-    /// when absent, as for every Chinese-CLIP release).
-    pub fn for_family(
-        family: Family,
-        path: &Path,
-        context: usize,
-        eos_token_id: Option<u32>,
-    ) -> Result<Self> {
+    /// Loads the tokenizer of a model of `family` with text tower `text` from tokenizer.json, or
+    /// for a BERT text tower also from vocab.txt, lowercasing as tokenizer_config.json's
+    /// `do_lower_case` says (true when absent, as for every Chinese-CLIP release).
+    pub fn for_family(family: Family, path: &Path, text: &TextConfig) -> Result<Self> {
+        let context = text.max_position_embeddings;
         match family {
-            Family::Clip => Self::from_file(path, context, eos_token_id),
+            Family::Clip => Self::from_file(path, context, text.eos_token_id),
+            Family::Siglip => {
+                let mut tokenizer = Self::finish(read_json(path)?, Pooling::Last, path, context)?;
+                tokenizer.pad_to = Some((context, text.pad_token_id));
+                Ok(tokenizer)
+            }
             Family::ChineseClip => {
                 let is_vocab = path.extension().is_some_and(|e| e == "txt");
                 let inner = if is_vocab {
@@ -84,17 +90,22 @@ impl ClipTokenizer {
         Ok(Self {
             inner,
             pooling,
+            pad_to: None,
             path: path.to_path_buf(),
         })
     }
 
-    /// Token ids of one text, start and end tokens included.
+    /// Token ids of one text, start and end tokens included (and padding, for SigLIP).
     pub fn encode(&self, text: &str) -> Result<Vec<u32>> {
         let encoding = self
             .inner
             .encode(text, true)
             .map_err(|e| ClipError::model(&self.path, format!("cannot tokenize {text:?}: {e}")))?;
-        Ok(encoding.get_ids().to_vec())
+        let mut ids = encoding.get_ids().to_vec();
+        if let Some((length, pad)) = self.pad_to {
+            ids.resize(length, pad);
+        }
+        Ok(ids)
     }
 
     /// Where the text tower pools: the first end-of-text token (the last position when there is
@@ -106,15 +117,17 @@ impl ClipTokenizer {
                 .position(|&id| id == end)
                 .unwrap_or(ids.len().saturating_sub(1)),
             Pooling::First => 0,
+            Pooling::Last => ids.len().saturating_sub(1),
         }
     }
 
     /// The id used to pad CLIP batches (any id works: the causal mask hides what follows the
-    /// pool). BERT batches are never padded: they are grouped by length.
+    /// pool). BERT batches are never padded (they are grouped by length), SigLIP's always are.
     pub fn pad_id(&self) -> u32 {
-        match self.pooling {
-            Pooling::EndOfText(end) => end,
-            Pooling::First => 0,
+        match (self.pooling, self.pad_to) {
+            (Pooling::EndOfText(end), _) => end,
+            (_, Some((_, pad))) => pad,
+            _ => 0,
         }
     }
 }
@@ -177,6 +190,16 @@ fn wordpiece_from_vocab(path: &Path, lowercase: bool) -> Result<Tokenizer> {
 mod tests {
     use super::*;
 
+    fn text_config(context: usize) -> TextConfig {
+        let json = format!(
+            r#"{{"model_type": "chinese_clip", "text_config": {{"max_position_embeddings": {context}}},
+                "vision_config": {{}}}}"#
+        );
+        crate::config::ClipConfig::from_json("config.json".as_ref(), &json)
+            .unwrap()
+            .text
+    }
+
     fn vocab(dir: &Path, lines: &[&str]) -> PathBuf {
         let path = dir.join("vocab.txt");
         std::fs::write(&path, lines.join("\n")).unwrap();
@@ -192,7 +215,7 @@ mod tests {
                 "[PAD]", "[UNK]", "[CLS]", "[SEP]", "dog", "##s", "海", "边", "cafe", ",",
             ],
         );
-        let t = ClipTokenizer::for_family(Family::ChineseClip, &path, 8, None).unwrap();
+        let t = ClipTokenizer::for_family(Family::ChineseClip, &path, &text_config(8)).unwrap();
         assert_eq!(t.encode("海边 Dogs").unwrap(), vec![2, 6, 7, 4, 5, 3]);
         assert_eq!(t.encode("Café, 🐶").unwrap(), vec![2, 8, 9, 1, 3]);
         assert_eq!(t.encode("dog[SEP]海").unwrap(), vec![2, 4, 3, 6, 3]);
@@ -211,7 +234,7 @@ mod tests {
             r#"{"do_lower_case": false}"#,
         )
         .unwrap();
-        let t = ClipTokenizer::for_family(Family::ChineseClip, &path, 8, None).unwrap();
+        let t = ClipTokenizer::for_family(Family::ChineseClip, &path, &text_config(8)).unwrap();
         assert_eq!(t.encode("Dog dog").unwrap(), vec![1, 4, 3, 2]);
     }
 
@@ -219,7 +242,7 @@ mod tests {
     fn a_vocab_without_special_tokens_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let path = vocab(dir.path(), &["[UNK]", "dog"]);
-        let e = ClipTokenizer::for_family(Family::ChineseClip, &path, 8, None)
+        let e = ClipTokenizer::for_family(Family::ChineseClip, &path, &text_config(8))
             .err()
             .unwrap()
             .to_string();

@@ -1,10 +1,12 @@
 //! The two CLIP towers over the shared encoder: text (token ids to a projected vector pooled at
-//! the first end-of-text token) and vision (pixels to a projected vector from the class token).
+//! the first end-of-text token; SigLIP's variant attends both ways, pools the last position and
+//! has a biased head) and vision (pixels to a projected vector from the class token).
 //! Both cut their batch into one slice per thread ([`split_batch`]) and run every step of a
 //! slice on that thread.
 
+use crate::config::Family;
 use crate::config::{TextConfig, VisionConfig};
-use crate::kernels::l2_normalize_rows;
+use crate::kernels::{self, l2_normalize_rows};
 use crate::transformer::{split_batch, whole_pool, Encoder, LayerNorm, Weight, WeightLayout};
 use candle_core::{DType, Result};
 use candle_nn::VarBuilder;
@@ -17,6 +19,8 @@ pub(crate) const DTYPE: DType = DType::F32;
 struct Head {
     norm: LayerNorm,
     projection: Weight,
+    /// SigLIP's text head has one.
+    bias: Option<Vec<f32>>,
 }
 
 impl Head {
@@ -27,7 +31,11 @@ impl Head {
         let dim = self.projection.outputs();
         let rows = pooled.len() / self.projection.inputs();
         let mut out = vec![0.0; rows * dim];
-        self.projection.multiply(&normed, &mut out, false, par);
+        if let Some(bias) = &self.bias {
+            kernels::fill_rows(&mut out, bias);
+        }
+        self.projection
+            .multiply(&normed, &mut out, self.bias.is_some(), par);
         l2_normalize_rows(&mut out, dim);
         out.chunks_exact(dim).map(<[f32]>::to_vec).collect()
     }
@@ -52,7 +60,7 @@ fn class_rows(x: &[f32], tokens: usize, hidden: usize) -> Vec<f32> {
         .collect()
 }
 
-/// `text_model.*` plus `text_projection`.
+/// `text_model.*` plus `text_projection` (SigLIP: `text_model.head`).
 pub(crate) struct TextTower {
     /// `[vocab, hidden]`.
     token_embedding: Vec<f32>,
@@ -61,17 +69,34 @@ pub(crate) struct TextTower {
     hidden: usize,
     encoder: Encoder,
     head: Head,
+    /// CLIP's causal mask; SigLIP attends both ways.
+    causal: bool,
 }
 
 impl TextTower {
-    /// Loads the text tower, its weights copied to the `[in, out]` layout fast queries need.
-    pub(crate) fn load(vb: &VarBuilder, c: &TextConfig, projection_dim: usize) -> Result<Self> {
+    /// Loads the text tower of a CLIP or SigLIP model, its weights copied to the `[in, out]`
+    /// layout fast queries need.
+    pub(crate) fn load(
+        vb: &VarBuilder,
+        c: &TextConfig,
+        projection_dim: usize,
+        family: Family,
+    ) -> Result<Self> {
         let h = c.tower.hidden_size;
         let m = vb.pp("text_model");
         let e = m.pp("embeddings");
-        let weight = vb
-            .pp("text_projection")
-            .get((projection_dim, h), "weight")?;
+        let siglip = family == Family::Siglip;
+        let head = if siglip {
+            m.pp("head")
+        } else {
+            vb.pp("text_projection")
+        };
+        let weight = head.get((projection_dim, h), "weight")?;
+        let bias = if siglip {
+            Some(head.get(projection_dim, "bias")?.to_vec1()?)
+        } else {
+            None
+        };
         Ok(Self {
             token_embedding: e
                 .pp("token_embedding")
@@ -88,12 +113,14 @@ impl TextTower {
             head: Head {
                 norm: LayerNorm::load(&m.pp("final_layer_norm"), h, c.tower.layer_norm_eps)?,
                 projection: Weight::new(&weight, WeightLayout::InOut)?,
+                bias,
             },
+            causal: !siglip,
         })
     }
 
     /// Embeds `batch` rows of `seq` ids (row-major), each pooled at its `pool[i]` position.
-    /// Positions after the pooled one may hold anything: the causal mask hides them.
+    /// With the causal mask, positions after the pooled one may hold anything.
     pub(crate) fn forward(
         &self,
         ids: &[u32],
@@ -122,7 +149,7 @@ impl TextTower {
                     *x = a + b;
                 }
             }
-            self.encoder.forward(&mut x, seq, true, par);
+            self.encoder.forward(&mut x, seq, self.causal, par);
             let mut pooled = Vec::with_capacity(range.len() * h);
             for (b, &p) in pool[range].iter().enumerate() {
                 pooled.extend_from_slice(&x[(b * seq + p) * h..][..h]);
@@ -168,6 +195,7 @@ impl VisionTower {
             head: Head {
                 norm: LayerNorm::load(&m.pp("post_layernorm"), h, eps)?,
                 projection: Weight::new(&projection, WeightLayout::OutIn)?,
+                bias: None,
             },
             patch_size: p,
             grid: c.grid(),
@@ -227,7 +255,7 @@ impl VisionTower {
         let size = g * p;
         let batch = pixels.len() / (3 * size * size);
         let tokens = g * g + 1;
-        let patches = self.patches(pixels);
+        let patches = cut_patches(pixels, g, p);
         let mut embedded = vec![0.0; batch * g * g * h];
         self.patch.multiply(&patches, &mut embedded, false, par);
         let mut x = vec![0.0; batch * tokens * h];
@@ -255,24 +283,24 @@ impl VisionTower {
     pub(crate) fn grid(&self) -> usize {
         self.grid
     }
+}
 
-    /// Cuts CHW images into rows of flattened `[channel, row, column]` patches, patches in
-    /// raster order.
-    fn patches(&self, pixels: &[f32]) -> Vec<f32> {
-        let (g, p) = (self.grid, self.patch_size);
-        let size = g * p;
-        let mut out = Vec::with_capacity(pixels.len());
-        for image in pixels.chunks_exact(3 * size * size) {
-            for gy in 0..g {
-                for gx in 0..g {
-                    for channel in image.chunks_exact(size * size) {
-                        for py in 0..p {
-                            out.extend_from_slice(&channel[(gy * p + py) * size + gx * p..][..p]);
-                        }
+/// Cuts CHW images of a `g x g` grid of `p`-pixel patches into rows of flattened
+/// `[channel, row, column]` patches, patches in raster order (what a patch convolution
+/// multiplies).
+pub(crate) fn cut_patches(pixels: &[f32], g: usize, p: usize) -> Vec<f32> {
+    let size = g * p;
+    let mut out = Vec::with_capacity(pixels.len());
+    for image in pixels.chunks_exact(3 * size * size) {
+        for gy in 0..g {
+            for gx in 0..g {
+                for channel in image.chunks_exact(size * size) {
+                    for py in 0..p {
+                        out.extend_from_slice(&channel[(gy * p + py) * size + gx * p..][..p]);
                     }
                 }
             }
         }
-        out
     }
+    out
 }

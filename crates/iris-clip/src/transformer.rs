@@ -156,11 +156,16 @@ impl Linear {
         Self::new(&vb.get((out, inp), "weight")?, &vb.get(out, "bias")?)
     }
 
-    fn new(weight: &Tensor, bias: &Tensor) -> Result<Self> {
+    /// From an `[out, in]` weight and its bias.
+    pub(crate) fn new(weight: &Tensor, bias: &Tensor) -> Result<Self> {
         Ok(Self {
             weight: Weight::new(weight, WeightLayout::InOut)?,
             bias: bias.to_vec1()?,
         })
+    }
+
+    pub(crate) fn outputs(&self) -> usize {
+        self.weight.outputs()
     }
 
     /// `dst = x W^T + b`.

@@ -58,6 +58,7 @@ fn sets() -> Vec<Set> {
         Set::open(root.clone()),
         Set::open(root.join("clip-gelu-336")),
         Set::open(root.join("chinese-clip")),
+        Set::open(root.join("siglip")),
     ]
 }
 
@@ -186,6 +187,26 @@ fn a_text_embedding_does_not_depend_on_its_batch() {
             .map(|(a, b)| (a - b).abs())
             .fold(0f32, f32::max);
         assert!(max < 1e-5, "{}: max difference {max}", set.name());
+    }
+}
+
+/// SigLIP's own match probability: `sigmoid(cosine * exp(logit_scale) + logit_bias)` equals
+/// transformers' logits for the same image and text.
+#[test]
+fn siglip_logits_match_the_reference() {
+    let set = Set::open(fixtures_root().join("siglip"));
+    let clip = set.model();
+    let bias = clip.logit_bias().expect("a SigLIP model has a logit bias");
+    let pairs = set.reference["pairs"].as_array().unwrap();
+    assert!(!pairs.is_empty());
+    for pair in pairs {
+        let text = pair["text"].as_str().unwrap();
+        let image = set.dir.join(pair["image"].as_str().unwrap());
+        let t = &clip.embed_texts(&[text]).unwrap()[0];
+        let i = &clip.embed_image_files(&[image]).unwrap()[0];
+        let logit = cosine(t, i) * clip.logit_scale() + bias;
+        let want = pair["logit"].as_f64().unwrap() as f32;
+        assert!((logit - want).abs() < 1e-3, "{text}: logit {logit}, want {want}");
     }
 }
 
