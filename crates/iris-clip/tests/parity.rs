@@ -206,7 +206,10 @@ fn siglip_logits_match_the_reference() {
         let i = &clip.embed_image_files(&[image]).unwrap()[0];
         let logit = cosine(t, i) * clip.logit_scale() + bias;
         let want = pair["logit"].as_f64().unwrap() as f32;
-        assert!((logit - want).abs() < 1e-3, "{text}: logit {logit}, want {want}");
+        assert!(
+            (logit - want).abs() < 1e-3,
+            "{text}: logit {logit}, want {want}"
+        );
     }
 }
 
