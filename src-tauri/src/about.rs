@@ -27,6 +27,8 @@ pub struct SettingsView {
     cores: usize,
     /// The near-duplicate thresholds when the setting is empty.
     default_duplicates: iris_core::duplicates::DuplicateSettings,
+    /// The models Iris knows by name, for the model choice.
+    models: Vec<iris_core::models::ModelListing>,
 }
 
 fn settings_view(desktop: &Desktop) -> SettingsView {
@@ -35,6 +37,7 @@ fn settings_view(desktop: &Desktop) -> SettingsView {
         .lock()
         .map(|m| m.name.clone())
         .unwrap_or_default();
+    let models = iris_core::models::known(&model);
     SettingsView {
         saved: desktop.prefs.get(),
         path: desktop.prefs.path().display().to_string(),
@@ -45,6 +48,7 @@ fn settings_view(desktop: &Desktop) -> SettingsView {
         default_model: iris_core::models::DEFAULT_MODEL.to_string(),
         cores: std::thread::available_parallelism().map_or(2, |n| n.get()),
         default_duplicates: Default::default(),
+        models,
     }
 }
 

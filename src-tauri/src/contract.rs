@@ -16,6 +16,7 @@ use iris_core::duplicates::{DuplicatePair, DuplicateSettings};
 use iris_core::explain::{Explanation, Window};
 use iris_core::grammar::{FilterKey, Term, TermKind};
 use iris_core::map::{MapPoint, MapProgress, MapStage};
+use iris_core::models::{ModelListing, ZeroShotFigure};
 use iris_core::tags::{PhotoTag, Tag, TagCount};
 use iris_core::trash::TrashReport;
 use iris_core::{
@@ -65,6 +66,8 @@ pub fn render() -> String {
         declaration::<CommandError>(&cfg),
         declaration::<SortOrder>(&cfg),
         declaration::<WindowPlace>(&cfg),
+        declaration::<ZeroShotFigure>(&cfg),
+        declaration::<ModelListing>(&cfg),
         declaration::<Settings>(&cfg),
         declaration::<SettingsView>(&cfg),
         declaration::<About>(&cfg),

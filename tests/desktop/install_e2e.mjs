@@ -103,6 +103,24 @@ export async function installChecks({ app, cli, work, check, shot, configDir, ph
   await d.openApp(app);
   await d.until("gallery", () => d.find('[data-testid="tile"]'));
   await openSettings();
+  // The model choice lists the models Iris knows, with family, languages and size; choosing
+  // one shows its published figure. Put back before saving: this run has no network. (The
+  // settings file is empty, so the choice shows the default model.)
+  const inUse = await fieldValue('[data-testid="set-model"]');
+  const options = await d.exec("return [...document.querySelectorAll('[data-testid=\"set-model\"] option')].map((o) => o.textContent);");
+  await setField('[data-testid="set-model"]', "OFA-Sys/chinese-clip-vit-base-patch16");
+  const detail = await d.until("the chosen model's detail", async () => {
+    const text = await d.exec("const p = document.querySelector('[data-testid=\"model-detail\"]'); return p ? p.textContent : '';");
+    return /RoBERTa/.test(text) ? text : null;
+  });
+  await new Promise((r) => setTimeout(r, 300)); // the new text painted before the screenshot
+  await shot("8a-model-choice");
+  check(
+    "the model choice lists Chinese-CLIP and SigLIP with languages and sizes, and shows the chosen one's detail",
+    inUse === "openai/clip-vit-base-patch32" && options.some((o) => /chinese-clip-vit-base-patch16 · Chinese-CLIP, Chinese, 752 MB/.test(o)) && options.some((o) => /siglip2.* · SigLIP, English, Chinese/.test(o)) && /RoBERTa-wwm-base, 512-wide vectors/.test(detail),
+    `${options.length} options; ${detail}`,
+  );
+  await setField('[data-testid="set-model"]', inUse);
   await setField('[data-testid="set-sort"]', "date");
   await setField('[data-testid="set-k"]', "500");
   await setField('[data-testid="set-threads"]', "1");

@@ -46,7 +46,7 @@ pub fn set_threads(threads: usize) {
 }
 
 /// A published zero-shot figure, as listed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct ZeroShotFigure {
     pub benchmark: String,
     pub value: f32,
@@ -55,7 +55,7 @@ pub struct ZeroShotFigure {
 
 /// One row of the model list (`iris models`, the settings panel): what the model is and its
 /// state on this machine.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct ModelListing {
     /// The spec that selects it: "demo", a repo id or a folder.
     pub id: String,
@@ -162,10 +162,14 @@ fn other_listing(spec: &str) -> ModelListing {
     }
 }
 
-/// The known models, each with its state here, and `current` (the model in use) marked; a
-/// current model not in the list comes last, described from its own config.json.
+/// The known models, each with its state here and `current` (the model in use) marked.
+pub fn known(current: &str) -> Vec<ModelListing> {
+    KNOWN_MODELS.iter().map(|k| listing(k, current)).collect()
+}
+
+/// [`known`], and a current model not in that list last, described from its own config.json.
 pub fn list(current: &str) -> Vec<ModelListing> {
-    let mut rows: Vec<ModelListing> = KNOWN_MODELS.iter().map(|k| listing(k, current)).collect();
+    let mut rows = known(current);
     if !rows.iter().any(|r| r.current) {
         rows.push(other_listing(current));
     }

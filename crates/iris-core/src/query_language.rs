@@ -4,7 +4,7 @@
 //! that does. Without it a Chinese query on an English-only CLIP returns confident-looking
 //! but meaningless results.
 
-use iris_clip::catalogue::{known_model, KNOWN_MODELS};
+use iris_clip::catalogue::{known_model, KnownModel, KNOWN_MODELS};
 use iris_clip::{Family, DEMO_MODEL};
 
 /// The language a query's letters say it is written in, by script: "zh" for Chinese
@@ -49,6 +49,11 @@ fn language_name(code: &str) -> &'static str {
 /// The hint for a text query the model `spec` (of `family`) does not read, or None when it
 /// reads it (or the query has no letters).
 pub fn language_hint(text: &str, spec: &str, family: Family) -> Option<String> {
+    hint_among(text, spec, family, KNOWN_MODELS)
+}
+
+/// [`language_hint`] with its suggestion taken from `models`.
+fn hint_among(text: &str, spec: &str, family: Family, models: &[KnownModel]) -> Option<String> {
     let language = query_language(text)?;
     let reads = known_model(spec).map_or(family.languages(), |m| m.languages);
     if reads.contains(&language) {
@@ -56,9 +61,11 @@ pub fn language_hint(text: &str, spec: &str, family: Family) -> Option<String> {
     }
     let reads_names: Vec<&str> = reads.iter().map(|l| language_name(l)).collect();
     let wanted = language_name(language);
-    let suggestion = KNOWN_MODELS
-        .iter()
-        .find(|m| m.id != DEMO_MODEL && m.languages.contains(&language));
+    // A model made for the language (its first) before a multilingual one that also reads it.
+    let candidates = || models.iter().filter(|m| m.id != DEMO_MODEL);
+    let suggestion = candidates()
+        .find(|m| m.languages.first() == Some(&language))
+        .or_else(|| candidates().find(|m| m.languages.contains(&language)));
     let advice = match suggestion {
         Some(m) => format!(
             "For {wanted} queries choose a {} model such as {} in Settings.",
@@ -119,6 +126,14 @@ mod tests {
         assert!(hint.contains("reads Chinese only"), "{hint}");
         assert!(hint.contains("openai/clip-vit-base-patch32"), "{hint}");
         let hint = language_hint("바닷가", "/my/folder", Family::Clip).unwrap();
+        assert!(hint.contains("a Korean query may match poorly"), "{hint}");
+        assert!(hint.contains("google/siglip2-base-patch16-224"), "{hint}");
+        let english_only: Vec<KnownModel> = KNOWN_MODELS
+            .iter()
+            .filter(|m| m.languages == ["en"])
+            .copied()
+            .collect();
+        let hint = hint_among("바닷가", "/my/folder", Family::Clip, &english_only).unwrap();
         assert!(hint.contains("no Korean model"), "{hint}");
         assert_eq!(language_hint("2024", "demo", Family::Clip), None);
     }

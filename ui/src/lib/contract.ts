@@ -345,6 +345,45 @@ export type SortOrder = "relevance" | "date";
 export type WindowPlace = { x: number, y: number, width: number, height: number, };
 
 /**
+ * A published zero-shot figure, as listed.
+ */
+export type ZeroShotFigure = { benchmark: string, value: number, source: string, };
+
+/**
+ * One row of the model list (`iris models`, the settings panel): what the model is and its
+ * state on this machine.
+ */
+export type ModelListing = { 
+/**
+ * The spec that selects it: "demo", a repo id or a folder.
+ */
+id: string, 
+/**
+ * "CLIP" or "Chinese-CLIP"; "unknown" for a current model whose config cannot be read.
+ */
+family: string, architecture: string, 
+/**
+ * Embedding width (0 when unknown).
+ */
+dim: number, languages: Array<string>, 
+/**
+ * Approximate size of a download (0 for the built-in demo model and local folders).
+ */
+download_bytes: number, zero_shot: ZeroShotFigure | null, 
+/**
+ * Its files are all on this machine (in the Hugging Face cache, built in, or a folder).
+ */
+downloaded: boolean, 
+/**
+ * What its files take on disk, when downloaded.
+ */
+disk_bytes: number | null, 
+/**
+ * The model in use.
+ */
+current: boolean, };
+
+/**
  * What persists; every field may be absent (absent = the default).
  */
 export type Settings = { 
@@ -398,7 +437,11 @@ cores: number,
 /**
  * The near-duplicate thresholds when the setting is empty.
  */
-default_duplicates: DuplicateSettings, };
+default_duplicates: DuplicateSettings, 
+/**
+ * The models Iris knows by name, for the model choice.
+ */
+models: Array<ModelListing>, };
 
 /**
  * The About panel.

@@ -1,7 +1,10 @@
 // The Settings panel's form: the saved settings as the fields it shows, and back.
-import type { DuplicateSettings, Settings, SortOrder } from './types';
+import type { DuplicateSettings, ModelListing, Settings, SortOrder } from './types';
 
-export type ModelChoice = 'default' | 'demo' | 'other';
+/** The model select's value: a known model's id (the default and the demo model among them), or {@link OTHER_MODEL}. */
+export type ModelChoice = string;
+/** The model select's value for a Hugging Face id or folder typed in. */
+export const OTHER_MODEL = 'other';
 
 /** What the form's fields hold (text as typed; 0 for "show up to" means the default). */
 export interface SettingsForm {
@@ -19,18 +22,18 @@ export interface SettingsForm {
   burstSeconds: string;
 }
 
-/** No spec, or the default model's id, is "default"; "demo" is the demo model; anything else is "other". */
-export function modelChoice(spec: string | null, defaultModel: string): ModelChoice {
-  if (spec === null || spec.trim() === '' || spec === defaultModel) return 'default';
-  return spec === 'demo' ? 'demo' : 'other';
+/** No spec is the default model; a known model's id is itself; any other id or folder is {@link OTHER_MODEL}. */
+export function modelChoice(spec: string | null, defaultModel: string, known: readonly string[]): ModelChoice {
+  if (spec === null || spec.trim() === '') return defaultModel;
+  return spec === defaultModel || known.includes(spec) ? spec : OTHER_MODEL;
 }
 
-export function formFrom(saved: Settings, defaultModel: string): SettingsForm {
-  const choice = modelChoice(saved.model, defaultModel);
+export function formFrom(saved: Settings, defaultModel: string, known: readonly string[] = []): SettingsForm {
+  const choice = modelChoice(saved.model, defaultModel, known);
   return {
     library: saved.library ?? '',
     choice,
-    customModel: choice === 'other' ? (saved.model ?? '') : '',
+    customModel: choice === OTHER_MODEL ? (saved.model ?? '') : '',
     threads: saved.index_threads === null ? '' : String(saved.index_threads),
     sort: saved.sort ?? 'relevance',
     showUpTo: saved.show_up_to ?? 0,
@@ -57,9 +60,9 @@ function duplicatesFrom(form: SettingsForm, defaults: DuplicateSettings): Duplic
 }
 
 /** The settings the form says, on top of `saved` (fields it does not show, the window's place, are kept); blank fields are the defaults. */
-export function settingsFrom(form: SettingsForm, saved: Settings, defaults: DuplicateSettings): Settings {
+export function settingsFrom(form: SettingsForm, saved: Settings, defaults: DuplicateSettings, defaultModel: string): Settings {
   const threads = Number.parseInt(form.threads, 10);
-  const model = form.choice === 'default' ? null : form.choice === 'demo' ? 'demo' : form.customModel.trim() || null;
+  const model = form.choice === defaultModel ? null : form.choice === OTHER_MODEL ? form.customModel.trim() || null : form.choice;
   return {
     ...saved,
     library: form.library.trim() || null,
@@ -71,3 +74,20 @@ export function settingsFrom(form: SettingsForm, saved: Settings, defaults: Dupl
     duplicates: duplicatesFrom(form, defaults),
   };
 }
+
+/** What the model list says of a model in one line: family, languages, size and whether it is here. */
+export function modelSummary(m: ModelListing): string {
+  const bytes = m.disk_bytes ?? m.download_bytes;
+  const size = bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.max(1, Math.round(bytes / 1e6))} MB`;
+  const languages = m.languages.map((l) => LANGUAGE_NAMES[l] ?? l).join(', ');
+  return `${m.family}, ${languages}, ${size}${m.downloaded ? ', downloaded' : ''}`;
+}
+
+/** A model's published zero-shot figure and its source, or what is known instead. */
+export function modelFigure(m: ModelListing): string {
+  const z = m.zero_shot;
+  if (z) return `${m.architecture}, ${m.dim}-wide vectors. ${z.benchmark}: ${z.value.toFixed(1)} (${z.source}).`;
+  return `${m.architecture}, ${m.dim}-wide vectors. No published zero-shot figure recorded for this checkpoint.`;
+}
+
+const LANGUAGE_NAMES: Record<string, string> = { en: 'English', zh: 'Chinese', ja: 'Japanese', ko: 'Korean' };

@@ -19,6 +19,7 @@ export type {
   Failure,
   FilterKey,
   Folder,
+  ModelListing,
   ModelState,
   ModelStateName,
   Progress,
