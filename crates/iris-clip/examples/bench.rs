@@ -27,14 +27,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     clip.embed_texts(&["a photo of a dog"])?;
     let load_ms = t.elapsed().as_secs_f64() * 1e3;
 
-    let query = ["a dog asleep on a sofa"];
-    for _ in 0..3 {
-        clip.embed_texts(&query)?;
+    // Distinct 5-word queries: the model answers a text it embedded recently from its cache,
+    // which would time a lookup, not the text tower.
+    let subjects = ["dog", "cat", "man", "boy", "girl", "woman", "child", "horse"];
+    let places = ["sofa", "bed", "beach", "bench", "chair", "floor"];
+    let queries: Vec<String> = subjects
+        .iter()
+        .flat_map(|s| places.iter().map(move |p| format!("a {s} asleep on a {p}")))
+        .collect();
+    for query in &queries[..3] {
+        clip.embed_texts(&[query])?;
     }
-    let mut times: Vec<f64> = (0..21)
-        .map(|_| {
+    let mut times: Vec<f64> = queries[3..24]
+        .iter()
+        .map(|query| {
             let t = Instant::now();
-            clip.embed_texts(&query)
+            clip.embed_texts(&[query])
                 .map(|_| t.elapsed().as_secs_f64() * 1e3)
         })
         .collect::<Result<_, _>>()?;

@@ -52,41 +52,48 @@ pub(crate) fn fast_exp(x: f32) -> f32 {
     p * f32::from_bits(((n as i32 + 127) << 23) as u32)
 }
 
+/// `erf(x)` to about 2e-7 absolute error, branch-free so that it vectorises (Abramowitz and
+/// Stegun 7.1.26 on |x|, the sign put back).
+#[inline(always)]
+fn fast_erf(x: f32) -> f32 {
+    let a = x.abs();
+    let t = 1.0 / (1.0 + 0.327_591_1 * a);
+    let poly = t
+        * (0.254_829_6
+            + t * (-0.284_496_72 + t * (1.421_413_8 + t * (-1.453_152_1 + t * 1.061_405_4))));
+    (1.0 - poly * fast_exp(-a * a)).copysign(x)
+}
+
 /// Adds `bias` to every row of `rows` (rows of `bias.len()` values), then applies the
-/// activation, in place.
+/// activation, in place. Each is written in terms of [`fast_exp`] so that the pass vectorises:
+/// quick-GELU `y sigmoid(1.702 y)`; tanh-GELU as `y sigmoid(2u)` (equal to
+/// `0.5 y (1 + tanh u)`, `u = sqrt(2/pi) (y + 0.044715 y^3)`); GELU with [`fast_erf`]. With
+/// libm's scalar `tanh` and an f64 `erf` instead, SigLIP's vision tower ran at 0.62x PyTorch.
 pub(crate) fn bias_activation(rows: &mut [f32], bias: &[f32], activation: Activation) {
+    const SQRT_2_OVER_PI: f32 = 0.797_884_6;
     match activation {
-        Activation::QuickGelu => bias_quick_gelu(rows, bias),
+        Activation::QuickGelu => bias_then(rows, bias, |y| y / (1.0 + fast_exp(-1.702 * y))),
         Activation::Gelu => bias_then(rows, bias, |y| {
-            let erf = candle_core::cpu::erf::erf_f64(f64::from(y) / std::f64::consts::SQRT_2);
-            (0.5 * f64::from(y) * (1.0 + erf)) as f32
+            0.5 * y * (1.0 + fast_erf(y * std::f32::consts::FRAC_1_SQRT_2))
         }),
         Activation::GeluTanh => bias_then(rows, bias, |y| {
-            const SQRT_2_OVER_PI: f32 = 0.797_884_6;
-            0.5 * y * (1.0 + (SQRT_2_OVER_PI * (y + 0.044_715 * y * y * y)).tanh())
+            let u = SQRT_2_OVER_PI * (y + 0.044_715 * y * y * y);
+            y / (1.0 + fast_exp(-2.0 * u))
         }),
     }
 }
 
-fn bias_then(rows: &mut [f32], bias: &[f32], f: impl Fn(f32) -> f32) {
-    for row in rows.chunks_exact_mut(bias.len()) {
-        for (x, b) in row.iter_mut().zip(bias) {
-            *x = f(*x + b);
-        }
-    }
-}
-
-/// Bias then quick-GELU (`y * sigmoid(1.702 y)`).
+/// Bias then `f`, compiled for AVX-512 and AVX2 with the best chosen at run time (`f` is
+/// inlined into each build).
 #[multiversion::multiversion(targets(
     "x86_64+avx512f+avx512vl+avx2+fma",
     "x86_64+avx2+fma",
     "aarch64+neon"
 ))]
-fn bias_quick_gelu(rows: &mut [f32], bias: &[f32]) {
+fn bias_then<F: Fn(f32) -> f32>(rows: &mut [f32], bias: &[f32], f: F) {
     for row in rows.chunks_exact_mut(bias.len()) {
         for (x, b) in row.iter_mut().zip(bias) {
-            let y = *x + b;
-            *x = y / (1.0 + fast_exp(-1.702 * y));
+            *x = f(*x + b);
         }
     }
 }
