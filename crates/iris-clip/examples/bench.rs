@@ -29,7 +29,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Distinct 5-word queries: the model answers a text it embedded recently from its cache,
     // which would time a lookup, not the text tower.
-    let subjects = ["dog", "cat", "man", "boy", "girl", "woman", "child", "horse"];
+    let subjects = [
+        "dog", "cat", "man", "boy", "girl", "woman", "child", "horse",
+    ];
     let places = ["sofa", "bed", "beach", "bench", "chair", "floor"];
     let queries: Vec<String> = subjects
         .iter()
