@@ -49,7 +49,9 @@ enum VisionModel {
 
 /// A model's text tower, by family.
 enum TextModel {
+    /// CLIP's, or SigLIP's variant of it ([`TextTower`] knows which).
     Clip(TextTower),
+    /// Chinese-CLIP's.
     Bert(BertTextTower),
 }
 
@@ -95,7 +97,8 @@ fn read_logit_scale(vb: &VarBuilder) -> f32 {
 }
 
 impl Clip {
-    /// Loads a model from its files on the CPU; weights are memory-mapped.
+    /// Loads a model from its files on the CPU (safetensors memory-mapped, a PyTorch pickle
+    /// read from its archive).
     pub fn load(files: &ModelFiles) -> Result<Self> {
         let config = ClipConfig::from_file(&files.config)?;
         let tokenizer = ClipTokenizer::for_family(config.family, &files.tokenizer, &config.text)?;
