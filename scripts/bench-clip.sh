@@ -21,17 +21,7 @@ images=$cache/bench-images
 py=$venv/bin/python
 
 [ -f "$model/model.safetensors" ] || "$py" "$tool" model "$model" --size b32
-if [ ! -d "$images" ] || [ "$(ls "$images" | wc -l)" -lt 64 ]; then
-  mkdir -p "$images"
-  "$py" - "$images" <<'PY'
-import sys
-sys.path.insert(0, "crates/iris-clip/tests/fixtures")
-from make_fixtures import photo_like
-from PIL import Image
-for i in range(64):
-    Image.fromarray(photo_like(1024, 768, 100 + i)).save(f"{sys.argv[1]}/img{i:03d}.jpg", quality=90)
-PY
-fi
+scripts/bench-images.sh "$py" "$images"
 cargo build --release -q --all-targets
 bench=$CARGO_TARGET_DIR/release/examples/bench
 

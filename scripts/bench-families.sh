@@ -60,17 +60,7 @@ for f in $families; do
     *) "$py" scripts/family_models.py model "$dir" --family "$f" >/dev/null 2>&1 ;;
   esac
 done
-if [ ! -d "$images" ] || [ "$(ls "$images" | wc -l)" -lt 64 ]; then
-  mkdir -p "$images"
-  "$py" - "$images" <<'PY'
-import sys
-sys.path.insert(0, "crates/iris-clip/tests/fixtures")
-from make_fixtures import photo_like
-from PIL import Image
-for i in range(64):
-    Image.fromarray(photo_like(1024, 768, 100 + i)).save(f"{sys.argv[1]}/img{i:03d}.jpg", quality=90)
-PY
-fi
+scripts/bench-images.sh "$py" "$images"
 # The whole workspace, not -p: one feature set, so dependencies are not rebuilt.
 [ -n "${IRIS_BENCH:-}" ] || cargo build --release -q --all-targets
 
