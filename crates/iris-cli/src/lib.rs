@@ -18,6 +18,7 @@ mod library_cmds;
 mod map_cmd;
 mod models_cmd;
 mod search_eval_cmd;
+mod switch_cmd;
 mod tags_cmd;
 mod watch_cmd;
 
@@ -79,6 +80,11 @@ enum Command {
     Duplicates(duplicates_cmd::DuplicatesArgs),
     /// Move photos to the desktop's trash (restorable from there); the catalog drops them.
     Trash(duplicates_cmd::TrashArgs),
+    /// Move the library to another model: re-embed into its own column while searches keep
+    /// using the current one (--model), then switch; run again to resume an interrupted one.
+    /// --json: {"to", "embedded", "from_thumbnails", "from_originals",
+    /// "from_small_thumbnails", "waiting", "complete", "cancelled", "seconds"}.
+    Switch(switch_cmd::SwitchArgs),
     /// Counts of photos, failures, offline photos and roots.
     Status,
     /// Files that could not be indexed, and why.
@@ -141,6 +147,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::EvalAlbums(args) => album_cmd::eval_albums(&cli, args),
         Command::Duplicates(args) => duplicates_cmd::duplicates(&cli, args),
         Command::Trash(args) => duplicates_cmd::trash(&cli, args),
+        Command::Switch(args) => switch_cmd::switch(&cli, args),
         Command::Status => library_cmds::status(&cli),
         Command::Failures => library_cmds::failures(&cli),
         Command::Demo(args) => demo_cmds::demo(&cli, args),

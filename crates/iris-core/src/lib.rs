@@ -45,11 +45,13 @@ pub mod scan;
 pub mod schema;
 mod search;
 pub mod search_eval;
+mod switch;
 pub mod synthetic;
 pub mod tags;
 pub mod trash;
 pub mod watch;
 
+pub use catalog::VectorColumn;
 pub use error::{CoreError, Result};
 pub use facets::{Facet, Facets};
 pub use folders::Folder;
@@ -64,4 +66,5 @@ pub use saved::{SavedCount, SavedSearch};
 pub use search::{
     default_cutoff, Filter, Fusion, Hit, Query, Retrieval, ScorePart, KEYWORD_WEIGHT,
 };
+pub use switch::{ModelSwitch, SwitchCoverage, SwitchRecord, SwitchReport};
 pub use watch::{Cause, Change, RootWatcher};

@@ -4,6 +4,7 @@
 //! resumes from what was committed. The API is synchronous over a private tokio runtime.
 //! Which rows a call touches is a typed [`RowFilter`]; SQL is made only in [`filter`].
 
+mod columns;
 pub(crate) mod dot;
 mod filter;
 mod flat;
@@ -11,6 +12,8 @@ mod judge;
 mod keyword;
 mod resident;
 
+pub(crate) use columns::NewVector;
+pub use columns::VectorColumn;
 pub(crate) use filter::{Condition, RowFilter, TextField};
 pub(crate) use resident::Resident;
 
@@ -135,14 +138,17 @@ impl Catalog {
         filter.sql(&self.vector_column)
     }
 
-    /// Inserts or replaces rows by path, in one commit.
+    /// Inserts or replaces rows by path, in one commit. A replaced row's vectors of other
+    /// models are cleared (its content may have changed); the table's schema is read anew
+    /// for that, since a model switch may have added a column since this handle opened.
     pub fn upsert(&self, rows: &[PhotoRow]) -> Result<()> {
         if rows.is_empty() {
             return Ok(());
         }
-        let batch = to_batch(rows, &self.schema, &self.vector_column)?;
-        let reader = RecordBatchIterator::new(vec![Ok(batch)], self.schema.clone());
         self.runtime.block_on(async {
+            let schema = self.table.schema().await?;
+            let batch = to_batch(rows, &schema, &self.vector_column)?;
+            let reader = RecordBatchIterator::new(vec![Ok(batch)], schema);
             let mut merge = self.table.merge_insert(&["path"]);
             merge
                 .when_matched_update_all(None)
