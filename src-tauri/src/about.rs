@@ -18,7 +18,7 @@ pub struct SettingsView {
     /// What was wrong with the settings file at start, if anything.
     notice: Option<String>,
     /// The library and model this run uses (a flag or environment variable may override the
-    /// saved ones; changes to them apply at the next start).
+    /// saved ones; a library change applies at the next start, a model change by a switch).
     library_dir: String,
     model: String,
     default_library: String,
@@ -29,6 +29,10 @@ pub struct SettingsView {
     default_duplicates: iris_core::duplicates::DuplicateSettings,
     /// The models Iris knows by name, for the model choice.
     models: Vec<iris_core::models::ModelListing>,
+    /// Every model's vectors kept in the library, and the column of the model in use (the
+    /// others can be dropped).
+    model_columns: Vec<iris_core::VectorColumn>,
+    model_column: Option<String>,
 }
 
 fn settings_view(desktop: &Desktop) -> SettingsView {
@@ -38,6 +42,14 @@ fn settings_view(desktop: &Desktop) -> SettingsView {
         .map(|m| m.name.clone())
         .unwrap_or_default();
     let models = iris_core::models::known(&model);
+    let library = desktop.library();
+    let model_columns = library
+        .as_ref()
+        .and_then(|l| l.model_columns().ok())
+        .unwrap_or_default();
+    let model_column = library
+        .as_ref()
+        .map(|l| iris_core::vector_column_name(l.model_name(), l.clip().dim()));
     SettingsView {
         saved: desktop.prefs.get(),
         path: desktop.prefs.path().display().to_string(),
@@ -49,6 +61,8 @@ fn settings_view(desktop: &Desktop) -> SettingsView {
         cores: std::thread::available_parallelism().map_or(2, |n| n.get()),
         default_duplicates: Default::default(),
         models,
+        model_columns,
+        model_column,
     }
 }
 
@@ -58,14 +72,32 @@ pub fn settings(desktop: Shared<'_>) -> SettingsView {
 }
 
 /// Saves `settings` (out-of-range values dropped); the window's place is kept as recorded.
+/// Another model than the one in use starts a switch to it (crate::switching) instead of
+/// being saved: the settings name the new model once the switch has made it the one in use.
 #[tauri::command]
-pub fn save_settings(desktop: Shared<'_>, settings: Settings) -> CommandResult<SettingsView> {
+pub fn save_settings(
+    app: tauri::AppHandle,
+    desktop: Shared<'_>,
+    settings: Settings,
+) -> CommandResult<SettingsView> {
+    let settings = settings.sanitized(MAX_RESULTS);
+    let chosen = settings
+        .model
+        .clone()
+        .unwrap_or_else(|| iris_core::models::DEFAULT_MODEL.to_string());
+    let in_use = desktop.model.lock().map(|m| m.name.clone()).ok();
+    let switch_to = (desktop.library().is_some()
+        && in_use.is_some_and(|name| name != iris_core::model_name(&chosen)))
+    .then_some(chosen);
     desktop
         .prefs
         .update(|current| {
-            let window = current.window;
-            *current = settings.sanitized(MAX_RESULTS);
+            let (window, model) = (current.window, current.model.clone());
+            *current = settings;
             current.window = window;
+            if switch_to.is_some() {
+                current.model = model;
+            }
         })
         .map_err(|e| {
             CommandError::new(
@@ -76,6 +108,9 @@ pub fn save_settings(desktop: Shared<'_>, settings: Settings) -> CommandResult<S
                 ),
             )
         })?;
+    if let Some(spec) = switch_to {
+        crate::switching::start(app, desktop.inner().clone(), spec);
+    }
     Ok(settings_view(&desktop))
 }
 

@@ -70,6 +70,9 @@ pub fn load_model(app: AppHandle, desktop: Arc<Desktop>, spec: String) {
                 }
                 set_model(&app, &desktop, state(ModelStateName::Ready, None, None));
                 start_index(app.clone(), desktop.clone());
+                if let Some(library) = desktop.library() {
+                    crate::switching::resume(&app, &desktop, &library);
+                }
             }
             Err(message) => {
                 let hint = ". Choose a model folder, or use the demo model (works offline, knows only coloured shapes).";

@@ -44,6 +44,8 @@ pub struct AppState {
     paused: bool,
     /// Why the last index run failed, if it did.
     index_error: Option<CommandError>,
+    /// A switch to another model, running or just done.
+    switch: Option<crate::switching::SwitchState>,
 }
 
 fn app_state_now(desktop: &Desktop) -> CommandResult<AppState> {
@@ -75,6 +77,7 @@ fn app_state_now(desktop: &Desktop) -> CommandResult<AppState> {
             .filter(|_| job.running.load(Ordering::SeqCst)),
         paused: job.control.is_paused(),
         index_error: job.last_error.lock().ok().and_then(|e| e.clone()),
+        switch: desktop.switch.state(),
     })
 }
 

@@ -11,6 +11,7 @@ use crate::duplicates::UiDuplicateGroup;
 use crate::error::{CommandError, ErrorCode};
 use crate::settings::{Settings, SortOrder, WindowPlace};
 use crate::state::{ModelState, ModelStateName};
+use crate::switching::{SwitchStage, SwitchState};
 use iris_core::albums::{Album, AlbumSummary};
 use iris_core::duplicates::{DuplicatePair, DuplicateSettings};
 use iris_core::explain::{Explanation, Window};
@@ -21,7 +22,7 @@ use iris_core::tags::{PhotoTag, Tag, TagCount};
 use iris_core::trash::TrashReport;
 use iris_core::{
     Facet, Facets, Failure, Folder, Hit, IndexReport, Progress, RootStatus, SavedCount,
-    SavedSearch, ScorePart,
+    SavedSearch, ScorePart, VectorColumn,
 };
 use ts_rs::{Config, TS};
 
@@ -46,6 +47,9 @@ pub fn render() -> String {
         declaration::<ModelState>(&cfg),
         declaration::<RootStatus>(&cfg),
         declaration::<Progress>(&cfg),
+        declaration::<VectorColumn>(&cfg),
+        declaration::<SwitchStage>(&cfg),
+        declaration::<SwitchState>(&cfg),
         declaration::<AppState>(&cfg),
         declaration::<TermKind>(&cfg),
         declaration::<FilterKey>(&cfg),

@@ -20,6 +20,13 @@ impl ExplainCache {
             .map(|(_, p)| p.clone())
     }
 
+    /// Forgets the held patches (they belong to the model that computed them).
+    pub fn clear(&self) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = None;
+        }
+    }
+
     fn put(&self, id: &str, patches: Arc<PhotoPatches>) {
         if let Ok(mut slot) = self.0.lock() {
             *slot = Some((id.to_string(), patches));

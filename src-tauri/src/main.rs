@@ -23,6 +23,7 @@ mod protocol;
 mod settings;
 mod single_instance;
 mod state;
+mod switching;
 mod tags;
 mod watching;
 mod window_place;
@@ -159,6 +160,10 @@ fn main() -> ExitCode {
             about::about,
             about::settings,
             about::save_settings,
+            switching::switch_state,
+            switching::cancel_switch,
+            switching::drop_model_column,
+            switching::dismiss_switch,
         ])
         .run(tauri::generate_context!());
     match result {

@@ -1,5 +1,6 @@
 //! The desktop app's shared state: the library once its model is loaded, the model's state
-//! for the welcome screen, the controls of the background indexing job, and the settings.
+//! for the welcome screen, the controls of the background indexing and model switch jobs, and
+//! the settings.
 
 use crate::explain::ExplainCache;
 use crate::map::MapJob;
@@ -63,6 +64,8 @@ pub struct Desktop {
     pub explain_cache: ExplainCache,
     /// The library map's computation (one at a time).
     pub map_job: MapJob,
+    /// A switch to another model, running or just done.
+    pub switch: Arc<crate::switching::SwitchJob>,
 }
 
 impl Desktop {
@@ -84,6 +87,7 @@ impl Desktop {
             prefs,
             explain_cache: ExplainCache::default(),
             map_job: MapJob::default(),
+            switch: Arc::default(),
         }
     }
 

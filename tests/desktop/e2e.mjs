@@ -20,6 +20,7 @@ import { duplicateChecks } from "./duplicates_e2e.mjs";
 import { instanceChecks } from "./instance_e2e.mjs";
 import { libraryStateChecks } from "./library_state_e2e.mjs";
 import { languageHintChecks } from "./language_e2e.mjs";
+import { switchChecks } from "./switch_e2e.mjs";
 
 const [app, cli] = process.argv.slice(2);
 const artifacts = process.env.IRIS_ARTIFACTS || join(tmpdir(), "iris-e2e");
@@ -391,6 +392,8 @@ async function main() {
   await instanceChecks({ app, cli, work, check, shot, env });
   await libraryStateChecks({ app, cli, work, check, shot });
   await hostileChecks({ app, cli, work, check, shot });
+  // Last: the switch leaves a model in the settings file that later checks must not meet.
+  await switchChecks({ app, cli, work, check, shot, configDir });
 }
 
 let failed = false;

@@ -6,7 +6,7 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { open } from '@tauri-apps/plugin-dialog';
 import { toAppError } from './lib/errors';
-import type { About, AlbumSummary, UiAlbum, UiDuplicateGroup, TrashReport, AppError, AppState, Explanation, MapPoint, MapProgress, Facets, Failure, Folder, Hit, IndexDone, ModelState, PhotoTag, Progress, SavedCount, SavedSearch, ScorePart, SearchQuery, SearchResults, Settings, SettingsView, TagCount, Term } from './lib/types';
+import type { About, AlbumSummary, UiAlbum, UiDuplicateGroup, TrashReport, AppError, AppState, Explanation, MapPoint, MapProgress, Facets, Failure, Folder, Hit, IndexDone, ModelState, PhotoTag, Progress, SavedCount, SavedSearch, ScorePart, SearchQuery, SearchResults, Settings, SettingsView, SwitchState, TagCount, Term } from './lib/types';
 
 export type * from './lib/types';
 export type { UnlistenFn };
@@ -54,6 +54,9 @@ export const api = {
   takeLaunchPhoto: () => call<string | null>('take_launch_photo'),
   settings: () => call<SettingsView>('settings'),
   saveSettings: (settings: Settings) => call<SettingsView>('save_settings', { settings }),
+  cancelSwitch: () => call<null>('cancel_switch'),
+  dropModelColumn: (column: string) => call<null>('drop_model_column', { column }),
+  dismissSwitch: () => call<null>('dismiss_switch'),
   about: () => call<About>('about'),
   explain: (query: SearchQuery, id: string) => call<Explanation>('explain', { query, id }),
   tags: () => call<TagCount[]>('tags'),
@@ -95,6 +98,8 @@ export const events = {
   indexDone: (cb: (d: IndexDone) => void) => on<IndexDone>('index-done', cb),
   indexError: (cb: (e: AppError) => void) => on<AppError>('index-error', cb),
   modelState: (cb: (m: ModelState) => void) => on<ModelState>('model-state', cb),
+  /** A switch to another model moved on (null: it ended or was dismissed). */
+  switchState: (cb: (s: SwitchState | null) => void) => on<SwitchState | null>('switch-state', cb),
   mapProgress: (cb: (p: MapProgress) => void) => on<MapProgress>('map-progress', cb),
   mapReady: (cb: (count: number) => void) => on<number>('map-ready', cb),
   tagsReady: (cb: (count: number) => void) => on<number>('tags-ready', cb),

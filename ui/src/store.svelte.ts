@@ -146,6 +146,15 @@ export class Store {
           void this.#searchLaunchPhotoOr(() => void this.runSearch(true));
         }
       }),
+      events.switchState((s) => {
+        const finished = s?.stage === 'done' && this.app?.switch?.stage !== 'done';
+        if (this.app) this.app.switch = s;
+        // The new model answers from now on: the results and the settings' model follow.
+        if (finished) {
+          void this.loadSettings();
+          void this.runSearch(true);
+        }
+      }),
       onFileDrop((e) => {
         if (e.type === 'drop') {
           this.dropActive = false;
@@ -208,6 +217,20 @@ export class Store {
       }
     }
     return true;
+  }
+
+  /** The sidebar's answer to a model switch: stop it, keep the old model's vectors, or drop them. */
+  async switchAction(action: 'cancel' | 'keep' | 'drop'): Promise<void> {
+    const column = this.app?.switch?.old_column?.column;
+    if (action === 'cancel') await this.#try(() => api.cancelSwitch());
+    else if (action === 'drop' && column) await this.dropModelColumn(column);
+    else await this.#try(() => api.dismissSwitch());
+  }
+
+  /** Drops another model's vectors from the library (Settings, or the offer after a switch). */
+  async dropModelColumn(column: string): Promise<void> {
+    await this.#try(() => api.dropModelColumn(column));
+    void this.loadSettings();
   }
 
   /** Saves one change to the settings (the sort or "show up to" chosen in the toolbar). */

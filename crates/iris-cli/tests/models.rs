@@ -3,33 +3,11 @@
 //! language the model does not read, `iris models --json`, and the error for an unsupported
 //! family.
 
+mod common;
+
+use common::{fixtures, iris, stdout_json};
 use image::{Rgb, RgbImage};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../iris-clip/tests/fixtures")
-}
-
-fn iris(model: &Path, library: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_iris"))
-        .arg("--model")
-        .arg(model)
-        .arg("--library")
-        .arg(library)
-        .args(args)
-        .env_remove("IRIS_MODEL")
-        .env_remove("IRIS_LIBRARY")
-        .output()
-        .unwrap()
-}
-
-fn stdout_json(out: &Output) -> Value {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "stderr: {stderr}");
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 #[test]
 fn every_family_indexes_and_searches_and_a_foreign_query_gets_a_hint() {

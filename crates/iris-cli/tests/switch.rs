@@ -3,34 +3,13 @@
 //! recorded switch; running `iris switch` again resumes from the commits, and afterwards the
 //! new model finds every photo embedded already.
 
+mod common;
+
+use common::{fixtures, iris, iris_command, stdout_json};
 use image::{Rgb, RgbImage};
-use serde_json::Value;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../iris-clip/tests/fixtures")
-}
-
-fn iris_command(model: &Path, library: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_iris"));
-    command
-        .arg("--model")
-        .arg(model)
-        .arg("--library")
-        .arg(library)
-        .args(args)
-        .env_remove("IRIS_MODEL")
-        .env_remove("IRIS_LIBRARY");
-    command
-}
-
-fn json(out: Output) -> Value {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "stderr: {stderr}");
-    serde_json::from_slice(&out.stdout).unwrap()
-}
+use std::path::Path;
+use std::process::Stdio;
 
 #[test]
 fn a_switch_killed_mid_way_keeps_the_library_and_resumes() {
@@ -51,26 +30,18 @@ fn a_switch_killed_mid_way_keeps_the_library_and_resumes() {
     let library = dir.path().join("library");
     let clip = fixtures().join("tiny-clip");
     let siglip = fixtures().join("siglip/tiny-siglip");
-    let indexed = json(
-        iris_command(
-            &clip,
-            &library,
-            &["--json", "index", photos.to_str().unwrap()],
-        )
-        .output()
-        .unwrap(),
-    );
+    let indexed = stdout_json(&iris(
+        &clip,
+        &library,
+        &["--json", "index", photos.to_str().unwrap()],
+    ));
     assert_eq!(indexed["embedded"], count);
     let search = |model: &Path| {
-        json(
-            iris_command(
-                model,
-                &library,
-                &["--json", "search", "a dog", "-k", "1000"],
-            )
-            .output()
-            .unwrap(),
-        )
+        stdout_json(&iris(
+            model,
+            &library,
+            &["--json", "search", "a dog", "-k", "1000"],
+        ))
     };
     let before = search(&clip);
 
@@ -110,11 +81,7 @@ fn a_switch_killed_mid_way_keeps_the_library_and_resumes() {
         "the switch is recorded"
     );
 
-    let resumed = json(
-        iris_command(&clip, &library, &["--json", "switch"])
-            .output()
-            .unwrap(),
-    );
+    let resumed = stdout_json(&iris(&clip, &library, &["--json", "switch"]));
     assert_eq!(resumed["complete"], true, "{resumed}");
     let embedded = resumed["embedded"].as_u64().unwrap() as usize;
     assert!(
@@ -122,11 +89,7 @@ fn a_switch_killed_mid_way_keeps_the_library_and_resumes() {
         "resumed from the commits: {embedded} after {committed}"
     );
     assert!(!library.join("switch.json").exists());
-    let reindexed = json(
-        iris_command(&siglip, &library, &["--json", "index"])
-            .output()
-            .unwrap(),
-    );
+    let reindexed = stdout_json(&iris(&siglip, &library, &["--json", "index"]));
     assert_eq!(reindexed["embedded"], 0, "{reindexed}");
     assert_eq!(reindexed["unchanged"], count, "{reindexed}");
     let after = search(&siglip);

@@ -38,13 +38,61 @@ rate: number,
 eta_seconds: number | null, };
 
 /**
+ * One model's vector column.
+ */
+export type VectorColumn = { column: string, dim: number, 
+/**
+ * Rows holding a vector in it.
+ */
+photos: number, 
+/**
+ * Bytes its vectors take (4 a float).
+ */
+bytes: number, };
+
+/**
+ * Where a switch is.
+ */
+export type SwitchStage = "loading" | "embedding" | "done" | "failed";
+
+/**
+ * What the sidebar shows of a switch.
+ */
+export type SwitchState = { 
+/**
+ * The model switched to (its name) and the one searching until it is done.
+ */
+to: string, from: string, stage: SwitchStage, 
+/**
+ * Photos embedded by the new model so far, of all.
+ */
+progress: Progress | null, 
+/**
+ * Fraction of the new model downloaded, while downloading.
+ */
+download: number | null, 
+/**
+ * Why it failed; or, when done, photos it could not read now (embedded when their file
+ * is back).
+ */
+message: string | null, 
+/**
+ * When done: the old model's vectors, which the user may drop.
+ */
+old_column: VectorColumn | null, };
+
+/**
  * Everything the sidebar and the welcome screen show.
  */
 export type AppState = { model: ModelState, library_dir: string, roots: Array<Root>, photos: number, failed: number, offline: number, indexing: Progress | null, paused: boolean, 
 /**
  * Why the last index run failed, if it did.
  */
-index_error: AppError | null, };
+index_error: AppError | null, 
+/**
+ * A switch to another model, running or just done.
+ */
+switch: SwitchState | null, };
 
 /**
  * Whether a term is searched for or away from.
@@ -427,7 +475,7 @@ path: string,
 notice: string | null, 
 /**
  * The library and model this run uses (a flag or environment variable may override the
- * saved ones; changes to them apply at the next start).
+ * saved ones; a library change applies at the next start, a model change by a switch).
  */
 library_dir: string, model: string, default_library: string, default_model: string, 
 /**
@@ -441,7 +489,12 @@ default_duplicates: DuplicateSettings,
 /**
  * The models Iris knows by name, for the model choice.
  */
-models: Array<ModelListing>, };
+models: Array<ModelListing>, 
+/**
+ * Every model's vectors kept in the library, and the column of the model in use (the
+ * others can be dropped).
+ */
+model_columns: Array<VectorColumn>, model_column: string | null, };
 
 /**
  * The About panel.

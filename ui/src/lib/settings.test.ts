@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formFrom, modelChoice, modelFigure, modelSummary, settingsFrom } from './settings';
+import { columnLabel, formFrom, modelChoice, modelFigure, modelSummary, settingsFrom } from './settings';
 import type { ModelListing, Settings } from './types';
 
 const fallback = 'openai/clip-vit-base-patch32';
@@ -97,5 +97,15 @@ describe('the settings form', () => {
   it('fills blank or unreadable near-duplicate thresholds with their defaults once one is set', () => {
     const form = { ...formFrom(empty, fallback), minCosine: '0.95', burstSeconds: 'soon' };
     expect(settingsFrom(form, empty, defaults, fallback).duplicates).toEqual({ min_cosine: 0.95, max_hash_distance: 12, burst_seconds: 10 });
+  });
+});
+
+describe('columnLabel', () => {
+  it('names a model column by its model and width', () => {
+    expect(columnLabel('vec_tiny_siglip_32')).toBe('tiny_siglip, 32-wide');
+    expect(columnLabel('vec_openai_clip_vit_base_patch32_512')).toBe('openai_clip_vit_base_patch32, 512-wide');
+  });
+  it('leaves a name of another shape as it is', () => {
+    expect(columnLabel('vector')).toBe('vector');
   });
 });

@@ -91,3 +91,9 @@ export function modelFigure(m: ModelListing): string {
 }
 
 const LANGUAGE_NAMES: Record<string, string> = { en: 'English', zh: 'Chinese', ja: 'Japanese', ko: 'Korean' };
+
+/** A model's vector column ("vec_<name>_<width>") as a person reads it: "<name>, <width>-wide". */
+export function columnLabel(column: string): string {
+  const m = /^vec_(.+)_(\d+)$/.exec(column);
+  return m ? `${m[1]}, ${m[2]}-wide` : column;
+}
