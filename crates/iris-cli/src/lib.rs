@@ -10,6 +10,7 @@ mod album_cmd;
 mod bench_cmd;
 mod bench_explain_cmd;
 mod bench_map_cmd;
+mod bench_switch_cmd;
 mod demo_cmds;
 mod duplicates_cmd;
 mod embed;
@@ -112,6 +113,10 @@ enum Command {
     /// The library map's layout time on synthetic embeddings (scripts/bench-map.sh).
     #[command(hide = true)]
     BenchMap(bench_map_cmd::BenchMapArgs),
+    /// A model switch from thumbnails against indexing from the originals: time and the
+    /// vectors' agreement (scripts/bench-switch.sh).
+    #[command(hide = true)]
+    BenchSwitch(bench_switch_cmd::BenchSwitchArgs),
 }
 
 /// An error in how the command was called (exit code 2).
@@ -156,6 +161,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::BenchSearch(args) => bench_cmd::bench_search(args),
         Command::BenchExplain(args) => bench_explain_cmd::bench_explain(args),
         Command::BenchMap(args) => bench_map_cmd::bench_map(&cli, args),
+        Command::BenchSwitch(args) => bench_switch_cmd::bench_switch(&cli, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

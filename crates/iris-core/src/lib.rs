@@ -8,6 +8,8 @@
 //! catalog module, one LanceDB table). Models are resolved and loaded through [`models`].
 //! Search runs a query's words, images and photo ids as a vector search and its words as a
 //! keyword search (BM25), both over the photos its filters admit, and fuses the two lists.
+//! A library moves to another model through a [`ModelSwitch`], which fills the new model's
+//! vector column while the old one serves search.
 
 pub mod albums;
 mod arrow_rows;
