@@ -115,7 +115,7 @@ pub fn run(profile: Profile, work: &Path) -> Result<Problems, String> {
 }
 
 /// What a catalog holds, as comparable rows: path, content id, state.
-fn catalog_of(dir: &Path) -> Result<BTreeSet<(String, String, &'static str)>, String> {
+pub(crate) fn catalog_of(dir: &Path) -> Result<BTreeSet<(String, String, &'static str)>, String> {
     let rows = rows_of(dir)?;
     Ok(rows
         .into_iter()

@@ -19,6 +19,7 @@ mod moves;
 mod mutate;
 mod names;
 mod promise;
+mod switch_kill;
 mod truncation;
 mod two_processes;
 
@@ -35,7 +36,7 @@ pub enum Profile {
 pub type Problems = Vec<String>;
 
 /// The cases, by the numbers of the issue that asked for them (crates/iris-torture/README.md).
-const CASES: [&str; 12] = [
+const CASES: [&str; 13] = [
     "truncation",
     "bombs",
     "fuzz",
@@ -48,6 +49,7 @@ const CASES: [&str; 12] = [
     "two-processes",
     "models",
     "moves",
+    "switch-kill",
 ];
 
 /// The start of a case's setup error when this machine cannot run it (exit status 3).
@@ -67,6 +69,7 @@ fn run_case(name: &str, profile: Profile, work: &std::path::Path) -> Result<Prob
         "two-processes" => two_processes::run(work),
         "models" => models::run(work),
         "moves" => moves::run(work),
+        "switch-kill" => switch_kill::run(profile, work),
         other => Err(format!(
             "no case named {other}; cases: {}",
             CASES.join(", ")
