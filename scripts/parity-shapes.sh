@@ -1,26 +1,36 @@
 #!/usr/bin/env bash
 # Full-size parity of iris-clip with `transformers` on the shapes it must load: random-weight
-# models of the ViT-B/32, B/16, L/14 and L/14-336 shapes (quick_gelu, as OpenAI's) and B/16
-# with hidden_act gelu (as LAION/OpenCLIP's). For each shape it makes what is missing (the
-# model in $IRIS_MODELS/NAME, 0.6-1.7 GB each; the reference outputs of make_fixtures.py in
-# $IRIS_PARITY_ROOT/NAME, remade when older than the model), runs tests/parity.rs on it and
-# prints one summary line: worst pixel difference (limit 0.02), worst text cosine (>= 0.9999),
-# worst image cosine (>= 0.999), the test result and the seconds the tests took. A failing
-# shape's panic messages follow its line; the full output is in $IRIS_PARITY_ROOT/NAME/parity.log.
+# models of the ViT-B/32, B/16, L/14 and L/14-336 shapes (quick_gelu, as OpenAI's), B/16 with
+# hidden_act gelu (as LAION/OpenCLIP's), and the base shapes of the other two families:
+# chinese-clip-base (OFA-Sys/chinese-clip-vit-base-patch16: BERT text tower, vocab.txt) and
+# siglip-base (google/siglip-base-patch16-224). For each shape it makes what is missing: the
+# model in $IRIS_MODELS/NAME (0.6-1.7 GB each; CLIP shapes by scripts/reference_clip.py, the
+# other two by scripts/family_models.py, default initialisation from seed 0) and the reference
+# outputs in $IRIS_PARITY_ROOT/NAME (by crates/iris-clip/tests/fixtures/make_fixtures.py,
+# make_chinese_clip_fixtures.py or make_siglip_fixtures.py with --model-dir, remade when older
+# than the model). Then it runs tests/parity.rs on that set (IRIS_PARITY_DIR) and prints one
+# summary line: worst pixel difference (limit 0.02), worst text cosine (>= 0.9999), worst image
+# cosine (>= 0.999), the test result and the seconds the tests took. A failing shape's panic
+# messages follow its line; the full output is in $IRIS_PARITY_ROOT/NAME/parity.log.
 #
 # Usage: scripts/parity-shapes.sh [PYTHON [PARITY_TEST_BINARY]]
-#   PYTHON              a virtualenv python with torch, transformers, pillow, safetensors, numpy
+#   PYTHON              a virtualenv python with torch, transformers 5, tokenizers, sentencepiece,
+#                       protobuf, pillow, safetensors, numpy
 #                       (default $PYTHON, else ~/.cache/iris/venv/bin/python)
 #   PARITY_TEST_BINARY  an already built parity test (target/release/deps/parity-*); without it
 #                       the tests run through `cargo test --release --test parity`, with
 #                       CARGO_TARGET_DIR defaulting to ~/.cache/iris/target.
-#   SHAPES="b16 l14"    (environment) only these shapes; default all five.
+#   SHAPES="b16 siglip-base"  (environment) only these shapes; default all seven: b32 b16 l14
+#                       l14_336 b16-gelu chinese-clip-base siglip-base.
 #   IMAGE_BACKEND=torchvision  (environment) references made with transformers' torchvision
 #                       image backend instead of Pillow's (the default, which iris-clip
 #                       reproduces; torchvision's uint8 bicubic resize is up to 2 levels from
 #                       Pillow's, past the 0.02 pixel limit on some images); they go to
-#                       ~/.cache/iris/parity-torchvision.
-# Exits 1 when any shape fails. Needs ~6 GB of disk for the five models.
+#                       ~/.cache/iris/parity-torchvision. The Chinese-CLIP and SigLIP reference
+#                       scripts use Pillow's backend only: those two shapes are skipped then.
+# The tests that check a committed fixture by name (SigLIP logits, the gelu fixture, Chinese-CLIP's
+# pytorch_model.bin, batch independence) run on those fixtures whatever the set.
+# Exits 1 when any shape fails. Needs ~7.5 GB of disk for the seven models.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=${1:-${PYTHON:-$HOME/.cache/iris/venv/bin/python}}
@@ -28,7 +38,7 @@ bin=${2:-}
 models=${IRIS_MODELS:-$HOME/.cache/iris/models}
 backend=${IMAGE_BACKEND:-pil}
 root=${IRIS_PARITY_ROOT:-$HOME/.cache/iris/parity-$backend}
-shapes=${SHAPES:-b32 b16 l14 l14_336 b16-gelu}
+shapes=${SHAPES:-b32 b16 l14 l14_336 b16-gelu chinese-clip-base siglip-base}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/iris/target}
 # A test binary run by hand finds the committed fixtures through CARGO_MANIFEST_DIR, as under cargo.
 [ -z "$bin" ] || { bin=$(realpath "$bin"); export CARGO_MANIFEST_DIR=${CARGO_MANIFEST_DIR:-$PWD/crates/iris-clip}; }
@@ -37,25 +47,39 @@ now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
 failed=0
+fixtures=crates/iris-clip/tests/fixtures
 for name in $shapes; do
-  case $name in
-    *-gelu) args=(--size "${name%-gelu}" --act gelu) ;;
-    *) args=(--size "$name") ;;
-  esac
   model=$models/$name out=$root/$name
+  case $name in
+    chinese-clip-base | siglip-base)
+      if [ "$backend" != pil ]; then
+        echo "$name: skipped: its reference script has Pillow's image backend only"
+        continue
+      fi
+      family=${name%-base}
+      make_model=("$python" scripts/family_models.py model "$model" --family "${family//-/_}" --seed 0)
+      make_reference=("$python" "$fixtures/make_${family//-/_}_fixtures.py" --model-dir "$model" --out "$out") ;;
+    *)
+      case $name in
+        *-gelu) args=(--size "${name%-gelu}" --act gelu) ;;
+        *) args=(--size "$name") ;;
+      esac
+      make_model=("$python" scripts/reference_clip.py model "$model" "${args[@]}" --seed 0)
+      make_reference=("$python" "$fixtures/make_fixtures.py" --model-dir "$model" --out "$out"
+        ${backend:+--image-backend "$backend"}) ;;
+  esac
   made=""
   if [ ! -f "$model/model.safetensors" ]; then
     t=$(now)
-    "$python" scripts/reference_clip.py model "$model" "${args[@]}" --seed 0 >/dev/null 2>&1 ||
-      { echo "$name: making the model failed: $python scripts/reference_clip.py model $model ${args[*]}"; failed=1; continue; }
+    "${make_model[@]}" >/dev/null 2>&1 ||
+      { echo "$name: making the model failed: ${make_model[*]}"; failed=1; continue; }
     made+=" model $(since "$t")s"
   fi
   if [ ! -f "$out/reference.json" ] || [ "$model/model.safetensors" -nt "$out/reference.json" ]; then
     t=$(now)
     mkdir -p "$out"
-    "$python" crates/iris-clip/tests/fixtures/make_fixtures.py --model-dir "$model" --out "$out" \
-      ${backend:+--image-backend "$backend"} >/dev/null 2>&1 ||
-      { echo "$name: making the reference failed: make_fixtures.py --model-dir $model --out $out"; failed=1; continue; }
+    "${make_reference[@]}" >/dev/null 2>&1 ||
+      { echo "$name: making the reference failed: ${make_reference[*]}"; failed=1; continue; }
     made+=" reference $(since "$t")s"
   fi
   t=$(now)
@@ -81,7 +105,7 @@ for name in $shapes; do
       if (ic <= 1.5) sic = sprintf("%.6f", ic)
       verdict = "FAIL"; if (rc == 0) verdict = "PASS"
       if (made != "") made = " (made" made ")"
-      printf "%-9s pixels %s  text cos %s  image cos %s  %s  %s  tests %ss%s\n", name, spx, stc, sic, verdict, result, took, made
+      printf "%-17s pixels %s  text cos %s  image cos %s  %s  %s  tests %ss%s\n", name, spx, stc, sic, verdict, result, took, made
     }' "$out/parity.log"
   if [ "$rc" != 0 ]; then
     failed=1

@@ -108,6 +108,8 @@ pub fn save_settings(
                 ),
             )
         })?;
+    // The form shows the model in use, so saving it unchanged (say, a new sort order) leaves
+    // a switch under way alone: the sidebar's Cancel stops one.
     if let Some(spec) = switch_to {
         crate::switching::start(app, desktop.inner().clone(), spec);
     }

@@ -47,17 +47,23 @@ pub struct SwitchState {
     pub old_column: Option<VectorColumn>,
 }
 
-/// The switch job: at most one at a time.
+/// The switch job: at most one at a time; a model chosen while one runs replaces it.
 #[derive(Default)]
 pub struct SwitchJob {
     running: AtomicBool,
     control: IndexControl,
     state: Mutex<Option<SwitchState>>,
+    /// The model to switch to next (the latest choice), taken by the job's thread.
+    next: Mutex<Option<String>>,
 }
 
 impl SwitchJob {
     pub fn state(&self) -> Option<SwitchState> {
         self.state.lock().ok().and_then(|s| s.clone())
+    }
+
+    fn take_next(&self) -> Option<String> {
+        self.next.lock().ok().and_then(|mut next| next.take())
     }
 
     fn set(&self, app: &AppHandle, state: Option<SwitchState>) {
@@ -81,24 +87,47 @@ pub fn resume(app: &AppHandle, desktop: &Arc<Desktop>, library: &Library) {
     }
 }
 
-/// Starts switching to `spec` in the background (unless a switch is running already).
+/// Starts switching to `spec` in the background; a switch under way to another model is
+/// cancelled for it (the latest choice wins).
 pub fn start(app: AppHandle, desktop: Arc<Desktop>, spec: String) {
     let job = desktop.switch.clone();
+    if let Ok(mut next) = job.next.lock() {
+        *next = Some(spec);
+    }
     if job.running.swap(true, Ordering::SeqCst) {
+        job.control.cancel();
         return;
     }
-    job.control.reset();
-    std::thread::spawn(move || {
-        if let Err(message) = run(&app, &desktop, &spec) {
-            let state = job.state().map(|s| SwitchState {
-                stage: SwitchStage::Failed,
-                message: Some(message),
-                ..s
-            });
-            job.set(&app, state);
+    std::thread::spawn(move || loop {
+        while let Some(spec) = job.take_next() {
+            job.control.reset();
+            if let Err(message) = run(&app, &desktop, &spec) {
+                let state = job.state().map(|s| SwitchState {
+                    stage: SwitchStage::Failed,
+                    message: Some(message),
+                    ..s
+                });
+                job.set(&app, state);
+            }
         }
         job.running.store(false, Ordering::SeqCst);
+        // A choice made just as the loop ended is this thread's still, unless another took it.
+        let chosen_meanwhile = job.next.lock().is_ok_and(|next| next.is_some());
+        if !chosen_meanwhile || job.running.swap(true, Ordering::SeqCst) {
+            break;
+        }
     });
+}
+
+/// Stops the switch under way and forgets it; the new model's column keeps what it has.
+fn cancel(app: &AppHandle, desktop: &Desktop) -> CommandResult<()> {
+    if let Ok(mut next) = desktop.switch.next.lock() {
+        *next = None;
+    }
+    desktop.switch.control.cancel();
+    library(desktop)?.cancel_switch()?;
+    desktop.switch.set(app, None);
+    Ok(())
 }
 
 fn run(app: &AppHandle, desktop: &Arc<Desktop>, spec: &str) -> Result<(), String> {
@@ -230,13 +259,7 @@ pub fn switch_state(desktop: Shared<'_>) -> Option<SwitchState> {
 #[tauri::command]
 pub async fn cancel_switch(app: AppHandle, desktop: Shared<'_>) -> CommandResult<()> {
     let desktop = desktop.inner().clone();
-    blocking(move || {
-        desktop.switch.control.cancel();
-        library(&desktop)?.cancel_switch()?;
-        desktop.switch.set(&app, None);
-        Ok(())
-    })
-    .await
+    blocking(move || cancel(&app, &desktop)).await
 }
 
 /// Drops another model's vectors from the library (the sidebar's offer after a switch).

@@ -29,7 +29,14 @@ export async function albumChecks({ app, cli, work, check, shot }) {
   const text = "a red circle";
   await d.type(await d.until("search box", () => d.find('[data-testid="search-input"]')), text);
   const { hits } = await d.invoke("search", { query: { text, k: 8 } });
-  await d.until("results", async () => ((await d.findAll(`[data-testid="tile"][data-id="${hits[4].id}"]`)).length ? true : null), 30000);
+  // The gallery shows the whole library (these tiles among it) until the search's results
+  // replace it: wait for the results themselves, scored and led by the engine's first five.
+  const topFive = new Set(hits.slice(0, 5).map((h) => h.id));
+  await d.until("results", async () => {
+    const shown = await d.exec("return [...document.querySelectorAll('[data-testid=\"tile\"]')].slice(0, 5).map((t) => t.dataset.id);");
+    const scored = (await d.findAll('[data-testid="score"]')).length > 0;
+    return scored && shown.length === 5 && shown.every((id) => topFive.has(id)) ? true : null;
+  }, 30000);
 
   // Selection: Ctrl-click two, Shift-click extends from the last to a third; Escape clears.
   await clickTile(hits[0].id, { ctrl: true });

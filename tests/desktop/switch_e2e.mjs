@@ -1,15 +1,19 @@
 // End-to-end checks of switching models in the real window: another model chosen in Settings
 // (the tiny SigLIP parity model, a folder) is switched to in the background while the window
 // keeps searching with the demo model; the sidebar shows the switch, then "Now searching
-// with" it and the offer to drop the demo model's vectors, which Drop does. And a switch
-// killed mid-way (an `iris switch` under kill -9) is resumed by the app's next start.
+// with" it and the offer to drop the demo model's vectors, which Drop does. A switch to a hub
+// model shows its download in the sidebar first (from a local stand-in for the hub). And a
+// switch killed mid-way (an `iris switch` under kill -9) is resumed by the app's next start.
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as d from "./driver.mjs";
+import { startFakeHub } from "./fake_hub.mjs";
 
-const siglip = join(dirname(fileURLToPath(import.meta.url)), "../../crates/iris-clip/tests/fixtures/siglip/tiny-siglip");
+const here = dirname(fileURLToPath(import.meta.url));
+const siglip = join(here, "../../crates/iris-clip/tests/fixtures/siglip/tiny-siglip");
+const demoModel = join(here, "../../assets/demo-model");
 const stage = () => d.exec("const s = document.querySelector('[data-testid=\"model-switch\"]'); return s ? s.dataset.stage : null;");
 const setField = (css, value) =>
   d.exec(
@@ -40,6 +44,18 @@ function killedSwitch(cli, library) {
   });
 }
 
+/** Chooses another model (a folder or a hub id) in the Settings panel and saves. */
+async function chooseOtherModel(spec) {
+  await d.click(await d.until("settings link", () => d.find('[data-testid="open-settings"]')));
+  await d.until("settings panel", () => d.find('[data-testid="settings-panel"]'));
+  await setField('[data-testid="set-model"]', "other");
+  await d.until("the other-model field", () => d.find('[data-testid="set-model-other"]'));
+  await setField('[data-testid="set-model-other"]', spec);
+  await d.click(await d.find('[data-testid="save-settings"]'));
+  await d.until("saved note", () => d.find('[data-testid="settings-saved"]'));
+  await d.click(await d.find('[data-testid="close-panel"]'));
+}
+
 /** `ctx`: { app, cli, work, check, shot, configDir }. */
 export async function switchChecks({ app, cli, work, check, shot, configDir }) {
   const photos = join(work, "switch-photos");
@@ -55,14 +71,7 @@ export async function switchChecks({ app, cli, work, check, shot, configDir }) {
   const before = (await d.invoke("search", { query: { text: "a red circle", k: 5 } })).hits.map((h) => h.id);
 
   // Choose the SigLIP folder in Settings and save: the switch starts, search stays on demo.
-  await d.click(await d.until("settings link", () => d.find('[data-testid="open-settings"]')));
-  await d.until("settings panel", () => d.find('[data-testid="settings-panel"]'));
-  await setField('[data-testid="set-model"]', "other");
-  await d.until("the other-model field", () => d.find('[data-testid="set-model-other"]'));
-  await setField('[data-testid="set-model-other"]', siglip);
-  await d.click(await d.find('[data-testid="save-settings"]'));
-  await d.until("saved note", () => d.find('[data-testid="settings-saved"]'));
-  await d.click(await d.find('[data-testid="close-panel"]'));
+  await chooseOtherModel(siglip);
   const seen = new Set();
   const done = await d.until("the switch done in the sidebar", async () => {
     const now = await stage();
@@ -95,6 +104,38 @@ export async function switchChecks({ app, cli, work, check, shot, configDir }) {
   check("Drop them removes the demo model's vectors from the library", columnsBefore === 2 && columnsAfter.length === 1 && /tiny_siglip/.test(columnsAfter[0]), JSON.stringify(columnsAfter));
   await setQuery("");
   await d.closeApp();
+
+  // A switch to a hub model downloads it first, with its progress in the sidebar. The driver's
+  // environment is offline: the app starts through a script pointing it at a stand-in hub.
+  const hub = await startFakeHub(demoModel, 1_500_000);
+  const online = join(work, "iris-desktop-switch-online.sh");
+  writeFileSync(online, `#!/bin/sh\nunset HF_HUB_OFFLINE\nexport HF_ENDPOINT='${hub.endpoint}' HF_HOME='${join(work, "hf-switch")}'\nexec '${app}' "$@"\n`);
+  chmodSync(online, 0o755);
+  try {
+    const few = join(work, "switch-few-photos");
+    execFileSync(cli, ["demo", few, "--count", "6", "--seed", "22"]);
+    await d.openApp(online, ["--library", join(work, "switch-download-library"), few]);
+    await d.until("indexed", async () => {
+      const st = await d.invoke("app_state");
+      return st.photos === 6 && !st.indexing && st.model.state === "ready";
+    }, 60000);
+    await chooseOtherModel("iris-test/demo-clip");
+    const downloading = await d.until("the download in the sidebar", async () => {
+      const el = (await d.findAll('[data-testid="model-switch"][data-stage="loading"]'))[0];
+      const text = el ? await d.text(el).catch(() => "") : "";
+      return /downloading \d+%/.test(text) ? text : null;
+    }, 30000);
+    await shot("18d-switch-downloading");
+    const switched = await d.until("the switch to the hub model done", async () => ((await stage()) === "done" ? await d.text(await d.find('[data-testid="model-switch"]')) : null), 60000);
+    check(
+      "a switch to a hub model shows the download's progress in the sidebar, then completes",
+      /Switching to iris-test\/demo-clip: downloading \d+%/.test(downloading) && /Now searching with iris-test\/demo-clip/.test(switched),
+      `"${downloading.replace(/\s+/g, " ")}" then "${switched.replace(/\s+/g, " ").slice(0, 60)}"`,
+    );
+  } finally {
+    await d.closeApp();
+    hub.close();
+  }
 
   // A switch killed after its first commit; the app's next start resumes it.
   const resumed = join(work, "switch-resumed-library");

@@ -280,19 +280,18 @@ impl Clip {
 
     /// One preprocessed image's embedding and its patches' (unit vectors in the embedding
     /// space: the last layer's patch tokens read with correlative self-attention, as SCLIP
-    /// does, through the same final norm and projection as the class token): what a heatmap
-    /// of where a query matches is computed from.
+    /// does, through the same final norm and projection as the class token; for SigLIP through
+    /// the final norm and the pooling head, each token alone): what a heatmap of where a query
+    /// matches is computed from.
     pub fn embed_patches(&self, pixels: &[f32]) -> Result<PatchEmbeddings> {
-        let VisionModel::Clip(vision) = &self.vision else {
-            return Err(ClipError::Unavailable(format!(
-                "where a query matches is not shown for {} models yet",
-                self.family().label()
-            )));
+        let (rows, side) = match &self.vision {
+            VisionModel::Clip(vision) => (vision.token_embeddings(pixels)?, vision.grid()),
+            VisionModel::Siglip(vision) => (vision.token_embeddings(pixels)?, vision.grid()),
         };
-        let mut rows = vision.token_embeddings(pixels)?.into_iter();
+        let mut rows = rows.into_iter();
         let image = rows.next().unwrap_or_default();
         Ok(PatchEmbeddings {
-            side: vision.grid(),
+            side,
             image,
             patches: rows.collect(),
         })

@@ -2,12 +2,13 @@
 //! the shared pre-norm encoder, a final norm over every token, and the attention-pooling head:
 //! a learned probe attends over the tokens, then a residual MLP. The pooled vector is the
 //! embedding; SigLIP has no projection. Its text tower is CLIP's with the changes
-//! [`crate::towers::TextTower`] names.
+//! [`crate::towers::TextTower`] names. Dense patch features (the viewer's heatmap) read the
+//! last block as CLIP's are read and pass each token through the head alone.
 
 use crate::config::{Activation, VisionConfig};
 use crate::kernels::{self, fast_exp, l2_normalize_rows};
-use crate::towers::{cut_patches, embed_batch};
-use crate::transformer::{Encoder, LayerNorm, Linear, Weight, WeightLayout};
+use crate::towers::{check_one_image, cut_patches, embed_batch};
+use crate::transformer::{whole_pool, Encoder, LayerNorm, Linear, Weight, WeightLayout};
 use candle_core::Result;
 use candle_nn::VarBuilder;
 use gemm::Parallelism;
@@ -88,13 +89,36 @@ impl PoolingHead {
         }
         let mut pooled = vec![0.0; images * h];
         self.out.forward(&attended, &mut pooled, par);
-        let mut normed = vec![0.0; pooled.len()];
-        self.norm.forward(&pooled, &mut normed);
-        let mut mlp = vec![0.0; images * self.fc1.outputs()];
+        self.add_mlp(&mut pooled, par);
+        pooled
+    }
+
+    /// Each row of `x` through the head as if the probe attended to that token alone: its
+    /// value, the output projection, then the residual MLP. This is the head's reading of one
+    /// token (what MaskCLIP does with CLIP's projection), so dense features land in the space
+    /// of the pooled embedding.
+    fn forward_each(&self, x: &[f32], par: Parallelism) -> Vec<f32> {
+        let h = self.query.len();
+        let mut kv = vec![0.0; x.len() * 2];
+        self.key_value.forward(x, &mut kv, par);
+        let values: Vec<f32> = kv
+            .chunks_exact(2 * h)
+            .flat_map(|row| row[h..].iter().copied())
+            .collect();
+        let mut out = vec![0.0; x.len()];
+        self.out.forward(&values, &mut out, par);
+        self.add_mlp(&mut out, par);
+        out
+    }
+
+    /// `x + mlp(norm(x))`, row by row.
+    fn add_mlp(&self, x: &mut [f32], par: Parallelism) {
+        let mut normed = vec![0.0; x.len()];
+        self.norm.forward(x, &mut normed);
+        let mut mlp = vec![0.0; x.len() / self.query.len() * self.fc1.outputs()];
         self.fc1
             .forward_activated(&normed, &mut mlp, self.activation, par);
-        self.fc2.add_forward(&mlp, &mut pooled, par);
-        pooled
+        self.fc2.add_forward(&mlp, x, par);
     }
 }
 
@@ -152,24 +176,56 @@ impl SiglipVisionTower {
         })
     }
 
-    fn forward_slice(&self, pixels: &[f32], par: Parallelism) -> Vec<Vec<f32>> {
+    /// Patches per side of the model input.
+    pub(crate) fn grid(&self) -> usize {
+        self.grid
+    }
+
+    /// The encoder's input for the images of `pixels`: biased patch embeddings plus positions,
+    /// `[batch, tokens, hidden]`.
+    fn embed(&self, pixels: &[f32], par: Parallelism) -> Vec<f32> {
         let (g, h) = (self.grid, self.patch_bias.len());
-        let tokens = g * g;
         let patches = cut_patches(pixels, g, self.patch_size);
         let mut x = vec![0.0; patches.len() / self.patch.inputs() * h];
         kernels::fill_rows(&mut x, &self.patch_bias);
         self.patch.multiply(&patches, &mut x, true, par);
-        for image in x.chunks_exact_mut(tokens * h) {
+        for image in x.chunks_exact_mut(g * g * h) {
             image
                 .iter_mut()
                 .zip(&self.position_embedding)
                 .for_each(|(x, p)| *x += p);
         }
+        x
+    }
+
+    fn forward_slice(&self, pixels: &[f32], par: Parallelism) -> Vec<Vec<f32>> {
+        let h = self.patch_bias.len();
+        let tokens = self.grid * self.grid;
+        let mut x = self.embed(pixels, par);
         self.encoder.forward(&mut x, tokens, false, par);
         let mut normed = vec![0.0; x.len()];
         self.post_norm.forward(&x, &mut normed);
         let mut pooled = self.head.forward(&normed, tokens, par);
         l2_normalize_rows(&mut pooled, h);
         pooled.chunks_exact(h).map(<[f32]>::to_vec).collect()
+    }
+
+    /// One image's embedding, then each patch's dense embedding in the same space, row by row
+    /// from the top left (unit vectors): the last block read as CLIP's is read
+    /// ([`Encoder::forward_with_dense`]), the final norm, and the pooling head applied to each
+    /// token alone ([`PoolingHead::forward_each`]).
+    pub(crate) fn token_embeddings(&self, pixels: &[f32]) -> Result<Vec<Vec<f32>>> {
+        check_one_image(pixels, self.grid * self.patch_size)?;
+        let par = whole_pool();
+        let (h, tokens) = (self.patch_bias.len(), self.grid * self.grid);
+        let mut x = self.embed(pixels, par);
+        let dense = self.encoder.forward_with_dense(&mut x, tokens, par);
+        let mut normed = vec![0.0; x.len()];
+        self.post_norm.forward(&x, &mut normed);
+        let mut rows = self.head.forward(&normed, tokens, par);
+        self.post_norm.forward(&dense, &mut normed);
+        rows.extend(self.head.forward_each(&normed, par));
+        l2_normalize_rows(&mut rows, h);
+        Ok(rows.chunks_exact(h).map(<[f32]>::to_vec).collect())
     }
 }

@@ -231,13 +231,7 @@ impl VisionTower {
     /// ([`Encoder::forward_with_dense`]) through the same head (final norm, projection, unit
     /// length). What a heatmap compares with a query (see `Clip::embed_patches`).
     pub(crate) fn token_embeddings(&self, pixels: &[f32]) -> Result<Vec<Vec<f32>>> {
-        let size = self.grid * self.patch_size;
-        if pixels.len() != 3 * size * size {
-            candle_core::bail!(
-                "{} pixel values given for one image of 3x{size}x{size}",
-                pixels.len()
-            )
-        }
+        check_one_image(pixels, self.grid * self.patch_size)?;
         let par = whole_pool();
         let (h, tokens) = (self.class_embedding.len(), self.grid * self.grid + 1);
         let mut x = self.embed(pixels, par);
@@ -303,4 +297,15 @@ pub(crate) fn cut_patches(pixels: &[f32], g: usize, p: usize) -> Vec<f32> {
         }
     }
     out
+}
+
+/// Fails unless `pixels` holds exactly one image of 3 x `size` x `size` values.
+pub(crate) fn check_one_image(pixels: &[f32], size: usize) -> Result<()> {
+    if pixels.len() != 3 * size * size {
+        candle_core::bail!(
+            "{} pixel values given for one image of 3x{size}x{size}",
+            pixels.len()
+        )
+    }
+    Ok(())
 }

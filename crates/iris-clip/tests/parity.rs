@@ -1,10 +1,11 @@
 //! Parity with the `transformers` reference on committed tiny random-weight models: token ids,
 //! preprocessed pixels, text and image embeddings, each checked on its own, for every fixture
 //! set: the tiny CLIP (fixtures/make_fixtures.py), a `gelu` CLIP with ViT-L/14-336's 24x24
-//! patch grid (fixtures/clip-gelu-336) and a Chinese-CLIP with a WordPiece vocab.txt and
-//! PyTorch weights beside its safetensors (fixtures/make_chinese_clip_fixtures.py). Set
-//! IRIS_PARITY_DIR to a folder made by `make_fixtures.py --model-dir MODEL --out DIR` to run the
-//! same checks on that model alone (scripts/parity-shapes.sh does so for the full-size shapes).
+//! patch grid (fixtures/clip-gelu-336), a Chinese-CLIP with a WordPiece vocab.txt and PyTorch
+//! weights beside its safetensors (fixtures/make_chinese_clip_fixtures.py) and a SigLIP with a
+//! Unigram tokenizer.json (fixtures/make_siglip_fixtures.py). Set IRIS_PARITY_DIR to a folder
+//! made by any of the three scripts with `--model-dir MODEL --out DIR` to run the same checks on
+//! that model alone (scripts/parity-shapes.sh does so for the full-size shapes of each family).
 
 use iris_clip::{Clip, ModelFiles};
 use serde_json::Value;
@@ -166,6 +167,38 @@ fn image_embeddings_from_files_match_with_cosine_0_999() {
             eprintln!("{}: image {path}: cosine {c:.6}", set.name());
             assert!(c >= 0.999, "{}: image {path}: cosine {c}", set.name());
         }
+    }
+}
+
+/// Every family's heatmap features: the first row of `embed_patches` is the image's own
+/// embedding, then one unit vector a patch of the grid, and the patches differ (a query's
+/// cosines with them have structure).
+#[test]
+fn patch_embeddings_share_the_image_embedding_space_in_every_family() {
+    for set in sets() {
+        let clip = set.model();
+        let reference = set.reference["images"].as_object().unwrap();
+        let path = set.dir.join(reference.keys().next().unwrap());
+        let pixels = clip.preprocess(&iris_clip::decode::decode_file(&path).unwrap());
+        let patches = clip.embed_patches(&pixels).unwrap();
+        let whole = clip.embed_pixels(&[pixels]).unwrap().remove(0);
+        let name = set.name();
+        assert!(cosine(&whole, &patches.image) > 0.99999, "{name}");
+        assert_eq!(patches.patches.len(), patches.side * patches.side, "{name}");
+        assert!(patches.side >= 2, "{name}: side {}", patches.side);
+        let query = clip.embed_texts(&["a photo of a dog"]).unwrap().remove(0);
+        let cosines: Vec<f32> = patches.patches.iter().map(|p| cosine(p, &query)).collect();
+        for p in &patches.patches {
+            let norm = p.iter().map(|x| x * x).sum::<f32>().sqrt();
+            assert!((norm - 1.0).abs() < 1e-4, "{name}: a patch of norm {norm}");
+        }
+        let spread = cosines.iter().cloned().fold(f32::MIN, f32::max)
+            - cosines.iter().cloned().fold(f32::MAX, f32::min);
+        eprintln!(
+            "{name}: {} patches, cosine spread {spread:.4}",
+            cosines.len()
+        );
+        assert!(spread > 1e-3, "{name}: every patch alike (spread {spread})");
     }
 }
 
