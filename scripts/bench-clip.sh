@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Speed of iris-clip against the PyTorch CPU baseline on the same ViT-B/32-shaped weights and
 # the same images, both with 2 threads, in alternating rounds of one run. Prints each side's
-# figures and the ratios (Iris / PyTorch for throughput). Not a test: these machines are noisy,
-# so read the median over rounds.
+# figures and the ratios (Iris / PyTorch for throughput, Iris / PyTorch for text latency). Iris
+# runs in its default precision (bf16 text weights on AVX512-BF16 CPUs) and with
+# IRIS_PRECISION=f32; PyTorch in f32 and under bf16 autocast. Not a test: these machines are
+# noisy, so read the median over rounds.
 #
 #   scripts/bench-clip.sh [ROUNDS]
 #
@@ -27,14 +29,23 @@ bench=$CARGO_TARGET_DIR/release/examples/bench
 
 for round in $(seq "$rounds"); do
   iris=$("$bench" "$model" "$images" 2 16)
+  iris_f32=$(IRIS_PRECISION=f32 "$bench" "$model" "$images" 2 16)
   torch=$("$py" "$tool" bench "$model" "$images" --batch 16 --threads 2 2>/dev/null | tail -1)
-  echo "round $round iris:    $iris"
-  echo "round $round pytorch: $torch"
-  "$py" - "$iris" "$torch" <<'PY'
+  torch_bf16=$("$py" "$tool" bench "$model" "$images" --batch 16 --threads 2 --bf16 2>/dev/null | tail -1)
+  echo "round $round iris:          $iris"
+  echo "round $round iris f32:      $iris_f32"
+  echo "round $round pytorch:       $torch"
+  echo "round $round pytorch bf16:  $torch_bf16"
+  "$py" - "$iris" "$iris_f32" "$torch" "$torch_bf16" <<'PY'
 import json, sys
-i, t = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+i, f, t, b = (json.loads(a) for a in sys.argv[1:])
 print(f"  encode images/s ratio (iris/pytorch): {i['encode_images_per_s'] / t['encode_images_per_s']:.2f}x"
-      f"  end-to-end ratio: {i['end_to_end_images_per_s'] / t['end_to_end_images_per_s']:.2f}x"
-      f"  text latency: {i['text_latency_ms']} ms  load to first embedding: {i['load_to_first_embedding_ms']} ms")
+      f" (iris f32 {f['encode_images_per_s'] / t['encode_images_per_s']:.2f}x, against pytorch bf16 autocast"
+      f" {i['encode_images_per_s'] / b['encode_images_per_s']:.2f}x)"
+      f"  end-to-end ratio: {i['end_to_end_images_per_s'] / t['end_to_end_images_per_s']:.2f}x")
+print(f"  text latency: iris {i['text_latency_ms']} ms (f32 {f['text_latency_ms']} ms), pytorch"
+      f" {t['text_latency_ms']} ms (bf16 autocast {b['text_latency_ms']} ms): iris/pytorch"
+      f" {i['text_latency_ms'] / t['text_latency_ms']:.2f}"
+      f"  load to first embedding: {i['load_to_first_embedding_ms']} ms (f32 {f['load_to_first_embedding_ms']} ms)")
 PY
 done

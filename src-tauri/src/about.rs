@@ -171,8 +171,9 @@ fn about_now(desktop: &Desktop) -> CommandResult<About> {
         ),
         format!("CPU features: {}", cpu_features()),
         format!(
-            "Encoder kernels: {}; indexing threads: {}",
+            "Encoder kernels: {}; matmuls: {}; indexing threads: {}",
             iris_core::models::kernel_target(),
+            iris_core::models::Precision::from_env().describe(),
             desktop.index_threads()
         ),
         format!("Model: {model} ({model_state:?})"),

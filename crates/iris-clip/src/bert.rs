@@ -75,6 +75,20 @@ struct Scratch {
 }
 
 impl BertTextTower {
+    /// Keeps the layers' matmul weights as bf16 (see [`crate::bf16`]).
+    pub(crate) fn use_bf16(&mut self) {
+        for layer in &mut self.layers {
+            for linear in [
+                &mut layer.qkv,
+                &mut layer.attention_out,
+                &mut layer.fc1,
+                &mut layer.fc2,
+            ] {
+                linear.use_bf16();
+            }
+        }
+    }
+
     pub(crate) fn load(vb: &VarBuilder, c: &TextConfig, projection_dim: usize) -> Result<Self> {
         let h = c.tower.hidden_size;
         let m = vb.pp("text_model");

@@ -21,6 +21,7 @@
 
 mod attention;
 mod bert;
+mod bf16;
 pub mod catalogue;
 pub mod config;
 pub mod decode;
@@ -37,6 +38,7 @@ pub mod tokenizer;
 mod towers;
 mod transformer;
 
+pub use bf16::Precision;
 pub use config::{ClipConfig, Family};
 pub use decode::{decode_bytes, decode_file};
 pub use demo::DEMO_MODEL;

@@ -2,6 +2,7 @@
 //! batches of bounded size.
 
 use crate::bert::BertTextTower;
+use crate::bf16::Precision;
 use crate::config::{ClipConfig, Family};
 use crate::error::{ClipError, Result};
 use crate::hub::ModelFiles;
@@ -39,6 +40,8 @@ pub struct Clip {
     logit_scale: f32,
     /// SigLIP's learned bias, added to those logits before its sigmoid.
     logit_bias: Option<f32>,
+    /// The matmuls' arithmetic, per tower.
+    precision: Precision,
 }
 
 /// A model's vision tower, by family.
@@ -98,8 +101,14 @@ fn read_logit_scale(vb: &VarBuilder) -> f32 {
 
 impl Clip {
     /// Loads a model from its files on the CPU (safetensors memory-mapped, a PyTorch pickle
-    /// read from its archive).
+    /// read from its archive), in the precision `IRIS_PRECISION` asks for
+    /// ([`Precision::from_env`]).
     pub fn load(files: &ModelFiles) -> Result<Self> {
+        Self::load_with_precision(files, Precision::from_env())
+    }
+
+    /// [`Self::load`] in the given precision.
+    pub fn load_with_precision(files: &ModelFiles, precision: Precision) -> Result<Self> {
         let config = ClipConfig::from_file(&files.config)?;
         let tokenizer = ClipTokenizer::for_family(config.family, &files.tokenizer, &config.text)?;
         let preprocessor = Preprocessor::from_file(&files.preprocessor, config.vision.image_size)?;
@@ -121,13 +130,19 @@ impl Clip {
         }
         let wrap = |e: candle_core::Error| ClipError::model(weights, e.to_string());
         let vb = map_weights(weights, &device).map_err(wrap)?;
-        let vision = match config.family {
+        let mut vision = match config.family {
             Family::Siglip => SiglipVisionTower::load(&vb, &config.vision)
                 .map(|t| VisionModel::Siglip(Box::new(t))),
             _ => VisionTower::load(&vb, &config.vision, config.projection_dim)
                 .map(|t| VisionModel::Clip(Box::new(t))),
         }
         .map_err(wrap)?;
+        if precision.images_in_bf16() {
+            match &mut vision {
+                VisionModel::Clip(tower) => tower.use_bf16(),
+                VisionModel::Siglip(tower) => tower.use_bf16(),
+            }
+        }
         let logit_scale = read_logit_scale(&vb);
         let logit_bias = match config.family {
             Family::Siglip => read_scalar(&vb, "logit_bias"),
@@ -144,12 +159,18 @@ impl Clip {
             recent_texts: TextCache::default(),
             logit_scale,
             logit_bias,
+            precision,
         })
     }
 
     /// Loads the model in a local folder.
     pub fn load_dir(dir: &Path) -> Result<Self> {
         Self::load(&ModelFiles::in_folder(dir))
+    }
+
+    /// The precision the model was loaded in ([`Precision::describe`] says what runs).
+    pub fn precision(&self) -> Precision {
+        self.precision
     }
 
     pub fn config(&self) -> &ClipConfig {
@@ -196,7 +217,7 @@ impl Clip {
         let c = &self.config;
         let wrap = |e: candle_core::Error| ClipError::model(&self.weights_file, e.to_string());
         let vb = map_weights(&self.weights_file, &self.device).map_err(wrap)?;
-        let tower = match c.family {
+        let mut tower = match c.family {
             Family::Clip | Family::Siglip => {
                 TextTower::load(&vb, &c.text, c.projection_dim, c.family).map(TextModel::Clip)
             }
@@ -205,6 +226,12 @@ impl Clip {
             }
         }
         .map_err(wrap)?;
+        if self.precision.text_in_bf16() {
+            match &mut tower {
+                TextModel::Clip(tower) => tower.use_bf16(),
+                TextModel::Bert(tower) => tower.use_bf16(),
+            }
+        }
         // Two threads may both build it; one copy is kept.
         Ok(self.text.get_or_init(|| tower))
     }

@@ -137,6 +137,11 @@ pub(crate) struct SiglipVisionTower {
 }
 
 impl SiglipVisionTower {
+    /// Keeps the encoder's matmul weights as bf16 (see [`crate::bf16`]).
+    pub(crate) fn use_bf16(&mut self) {
+        self.encoder.use_bf16();
+    }
+
     pub(crate) fn load(vb: &VarBuilder, c: &VisionConfig) -> Result<Self> {
         let (h, p, g) = (c.tower.hidden_size, c.patch_size, c.grid());
         let m = vb.pp("vision_model");

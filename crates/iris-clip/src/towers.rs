@@ -74,6 +74,11 @@ pub(crate) struct TextTower {
 }
 
 impl TextTower {
+    /// Keeps the encoder's matmul weights as bf16 (see [`crate::bf16`]).
+    pub(crate) fn use_bf16(&mut self) {
+        self.encoder.use_bf16();
+    }
+
     /// Loads the text tower of a CLIP or SigLIP model, its weights copied to the `[in, out]`
     /// layout fast queries need.
     pub(crate) fn load(
@@ -174,6 +179,11 @@ pub(crate) struct VisionTower {
 }
 
 impl VisionTower {
+    /// Keeps the encoder's matmul weights as bf16 (see [`crate::bf16`]).
+    pub(crate) fn use_bf16(&mut self) {
+        self.encoder.use_bf16();
+    }
+
     pub(crate) fn load(vb: &VarBuilder, c: &VisionConfig, projection_dim: usize) -> Result<Self> {
         let (h, p, eps) = (c.tower.hidden_size, c.patch_size, c.tower.layer_norm_eps);
         let m = vb.pp("vision_model");

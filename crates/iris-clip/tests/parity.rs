@@ -7,7 +7,7 @@
 //! made by any of the three scripts with `--model-dir MODEL --out DIR` to run the same checks on
 //! that model alone (scripts/parity-shapes.sh does so for the full-size shapes of each family).
 
-use iris_clip::{Clip, ModelFiles};
+use iris_clip::{Clip, ModelFiles, Precision};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -30,14 +30,19 @@ impl Set {
         self.dir.join(self.reference["model_dir"].as_str().unwrap())
     }
 
-    /// The model; a CLIP fixture committed without its 3.6 MB tokenizer.json (identical for
-    /// every CLIP) takes the tiny CLIP's.
+    /// The model in f32, what parity is checked on.
     fn model(&self) -> Clip {
+        self.model_in(Precision::F32)
+    }
+
+    /// The model in `precision`; a CLIP fixture committed without its 3.6 MB tokenizer.json
+    /// (identical for every CLIP) takes the tiny CLIP's.
+    fn model_in(&self, precision: Precision) -> Clip {
         let mut files = ModelFiles::in_folder(&self.model_dir());
         if !files.tokenizer.is_file() {
             files.tokenizer = fixtures_root().join("tiny-clip/tokenizer.json");
         }
-        Clip::load(&files).unwrap()
+        Clip::load_with_precision(&files, precision).unwrap()
     }
 
     fn name(&self) -> String {
@@ -275,7 +280,8 @@ fn chinese_clip_reads_pytorch_weights_and_a_plain_vocabulary() {
     ] {
         std::fs::copy(model_dir.join(name), dir.path().join(name)).unwrap();
     }
-    let from_pickle = Clip::load_dir(dir.path()).unwrap();
+    let from_pickle =
+        Clip::load_with_precision(&ModelFiles::in_folder(dir.path()), Precision::F32).unwrap();
     assert_eq!(from_pickle.family(), iris_clip::Family::ChineseClip);
     let texts = ["海边的狗", "红色的圆"];
     let image = fixtures_root().join("images/photo.webp");
@@ -291,6 +297,45 @@ fn chinese_clip_reads_pytorch_weights_and_a_plain_vocabulary() {
     ];
     for (a, b) in pairs {
         assert_eq!(a, b);
+    }
+}
+
+#[test]
+fn bf16_weights_keep_every_family_within_cosine_0_995_of_f32() {
+    for set in sets() {
+        let f32_model = set.model();
+        let bf16_model = set.model_in(Precision::Bf16);
+        assert_eq!(bf16_model.precision(), Precision::Bf16);
+        let texts: Vec<&String> = set.reference["texts"].as_object().unwrap().keys().collect();
+        let images: Vec<PathBuf> = set.reference["images"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|p| set.dir.join(p))
+            .collect();
+        let image_refs: Vec<&Path> = images.iter().map(PathBuf::as_path).collect();
+        let pairs = [
+            (
+                f32_model.embed_texts(&texts).unwrap(),
+                bf16_model.embed_texts(&texts).unwrap(),
+            ),
+            (
+                f32_model.embed_image_files(&image_refs).unwrap(),
+                bf16_model.embed_image_files(&image_refs).unwrap(),
+            ),
+        ];
+        let mut worst = 1f32;
+        for (exact, reduced) in &pairs {
+            for (a, b) in exact.iter().zip(reduced) {
+                worst = worst.min(a.iter().zip(b).map(|(x, y)| x * y).sum());
+            }
+        }
+        eprintln!(
+            "{}: {}: worst cosine bf16 to f32 {worst:.6}",
+            set.name(),
+            Precision::Bf16.describe()
+        );
+        assert!(worst >= 0.995, "{}: cosine {worst}", set.name());
     }
 }
 

@@ -8,7 +8,7 @@ use iris_clip::{Clip, ClipConfig, ModelFiles};
 use serde::Serialize;
 use std::path::Path;
 
-pub use iris_clip::{kernel_target, DownloadProgress, DEFAULT_MODEL, DEMO_MODEL};
+pub use iris_clip::{kernel_target, DownloadProgress, Precision, DEFAULT_MODEL, DEMO_MODEL};
 
 /// The name a model's vectors are stored under: "demo", a repo id as given, or a local
 /// folder's name (so that moving the folder keeps the column).
