@@ -1,5 +1,6 @@
 //! Pillow's convolution resampling, reproduced bit for bit: separable passes (horizontal, then
-//! vertical) with 22-bit fixed-point weights and rounding to 8 bits between the passes, which is
+//! vertical; vertical first when the height shrinks much more, as Pillow 13 does) with 22-bit
+//! fixed-point weights and rounding to 8 bits between the passes, which is
 //! what `Image.resize` does for RGB images and so what CLIPImageProcessor feeds the model.
 //!
 //! Only the output pixels inside a window are computed, so resizing then centre-cropping costs
@@ -153,6 +154,80 @@ fn clip8(acc: i32) -> u8 {
 
 const HALF: i32 = 1 << (PRECISION_BITS - 1);
 
+/// Whether Pillow (13 and later) runs the vertical pass first: when the height shrinks by
+/// more than twice as many pixels as the width (then the horizontal pass has fewer rows).
+/// Pillow 12 and earlier always ran the horizontal pass first; the two orders differ by a
+/// level here and there (rounding to 8 bits between the passes).
+fn vertical_first(in_w: usize, in_h: usize, out_w: usize, out_h: usize) -> bool {
+    let shrink_h = in_h as i64 - out_h as i64;
+    shrink_h > 0 && shrink_h > (in_w as i64 - out_w as i64) * 2
+}
+
+/// The output columns `cols` of one row resampled horizontally: `line` holds the input row's
+/// pixels from column `offset` on.
+fn horizontal_row(
+    line: &[u8],
+    offset: usize,
+    cols: std::ops::Range<usize>,
+    taps: Option<&Coefficients>,
+    out: &mut [u8],
+) {
+    for (px, xx) in out.chunks_exact_mut(3).zip(cols) {
+        let Some(h) = taps else {
+            px.copy_from_slice(&line[(xx - offset) * 3..][..3]);
+            continue;
+        };
+        let (start, k) = h.of(xx);
+        let mut acc = [HALF; 3];
+        for (j, w) in k.iter().enumerate() {
+            let s = &line[(start + j - offset) * 3..][..3];
+            for c in 0..3 {
+                acc[c] += s[c] as i32 * w;
+            }
+        }
+        for c in 0..3 {
+            px[c] = clip8(acc[c]);
+        }
+    }
+}
+
+/// One output row resampled vertically with `taps` (first input row, weights): `image` has
+/// rows of `stride` pixels starting at input row `first_row`; `out`'s pixels are the columns
+/// from `first_col` on.
+fn vertical_row(
+    image: &[u8],
+    stride: usize,
+    (first_row, first_col): (usize, usize),
+    (start, k): (usize, &[i32]),
+    out: &mut [u8],
+) {
+    for (x, px) in out.chunks_exact_mut(3).enumerate() {
+        let mut acc = [HALF; 3];
+        for (j, w) in k.iter().enumerate() {
+            let at = ((start + j - first_row) * stride + first_col + x) * 3;
+            for c in 0..3 {
+                acc[c] += image[at + c] as i32 * w;
+            }
+        }
+        for c in 0..3 {
+            px[c] = clip8(acc[c]);
+        }
+    }
+}
+
+/// The input span `(first, end)` that the outputs `wanted` read along one axis.
+fn input_span(taps: Option<&Coefficients>, wanted: &std::ops::Range<usize>) -> (usize, usize) {
+    match taps {
+        _ if wanted.is_empty() => (0, 0),
+        Some(t) => {
+            let (first, _) = t.bounds[wanted.start];
+            let (last, n) = t.bounds[wanted.end - 1];
+            (first, last + n)
+        }
+        None => (wanted.start, wanted.end),
+    }
+}
+
 /// Resizes `src` to `out_w` x `out_h` as Pillow would, but returns only the window
 /// `cols` x `rows` of the result (row-major RGB, `cols.len() * rows.len() * 3` bytes).
 pub fn resize_window(
@@ -166,61 +241,31 @@ pub fn resize_window(
     let raw = src.as_raw();
     let horizontal = (in_w != out_w).then(|| Coefficients::new(in_w, out_w, filter));
     let vertical = (in_h != out_h).then(|| Coefficients::new(in_h, out_h, filter));
-    // The input rows that the wanted output rows read.
-    let (first_row, last_row) = match (&vertical, rows.is_empty()) {
-        (_, true) => (0, 0),
-        (Some(v), false) => {
-            let (s, _) = v.bounds[rows.start];
-            let (e, n) = v.bounds[rows.end - 1];
-            (s, e + n)
-        }
-        (None, false) => (rows.start, rows.end),
-    };
     let ncols = cols.len();
-    // Horizontal pass over the needed input rows, kept at 8 bits as Pillow does.
-    let mut temp = vec![0u8; (last_row - first_row) * ncols * 3];
-    for y in first_row..last_row {
-        let line = &raw[y * in_w * 3..(y + 1) * in_w * 3];
-        let out = &mut temp[(y - first_row) * ncols * 3..(y - first_row + 1) * ncols * 3];
-        for (i, xx) in cols.clone().enumerate() {
-            let px = &mut out[i * 3..i * 3 + 3];
-            match &horizontal {
-                None => px.copy_from_slice(&line[xx * 3..xx * 3 + 3]),
-                Some(h) => {
-                    let (start, k) = h.of(xx);
-                    let mut acc = [HALF; 3];
-                    for (j, w) in k.iter().enumerate() {
-                        let s = &line[(start + j) * 3..(start + j) * 3 + 3];
-                        for c in 0..3 {
-                            acc[c] += s[c] as i32 * w;
-                        }
-                    }
-                    for c in 0..3 {
-                        px[c] = clip8(acc[c]);
-                    }
-                }
-            }
+    let mut out = vec![0u8; rows.len() * ncols * 3];
+    if let (true, Some(v)) = (vertical_first(in_w, in_h, out_w, out_h), &vertical) {
+        // Vertical pass over the input columns the wanted output columns read, then the
+        // horizontal pass, each kept at 8 bits as Pillow does.
+        let (first_col, end_col) = input_span(horizontal.as_ref(), &cols);
+        let mut temp = vec![0u8; (end_col - first_col) * 3];
+        for (yy, line) in rows.zip(out.chunks_exact_mut(ncols * 3)) {
+            vertical_row(raw, in_w, (0, first_col), v.of(yy), &mut temp);
+            horizontal_row(&temp, first_col, cols.clone(), horizontal.as_ref(), line);
         }
+        return out;
+    }
+    // Horizontal pass over the input rows the wanted output rows read, then the vertical.
+    let (first_row, last_row) = input_span(vertical.as_ref(), &rows);
+    let mut temp = vec![0u8; (last_row - first_row) * ncols * 3];
+    for (y, line) in (first_row..last_row).zip(temp.chunks_exact_mut(ncols * 3)) {
+        let input = &raw[y * in_w * 3..(y + 1) * in_w * 3];
+        horizontal_row(input, 0, cols.clone(), horizontal.as_ref(), line);
     }
     let Some(v) = vertical else {
         return temp;
     };
-    let mut out = vec![0u8; rows.len() * ncols * 3];
-    for (r, yy) in rows.clone().enumerate() {
-        let (start, k) = v.of(yy);
-        let line = &mut out[r * ncols * 3..(r + 1) * ncols * 3];
-        for (x, px) in line.chunks_exact_mut(3).enumerate() {
-            let mut acc = [HALF; 3];
-            for (j, w) in k.iter().enumerate() {
-                let at = ((start + j - first_row) * ncols + x) * 3;
-                for c in 0..3 {
-                    acc[c] += temp[at + c] as i32 * w;
-                }
-            }
-            for c in 0..3 {
-                px[c] = clip8(acc[c]);
-            }
-        }
+    for (yy, line) in rows.zip(out.chunks_exact_mut(ncols * 3)) {
+        vertical_row(&temp, ncols, (first_row, 0), v.of(yy), line);
     }
     out
 }
@@ -259,5 +304,41 @@ mod tests {
             }
         }
         assert!(full.chunks(3).all(|p| p[2] == 200));
+    }
+
+    fn transpose(img: &RgbImage) -> RgbImage {
+        RgbImage::from_fn(img.height(), img.width(), |x, y| *img.get_pixel(y, x))
+    }
+
+    #[test]
+    fn a_tall_image_runs_the_vertical_pass_first_as_pillow_13_does() {
+        // 60x300 to 20x40: the height shrinks by 260 pixels, more than twice the width's 40.
+        assert!(vertical_first(60, 300, 20, 40) && !vertical_first(300, 60, 40, 20));
+        let img = RgbImage::from_fn(60, 300, |x, y| {
+            let v = (x * 37 + y * 11 + (x * y) % 23) as u8;
+            image::Rgb([v, v.wrapping_mul(7), 255 - v])
+        });
+        let got = resize_window(&img, (20, 40), 0..20, 0..40, Filter::Bicubic);
+        // Vertical first is the horizontal-first resize of the transposed image, transposed.
+        let flipped = resize_window(&transpose(&img), (40, 20), 0..40, 0..20, Filter::Bicubic);
+        let flipped = RgbImage::from_raw(40, 20, flipped).unwrap();
+        assert_eq!(got, transpose(&flipped).into_raw());
+        // The order matters: horizontal first (Pillow 12) gives other pixels here.
+        let h = Coefficients::new(60, 20, Filter::Bicubic);
+        let v = Coefficients::new(300, 40, Filter::Bicubic);
+        let mut temp = vec![0u8; 300 * 20 * 3];
+        for (y, line) in temp.chunks_exact_mut(60).enumerate() {
+            horizontal_row(&img.as_raw()[y * 180..][..180], 0, 0..20, Some(&h), line);
+        }
+        let mut old = vec![0u8; 40 * 20 * 3];
+        for (yy, line) in old.chunks_exact_mut(60).enumerate() {
+            vertical_row(&temp, 20, (0, 0), v.of(yy), line);
+        }
+        assert_ne!(got, old);
+        // And a window of it equals the same part of the whole.
+        let part = resize_window(&img, (20, 40), 4..14, 9..30, Filter::Bicubic);
+        for (r, row) in part.chunks_exact(30).enumerate() {
+            assert_eq!(row, &got[((r + 9) * 20 + 4) * 3..][..30]);
+        }
     }
 }
