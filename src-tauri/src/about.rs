@@ -171,10 +171,15 @@ fn about_now(desktop: &Desktop) -> CommandResult<About> {
         ),
         format!("CPU features: {}", cpu_features()),
         format!(
-            "Encoder kernels: {}; matmuls: {}; indexing threads: {}",
+            "Encoder kernels: {}; matmuls: {}; indexing threads: {} ({} while searching), nice {}",
             iris_core::models::kernel_target(),
             iris_core::models::Precision::from_env().describe(),
-            desktop.index_threads()
+            desktop.index_threads(),
+            iris_core::IndexControl::threads_while_searching(
+                desktop.prefs.get().index_threads_while_searching,
+                desktop.index_threads()
+            ),
+            iris_core::INDEX_NICENESS
         ),
         format!("Model: {model} ({model_state:?})"),
         format!("Library: {}", desktop.library_dir.display()),

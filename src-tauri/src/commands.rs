@@ -269,6 +269,7 @@ pub struct SearchResults {
 #[tauri::command]
 pub async fn search(desktop: Shared<'_>, query: SearchQuery) -> CommandResult<SearchResults> {
     let desktop = desktop.inner().clone();
+    desktop.user_searching();
     blocking(move || {
         let (library, query) = (library(&desktop)?, to_query(query)?);
         let hits = library.search(&query)?;
@@ -286,6 +287,7 @@ pub async fn search(desktop: Shared<'_>, query: SearchQuery) -> CommandResult<Se
 #[tauri::command]
 pub async fn browse(desktop: Shared<'_>, folder: Option<String>) -> CommandResult<Vec<UiHit>> {
     let desktop = desktop.inner().clone();
+    desktop.user_searching();
     let filter = Filter {
         folder,
         ..Filter::default()

@@ -41,6 +41,7 @@ pub async fn explain(
     id: String,
 ) -> CommandResult<Explanation> {
     let desktop = desktop.inner().clone();
+    desktop.user_searching();
     blocking(move || {
         let library = library(&desktop)?;
         let query = to_query(query)?;

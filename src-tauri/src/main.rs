@@ -81,9 +81,6 @@ fn main() -> ExitCode {
         .model
         .or(saved.model)
         .unwrap_or_else(|| iris_core::models::DEFAULT_MODEL.to_string());
-    if let Some(threads) = saved.index_threads {
-        iris_core::models::set_threads(threads);
-    }
     let one_window = single_instance::plugin(&library_dir, second_launch_paths);
     let desktop = Arc::new(Desktop::new(
         library_dir,

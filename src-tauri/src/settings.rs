@@ -43,6 +43,8 @@ pub struct Settings {
     pub model: Option<String>,
     /// Threads for indexing (decoding and the model); absent = all cores.
     pub index_threads: Option<usize>,
+    /// Threads for indexing while the user searches; absent = half of `index_threads`.
+    pub index_threads_while_searching: Option<usize>,
     pub sort: Option<SortOrder>,
     /// The most results a search shows.
     pub show_up_to: Option<usize>,
@@ -63,6 +65,9 @@ impl Settings {
         self.library = self.library.filter(|l| !l.trim().is_empty());
         self.model = self.model.filter(|m| !m.trim().is_empty());
         self.index_threads = self.index_threads.filter(|&t| (1..=1024).contains(&t));
+        self.index_threads_while_searching = self
+            .index_threads_while_searching
+            .filter(|&t| (1..=1024).contains(&t));
         self.show_up_to = self.show_up_to.filter(|&k| (1..=max_results).contains(&k));
         self.window = self
             .window
@@ -230,6 +235,7 @@ mod tests {
             library: Some("/data/photos-library".into()),
             model: Some("demo".into()),
             index_threads: Some(3),
+            index_threads_while_searching: Some(1),
             sort: Some(SortOrder::Date),
             show_up_to: Some(500),
             window: Some(WindowPlace {
@@ -319,7 +325,7 @@ mod tests {
         let path = dir.path().join("settings.json");
         std::fs::write(
             &path,
-            r#"{"index_threads": 0, "show_up_to": 999999, "library": "  ", "model": "demo",
+            r#"{"index_threads": 0, "index_threads_while_searching": 5000, "show_up_to": 999999, "library": "  ", "model": "demo",
                 "window": {"x": 0, "y": 0, "width": 40, "height": 30},
                 "duplicates": {"min_cosine": 1.5, "max_hash_distance": 12, "burst_seconds": 10}}"#,
         )

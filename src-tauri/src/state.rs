@@ -91,12 +91,23 @@ impl Desktop {
         }
     }
 
-    /// Threads for indexing: the setting, else all cores.
+    /// Threads for indexing while the user is not searching: the setting, else all cores.
     pub fn index_threads(&self) -> usize {
         self.prefs
             .get()
             .index_threads
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
+    }
+
+    /// The user searched: an index run and a switch's re-embedding work on the threads the
+    /// settings give them while searching (half by default) for the next
+    /// [`iris_core::SEARCHING_FOR`], so that the search and the window stay quick.
+    pub fn user_searching(&self) {
+        let threads = self.prefs.get().index_threads_while_searching;
+        for control in [&self.index.control, self.switch.control()] {
+            control.set_threads_while_searching(threads);
+            control.user_searching();
+        }
     }
 
     /// The library, once the model is loaded.

@@ -62,6 +62,11 @@ impl SwitchJob {
         self.state.lock().ok().and_then(|s| s.clone())
     }
 
+    /// Pause, cancel and the thread cap of the re-embedding.
+    pub fn control(&self) -> &IndexControl {
+        &self.control
+    }
+
     fn take_next(&self) -> Option<String> {
         self.next.lock().ok().and_then(|mut next| next.take())
     }
@@ -172,6 +177,7 @@ fn run(app: &AppHandle, desktop: &Arc<Desktop>, spec: &str) -> Result<(), String
             total: c.photos,
             rate: 0.0,
             eta_seconds: None,
+            threads: 0,
         }),
         ..state.clone()
     };

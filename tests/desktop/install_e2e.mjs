@@ -67,9 +67,10 @@ export async function installChecks({ app, cli, work, check, shot, configDir, ph
   }
 
   // First run on a new library: the welcome screen, then a first small folder, then a large
-  // one, paused early (indexing on one thread): what is indexed so far is in the gallery.
+  // one, paused early: what is indexed so far is in the gallery. A search just before holds
+  // the run to its threads while searching (1 of 2), which the progress says.
   mkdirSync(join(configDir, "iris"), { recursive: true });
-  writeFileSync(settingsFile, JSON.stringify({ index_threads: 1 }));
+  writeFileSync(settingsFile, JSON.stringify({ index_threads: 2, index_threads_while_searching: 1 }));
   const firstFolder = join(work, "first-folder");
   const many = join(work, "large-folder");
   execFileSync(cli, ["demo", firstFolder, "--count", "5", "--seed", "12"]);
@@ -80,8 +81,15 @@ export async function installChecks({ app, cli, work, check, shot, configDir, ph
   check("the first run says what Iris does and offers to add folders", /Find photos by what is in them/.test(welcome) && /Add photo folders/.test(welcome), welcome.replace(/\s+/g, " ").slice(0, 120));
   await d.invoke("add_roots", { paths: [firstFolder] });
   await d.until("the first folder's photos", async () => /All 5 photos/.test(await d.text(await d.find('[data-testid="browse-count"]'))), 30000);
+  await d.type(await d.find('[data-testid="search-input"]'), "a red circle");
+  await d.until("the search's results", () => d.find('[data-testid="tile"] [data-testid="score"]'), 10000);
   await d.invoke("add_roots", { paths: [many] });
-  const progress = await d.text(await d.until("indexing progress", () => d.find('[data-testid="progress"]'), 30000));
+  const progress = await d.text(await d.until("indexing progress", async () => {
+    const el = await d.find('[data-testid="progress"]');
+    return el && /thread/.test(await d.text(el)) ? el : null;
+  }, 30000));
+  // Back to browsing (the search box emptied), then paused.
+  await d.exec("const i = document.querySelector('[data-testid=\"search-input\"]'); i.value = ''; i.dispatchEvent(new Event('input', { bubbles: true }));");
   await d.click(await d.until("pause button", () => d.find('[data-testid="pause-indexing"]')));
   const following = await d.until("the gallery showing what is indexed so far", async () => {
     const st = await d.invoke("app_state");
@@ -92,8 +100,8 @@ export async function installChecks({ app, cli, work, check, shot, configDir, ph
   }, 20000);
   await shot("2h-first-run-indexing");
   check(
-    "after the first folders: progress with time left, and photos in the gallery while indexing goes on",
-    /ETA/.test(progress) && following.shown < 605,
+    "after the first folders: progress with time left and the run's threads (1 of 2 while searching), and photos in the gallery while indexing goes on",
+    /ETA/.test(progress) && /\b1 thread\b/.test(progress) && following.shown < 605,
     `${progress.replace(/\s+/g, " ")}; ${following.shown} of 605 shown while paused`,
   );
   await d.click(await d.find('[data-testid="cancel-indexing"]'));
@@ -124,11 +132,12 @@ export async function installChecks({ app, cli, work, check, shot, configDir, ph
   await setField('[data-testid="set-sort"]', "date");
   await setField('[data-testid="set-k"]', "500");
   await setField('[data-testid="set-threads"]', "1");
+  await setField('[data-testid="set-threads-searching"]', "1");
   await d.click(await d.find('[data-testid="save-settings"]'));
   await d.until("saved note", () => d.find('[data-testid="settings-saved"]'));
   const saved = readJson(settingsFile);
   await shot("8-settings");
-  check("the Settings panel writes the settings file", saved.sort === "date" && saved.show_up_to === 500 && saved.index_threads === 1, JSON.stringify(saved));
+  check("the Settings panel writes the settings file", saved.sort === "date" && saved.show_up_to === 500 && saved.index_threads === 1 && saved.index_threads_while_searching === 1, JSON.stringify(saved));
   await d.click(await d.find('[data-testid="close-panel"]'));
   await d.setRect({ x: 30, y: 20, width: 1100, height: 720 });
   const placed = await d.until("window place saved", () => {
@@ -146,10 +155,11 @@ export async function installChecks({ app, cli, work, check, shot, configDir, ph
     sort: await fieldValue('[data-testid="set-sort"]'),
     k: await fieldValue('[data-testid="set-k"]'),
     threads: await fieldValue('[data-testid="set-threads"]'),
+    whileSearching: await fieldValue('[data-testid="set-threads-searching"]'),
   };
   check(
     "settings are kept after a restart: the panel's values and the window's size and place",
-    after.sort === "date" && after.k === "500" && after.threads === "1" && rect.width === 1100 && rect.height === 720 && rect.x === 30 && rect.y === 20,
+    after.sort === "date" && after.k === "500" && after.threads === "1" && after.whileSearching === "1" && rect.width === 1100 && rect.height === 720 && rect.x === 30 && rect.y === 20,
     `${JSON.stringify(after)}, window ${JSON.stringify(rect)}`,
   );
   await d.click(await d.find('[data-testid="close-panel"]'));
@@ -175,11 +185,14 @@ export async function installChecks({ app, cli, work, check, shot, configDir, ph
   const counts = await d.text(await d.find('[data-testid="about-counts"]'));
   const names = readdirSync(photos).filter((n) => /\.(png|jpe?g|heic)$/i.test(n));
   const leaked = names.filter((n) => diagnostics.includes(n));
+  // Default settings here: indexing on every core, half of them while searching, at nice 10.
+  const cores = Number((diagnostics.match(/CPU: .* \((\d+) threads\)/) ?? [])[1]);
+  const indexing = `indexing threads: ${cores} (${Math.max(1, Math.floor(cores / 2))} while searching), nice 10`;
   check(
-    "About shows the version, model and counts; diagnostics name the encoder path and no photo",
-    /^Iris \d+\.\d+\.\d+/.test(diagnostics) && /Encoder kernels: (avx512f|avx2|neon|portable)/.test(diagnostics) && /Model: demo/.test(diagnostics) &&
+    "About shows the version, model and counts; diagnostics name the encoder path, the indexing threads and no photo",
+    /^Iris \d+\.\d+\.\d+/.test(diagnostics) && /Encoder kernels: (avx512f|avx2|neon|portable)/.test(diagnostics) && /Model: demo/.test(diagnostics) && diagnostics.includes(indexing) &&
       counts.startsWith(`${state.photos.toLocaleString("en-US")} indexed`) && names.length > 0 && leaked.length === 0,
-    `${counts}; ${leaked.length} of ${names.length} photo names in the text`,
+    `${counts}; ${(diagnostics.match(/indexing threads: [^\n]*/) ?? ["no indexing threads"])[0]}; ${leaked.length} of ${names.length} photo names in the text`,
   );
   await d.click(await d.find('[data-testid="copy-diagnostics"]'));
   await d.until("copied note", () => d.find('[data-testid="diagnostics-copied"]'), 10000);

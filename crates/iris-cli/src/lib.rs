@@ -7,6 +7,7 @@
 //! quote the offending value.
 
 mod album_cmd;
+mod bench_ann_cmd;
 mod bench_cmd;
 mod bench_explain_cmd;
 mod bench_map_cmd;
@@ -107,6 +108,10 @@ enum Command {
     /// Search latency on a synthetic catalog (scripts/bench-hybrid.sh).
     #[command(hide = true)]
     BenchSearch(bench_cmd::BenchSearchArgs),
+    /// Vector search at scale, the approximate index against exact search
+    /// (scripts/bench-search.sh).
+    #[command(hide = true)]
+    BenchAnn(bench_ann_cmd::BenchAnnArgs),
     /// The viewer heatmap's latency on a ViT-B/32-shaped model (scripts/bench-explain.sh).
     #[command(hide = true)]
     BenchExplain(bench_explain_cmd::BenchExplainArgs),
@@ -159,6 +164,7 @@ pub fn run(args: impl IntoIterator<Item = std::ffi::OsString>) -> ExitCode {
         Command::Eval(args) => demo_cmds::eval(&cli, args),
         Command::EvalSearch(args) => search_eval_cmd::eval_search(&cli, args),
         Command::BenchSearch(args) => bench_cmd::bench_search(args),
+        Command::BenchAnn(args) => bench_ann_cmd::bench_ann(args),
         Command::BenchExplain(args) => bench_explain_cmd::bench_explain(args),
         Command::BenchMap(args) => bench_map_cmd::bench_map(&cli, args),
         Command::BenchSwitch(args) => bench_switch_cmd::bench_switch(&cli, args),

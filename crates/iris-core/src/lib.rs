@@ -53,11 +53,12 @@ pub mod tags;
 pub mod trash;
 pub mod watch;
 
-pub use catalog::VectorColumn;
+pub use catalog::{VectorColumn, ANN_ABOVE_ROWS};
 pub use error::{CoreError, Result};
 pub use facets::{Facet, Facets};
 pub use folders::Folder;
-pub use index::{IndexControl, IndexReport, Progress};
+pub use index::priority::NICENESS as INDEX_NICENESS;
+pub use index::{IndexControl, IndexReport, Progress, SEARCHING_FOR};
 pub use library::{
     default_library_dir, vector_column_name, Failure, Library, LibraryStatus, RootStatus,
 };

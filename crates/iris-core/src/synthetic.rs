@@ -78,16 +78,62 @@ pub struct SyntheticCatalog {
     catalog: Catalog,
     dim: usize,
     random: Random,
+    /// The directions clustered rows lie around (none: uniform rows).
+    centres: Vec<Vec<f32>>,
+}
+
+/// How far a clustered row lies from its centre: noise of this norm, about, before the row
+/// is made a unit vector (cosine to the centre about 0.64, as photos of one subject are).
+const CLUSTER_NOISE: f32 = 1.2;
+
+/// A unit vector near `centre`, by noise of norm about `noise`.
+fn near(centre: &[f32], noise: f32, random: &mut Random) -> Vec<f32> {
+    let spread = noise / (centre.len() as f32).sqrt();
+    let mut v: Vec<f32> = centre
+        .iter()
+        .map(|c| c + spread * random.normal())
+        .collect();
+    crate::search::vector::normalize(&mut v);
+    v
 }
 
 impl SyntheticCatalog {
-    /// Writes `n` rows of `dim`-dimensional vectors into a new catalog in `dir`.
+    /// Writes `n` rows of uniformly random `dim`-dimensional unit vectors into a new catalog
+    /// in `dir`.
     pub fn create(dir: &Path, n: usize, dim: usize, seed: u64) -> Result<Self> {
+        Self::create_with(dir, n, dim, 0, seed)
+    }
+
+    /// [`SyntheticCatalog::create`] with each row's vector near one of `clusters` random
+    /// directions: embeddings of a library's many subjects, as an approximate index meets
+    /// them (uniform vectors have no neighbours worth the name).
+    pub fn create_clustered(
+        dir: &Path,
+        n: usize,
+        dim: usize,
+        clusters: usize,
+        seed: u64,
+    ) -> Result<Self> {
+        Self::create_with(dir, n, dim, clusters, seed)
+    }
+
+    fn create_with(dir: &Path, n: usize, dim: usize, clusters: usize, seed: u64) -> Result<Self> {
         let catalog = Catalog::open(dir, "vec_synthetic", dim)?;
         let mut random = Random::new(seed);
+        let centres: Vec<Vec<f32>> = (0..clusters).map(|_| random.unit_vector(dim)).collect();
         for start in (0..n).step_by(CHUNK) {
             let rows: Vec<PhotoRow> = (start..n.min(start + CHUNK))
-                .map(|i| row(i, dim, &mut random))
+                .map(|i| {
+                    let mut r = row(i, dim, &mut random);
+                    if !centres.is_empty() {
+                        r.vector = Some(near(
+                            &centres[random.below(clusters)],
+                            CLUSTER_NOISE,
+                            &mut random,
+                        ));
+                    }
+                    r
+                })
                 .collect();
             catalog.upsert(&rows)?;
         }
@@ -97,12 +143,46 @@ impl SyntheticCatalog {
             catalog,
             dim,
             random,
+            centres,
         })
     }
 
-    /// A random unit query vector.
+    /// A random unit query vector: near one of the clusters' centres when the rows are
+    /// clustered (a query about one of the library's subjects), else uniform.
     pub fn query_vector(&mut self) -> Vec<f32> {
-        self.random.unit_vector(self.dim)
+        if self.centres.is_empty() {
+            return self.random.unit_vector(self.dim);
+        }
+        let centre = self.centres[self.random.below(self.centres.len())].clone();
+        near(&centre, CLUSTER_NOISE, &mut self.random)
+    }
+
+    /// Rows from which search builds and uses the approximate index (see
+    /// [`crate::ANN_ABOVE_ROWS`]), from the next table version read.
+    pub fn set_ann_above_rows(&self, rows: usize) {
+        self.catalog.set_ann_above_rows(rows);
+    }
+
+    /// Reads the catalog into memory if it is not, and says whether its approximate index
+    /// is built.
+    pub fn vector_index_ready(&self) -> Result<bool> {
+        self.catalog.vector_index_ready()
+    }
+
+    /// The first `count` rows with their vectors: photos of the library to search by
+    /// themselves.
+    pub fn rows_with_vectors(&self, count: usize) -> Result<Vec<PhotoRow>> {
+        self.catalog
+            .rows(&crate::catalog::RowFilter::all(), true, count)
+    }
+
+    /// The vector search's `query.k` nearest rows matching the query's filter by one exact
+    /// pass: what the approximate index is measured against.
+    pub fn exact_search(&self, query: &Query, vector: &[f32]) -> Result<Vec<PhotoRow>> {
+        let found = self
+            .catalog
+            .exact_nearest(vector, query.k, &query.filter.rows())?;
+        Ok(found.into_iter().map(|(row, _)| row).collect())
     }
 
     /// Searches as [`crate::Library::search`] does once the query's vector is made.
@@ -139,7 +219,6 @@ pub fn fill_library(library: &crate::Library, root: &Path, n: usize, seed: u64) 
     let root_text = root.to_string_lossy().into_owned();
     let mut random = Random::new(seed);
     let mut centres: std::collections::HashMap<String, Vec<f32>> = Default::default();
-    let spread = 1.5 / (dim as f32).sqrt();
     for start in (0..n).step_by(CHUNK) {
         let rows: Vec<PhotoRow> = (start..n.min(start + CHUNK))
             .map(|i| {
@@ -153,12 +232,7 @@ pub fn fill_library(library: &crate::Library, root: &Path, n: usize, seed: u64) 
                     .entry(folder)
                     .or_insert_with(|| random.unit_vector(dim))
                     .clone();
-                let mut v: Vec<f32> = centre
-                    .iter()
-                    .map(|c| c + spread * random.normal())
-                    .collect();
-                crate::search::vector::normalize(&mut v);
-                r.vector = Some(v);
+                r.vector = Some(near(&centre, 1.5, &mut random));
                 r
             })
             .collect();

@@ -35,7 +35,12 @@ rate: number,
 /**
  * Estimated seconds left.
  */
-eta_seconds: number | null, };
+eta_seconds: number | null, 
+/**
+ * Threads the run works on now: fewer while the user searches (0 in a summary of a
+ * run that is not working).
+ */
+threads: number, };
 
 /**
  * One model's vector column.
@@ -446,7 +451,11 @@ model: string | null,
 /**
  * Threads for indexing (decoding and the model); absent = all cores.
  */
-index_threads: number | null, sort: SortOrder | null, 
+index_threads: number | null, 
+/**
+ * Threads for indexing while the user searches; absent = half of `index_threads`.
+ */
+index_threads_while_searching: number | null, sort: SortOrder | null, 
 /**
  * The most results a search shows.
  */

@@ -1,6 +1,6 @@
 // Tests for display formatting.
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatDate, formatDimensions, formatEta, formatPercent, formatRate, formatScore, formatSize } from './format';
+import { formatCount, formatDate, formatDimensions, formatEta, formatPercent, formatRate, formatScore, formatSize, formatThreads } from './format';
 
 describe('formatDate', () => {
   it('formats unix seconds as the UTC wall-clock time', () => {
@@ -60,5 +60,14 @@ describe('formatRate / formatScore / formatDimensions / formatPercent', () => {
     expect(formatPercent(0.424)).toBe('42%');
     expect(formatPercent(1.5)).toBe('100%');
     expect(formatPercent(null)).toBe('');
+  });
+});
+
+describe('formatThreads', () => {
+  it('names the count, singular for one, nothing for none', () => {
+    expect(formatThreads(1)).toBe('1 thread');
+    expect(formatThreads(16)).toBe('16 threads');
+    expect(formatThreads(0)).toBe('');
+    expect(formatThreads(Number.NaN)).toBe('');
   });
 });

@@ -51,6 +51,12 @@ export function formatRate(rate: number): string {
   return `${rate < 10 ? rate.toFixed(1) : Math.round(rate)}/s`;
 }
 
+/** The threads an index run works on now ("" when it reports none). */
+export function formatThreads(threads: number): string {
+  if (!Number.isFinite(threads) || threads <= 0) return '';
+  return threads === 1 ? '1 thread' : `${threads} threads`;
+}
+
 /** A similarity score with 2 decimals. */
 export function formatScore(score: number): string {
   return isFinite(score) ? score.toFixed(2) : '—';

@@ -3,7 +3,7 @@ import { columnLabel, formFrom, modelChoice, modelFigure, modelSummary, settings
 import type { ModelListing, Settings } from './types';
 
 const fallback = 'openai/clip-vit-base-patch32';
-const empty: Settings = { library: null, model: null, index_threads: null, sort: null, show_up_to: null, window: null, duplicates: null, stack_duplicates: null };
+const empty: Settings = { library: null, model: null, index_threads: null, index_threads_while_searching: null, sort: null, show_up_to: null, window: null, duplicates: null, stack_duplicates: null };
 const defaults = { min_cosine: 0.9, max_hash_distance: 12, burst_seconds: 10 };
 
 const chinese = 'OFA-Sys/chinese-clip-vit-base-patch16';
@@ -55,6 +55,7 @@ describe('the settings form', () => {
       choice: fallback,
       customModel: '',
       threads: '',
+      threadsSearching: '',
       sort: 'relevance',
       showUpTo: 0,
       stackDuplicates: true,
@@ -70,6 +71,7 @@ describe('the settings form', () => {
       library: '/data/iris',
       model: '/models/clip-b16',
       index_threads: 3,
+      index_threads_while_searching: 1,
       sort: 'date',
       show_up_to: 500,
       window: { x: 10, y: 20, width: 1200, height: 800 },
@@ -89,6 +91,9 @@ describe('the settings form', () => {
     expect(out.index_threads).toBeNull();
     expect(out.model).toBe('demo');
     expect(settingsFrom({ ...form, threads: 'many' }, empty, defaults, fallback).index_threads).toBeNull();
+    expect(out.index_threads_while_searching).toBeNull();
+    expect(settingsFrom({ ...form, threadsSearching: '-2' }, empty, defaults, fallback).index_threads_while_searching).toBeNull();
+    expect(settingsFrom({ ...form, threadsSearching: '1' }, empty, defaults, fallback).index_threads_while_searching).toBe(1);
     expect(settingsFrom({ ...form, choice: 'other', customModel: '  ' }, empty, defaults, fallback).model).toBeNull();
     expect(settingsFrom({ ...form, choice: chinese }, empty, defaults, fallback).model).toBe(chinese);
     expect(settingsFrom({ ...form, choice: fallback }, empty, defaults, fallback).model).toBeNull();

@@ -12,6 +12,8 @@ export interface SettingsForm {
   choice: ModelChoice;
   customModel: string;
   threads: string;
+  /** Threads for indexing while the user searches; blank means half. */
+  threadsSearching: string;
   sort: SortOrder;
   showUpTo: number;
   /** Stack near-duplicates into one tile in the galleries. */
@@ -35,6 +37,7 @@ export function formFrom(saved: Settings, defaultModel: string, known: readonly 
     choice,
     customModel: choice === OTHER_MODEL ? (saved.model ?? '') : '',
     threads: saved.index_threads === null ? '' : String(saved.index_threads),
+    threadsSearching: saved.index_threads_while_searching === null ? '' : String(saved.index_threads_while_searching),
     sort: saved.sort ?? 'relevance',
     showUpTo: saved.show_up_to ?? 0,
     stackDuplicates: saved.stack_duplicates ?? true,
@@ -61,13 +64,17 @@ function duplicatesFrom(form: SettingsForm, defaults: DuplicateSettings): Duplic
 
 /** The settings the form says, on top of `saved` (fields it does not show, the window's place, are kept); blank fields are the defaults. */
 export function settingsFrom(form: SettingsForm, saved: Settings, defaults: DuplicateSettings, defaultModel: string): Settings {
-  const threads = Number.parseInt(form.threads, 10);
+  const count = (text: string) => {
+    const n = Number.parseInt(text, 10);
+    return Number.isFinite(n) && n > 0 ? n : null;
+  };
   const model = form.choice === defaultModel ? null : form.choice === OTHER_MODEL ? form.customModel.trim() || null : form.choice;
   return {
     ...saved,
     library: form.library.trim() || null,
     model,
-    index_threads: Number.isFinite(threads) && threads > 0 ? threads : null,
+    index_threads: count(form.threads),
+    index_threads_while_searching: count(form.threadsSearching),
     sort: form.sort,
     show_up_to: form.showUpTo > 0 ? form.showUpTo : null,
     stack_duplicates: form.stackDuplicates ? null : false,

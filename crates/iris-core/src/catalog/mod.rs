@@ -8,6 +8,7 @@ mod columns;
 pub(crate) mod dot;
 mod filter;
 mod flat;
+mod ivf;
 mod judge;
 mod keyword;
 mod resident;
@@ -16,6 +17,7 @@ pub(crate) use columns::NewVector;
 pub use columns::VectorColumn;
 pub(crate) use filter::{Condition, RowFilter, TextField};
 pub(crate) use resident::Resident;
+pub use resident::ANN_ABOVE_ROWS;
 
 use crate::arrow_rows::{from_batch, is_vector_field, schema as table_schema, to_batch};
 use crate::error::{CoreError, Result};
@@ -50,6 +52,8 @@ pub struct Catalog {
     /// Set once the keyword index is seen (an index, once made, stays): searches then skip
     /// asking the table for its indices.
     keyword_indexed: std::sync::atomic::AtomicBool,
+    /// Held rows from which search builds and uses an approximate index.
+    ann_above_rows: std::sync::atomic::AtomicUsize,
 }
 
 impl Catalog {
@@ -110,6 +114,7 @@ impl Catalog {
             dim,
             resident: resident::ResidentCache::default(),
             keyword_indexed: std::sync::atomic::AtomicBool::new(false),
+            ann_above_rows: std::sync::atomic::AtomicUsize::new(ANN_ABOVE_ROWS),
         })
     }
 
@@ -326,6 +331,9 @@ impl Catalog {
         with_vectors: bool,
     ) -> Result<Vec<(PhotoRow, f32)>> {
         let (table, resident) = self.pinned()?;
+        if let Some(nearest) = resident.nearest_indexed(query, k, filter) {
+            return Ok(resident.rows_at(&nearest, with_vectors));
+        }
         let admitted = self.admitted(&table, &resident, filter)?;
         let nearest = resident.nearest(query, k, admitted.as_deref());
         Ok(resident.rows_at(&nearest, with_vectors))

@@ -13,6 +13,7 @@
 //! full on the next query (a live folder's commit costs one reload, not one per query).
 
 use super::dot::DotPath;
+use super::ivf::Ivf;
 use super::judge::{HeldRow, Judge};
 use super::{Catalog, Condition, RowFilter};
 use crate::arrow_rows::{from_batch, row_ids};
@@ -29,6 +30,13 @@ use std::sync::{Arc, Mutex, OnceLock};
 fn resident_conditions() -> [Condition; 2] {
     [Condition::NotStatus(Status::Failed), Condition::Embedded]
 }
+
+/// Rows a filter is judged on to tell whether it is narrow (see [`Resident::nearest_indexed`]).
+const FILTER_SAMPLE: usize = 2_000;
+
+/// A filtered search probes at most one list in this many (judging the rows of more costs as
+/// much as the exact search).
+const FILTERED_PROBE_SHARE: usize = 4;
 
 /// Rows per thread below which a query's dot products stay on one thread.
 const ROWS_PER_THREAD: usize = 16_384;
@@ -51,7 +59,14 @@ pub(crate) struct Resident {
     positions: HashMap<u64, usize>,
     /// Rows of the table version, held or not.
     table_rows: usize,
+    /// The approximate index of a large library's vectors, once built ([`super::ivf`]):
+    /// searched exactly until then.
+    ivf: OnceLock<Ivf>,
 }
+
+/// Held rows from which search goes through an [`Ivf`] (exact below): where one exact pass
+/// of 512-float vectors takes about 15 ms on two cores.
+pub const ANN_ABOVE_ROWS: usize = 100_000;
 
 /// The held rows of the latest version read, if any.
 #[derive(Default)]
@@ -98,7 +113,31 @@ impl Resident {
             rows,
             vectors,
             positions,
+            ivf: OnceLock::new(),
         }
+    }
+
+    /// Builds the approximate index on a thread of its own below normal priority: over the
+    /// centroids of the version before when they still fit (`previous`), else trained anew.
+    fn index_in_background(self: &Arc<Self>, previous: Option<(Vec<f32>, usize)>) {
+        let held = self.clone();
+        let _ = std::thread::Builder::new()
+            .name("iris-ann".into())
+            .spawn(move || {
+                crate::index::priority::lower_this_thread();
+                let ivf = match previous {
+                    Some((centroids, trained_for)) => {
+                        Ivf::with_centroids(&held.vectors, held.dim, centroids, trained_for)
+                    }
+                    None => Ivf::build(&held.vectors, held.dim, held.version),
+                };
+                let _ = held.ivf.set(ivf);
+            });
+    }
+
+    /// Whether the approximate index is built.
+    pub(crate) fn indexed(&self) -> bool {
+        self.ivf.get().is_some()
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -168,13 +207,68 @@ impl Resident {
         Ok(Some(admitted.map(|(p, _)| p).collect()))
     }
 
+    /// The `k` rows matching `filter` nearest to `query` by cosine through the approximate
+    /// index, best first, as (position, cosine): the rows of the probed lists are judged and
+    /// scored. None when there is no index yet, when the filter needs a column not held,
+    /// when it admits fewer rows than the probed lists hold (judged on a sample: those are
+    /// searched exactly), or when the probed lists hold fewer than `k` of its rows: the
+    /// caller searches exactly then.
+    pub(crate) fn nearest_indexed(
+        &self,
+        query: &[f32],
+        k: usize,
+        filter: &RowFilter,
+    ) -> Option<Vec<(usize, f32)>> {
+        let ivf = self.ivf.get().filter(|_| query.len() == self.dim)?;
+        let mut probes = ivf.probes();
+        let probed_rows = self.len() * probes / ivf.lists().max(1);
+        let judge = if filter.is_implied_by(&resident_conditions()) {
+            None
+        } else {
+            Some(Judge::new(filter)).filter(Judge::can_judge)
+        };
+        if let Some(judge) = &judge {
+            let step = (self.len() / FILTER_SAMPLE).max(1);
+            let sampled = self.rows.iter().step_by(step);
+            let (count, admitted) = sampled.fold((0, 0), |(n, a), row| {
+                (n + 1, a + usize::from(judge.admits(row)))
+            });
+            if admitted * step <= probed_rows {
+                return None;
+            }
+            // As many of the filter's rows as an unfiltered search scores, within a share of
+            // the lists: the filter's nearest rows lie further out.
+            let widened = probes * count / admitted.max(1);
+            probes = widened.clamp(probes, (ivf.lists() / FILTERED_PROBE_SHARE).max(probes));
+        } else if !filter.is_implied_by(&resident_conditions()) {
+            return None;
+        }
+        let mut unit = query.to_vec();
+        normalize(&mut unit);
+        let probed = ivf.candidates(&unit, probes);
+        let found = self.nearest_admitted(&unit, k, Some(&probed), judge.as_ref());
+        (found.len() >= k.min(self.len())).then_some(found)
+    }
+
     /// The `k` rows nearest to `query` by cosine among `candidates` (every row when None),
-    /// best first, as (position, cosine).
+    /// best first, as (position, cosine), by one exact pass.
     pub(crate) fn nearest(
         &self,
         query: &[f32],
         k: usize,
         candidates: Option<&[usize]>,
+    ) -> Vec<(usize, f32)> {
+        self.nearest_admitted(query, k, candidates, None)
+    }
+
+    /// [`Resident::nearest`] among the candidates `judge` admits (judged in the same
+    /// parallel pass as the scoring).
+    fn nearest_admitted(
+        &self,
+        query: &[f32],
+        k: usize,
+        candidates: Option<&[usize]>,
+        judge: Option<&Judge>,
     ) -> Vec<(usize, f32)> {
         if query.len() != self.dim {
             return Vec::new();
@@ -186,10 +280,9 @@ impl Resident {
         let position = |i: usize| candidates.map_or(i, |c| c[i]);
         let score = |range: std::ops::Range<usize>| -> Vec<(usize, f32)> {
             let scored = range
-                .map(|i| {
-                    let p = position(i);
-                    (p, path.dot(&unit, self.vector(p)))
-                })
+                .map(position)
+                .filter(|&p| judge.is_none_or(|j| j.admits(&self.rows[p])))
+                .map(|p| (p, path.dot(&unit, self.vector(p))))
                 .collect();
             best(scored, k)
         };
@@ -231,6 +324,38 @@ impl Resident {
 }
 
 impl Catalog {
+    /// Held rows from which search builds and uses an approximate index (default
+    /// [`ANN_ABOVE_ROWS`]); applies from the next table version read.
+    pub fn set_ann_above_rows(&self, rows: usize) {
+        self.ann_above_rows
+            .store(rows, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn ann_above_rows(&self) -> usize {
+        self.ann_above_rows
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Whether the latest version's approximate index is built (false below the threshold):
+    /// for benchmarks and tests, which wait for it.
+    pub fn vector_index_ready(&self) -> Result<bool> {
+        Ok(self.pinned()?.1.indexed())
+    }
+
+    /// The `k` nearest embedded rows matching `filter` by one exact pass, whatever the
+    /// library's size: what the approximate index is measured against.
+    pub fn exact_nearest(
+        &self,
+        query: &[f32],
+        k: usize,
+        filter: &RowFilter,
+    ) -> Result<Vec<(PhotoRow, f32)>> {
+        let (table, resident) = self.pinned()?;
+        let admitted = self.admitted(&table, &resident, filter)?;
+        let nearest = resident.nearest(query, k, admitted.as_deref());
+        Ok(resident.rows_at(&nearest, false))
+    }
+
     /// The table pinned at its latest version, with that version's rows in memory.
     pub(crate) fn pinned(&self) -> Result<(Table, Arc<Resident>)> {
         let (table, version) = self.runtime.block_on(async {
@@ -242,9 +367,17 @@ impl Catalog {
         if let Some(held) = cache.as_ref().filter(|r| r.version == version) {
             return Ok((table, held.clone()));
         }
-        // The old version's rows go before the new ones are read: one copy at a time.
-        *cache = None;
+        // The old version's rows go before the new ones are read: one copy at a time. Its
+        // index's centroids are kept for the new version's.
+        let previous = cache.take().and_then(|old| {
+            let ivf = old.ivf.get()?;
+            Some((ivf.centroids().to_vec(), ivf.trained_for()))
+        });
         let loaded = Arc::new(self.read_resident(&table, version)?);
+        if loaded.len() >= self.ann_above_rows() {
+            let previous = previous.filter(|(_, trained_for)| loaded.len() < 2 * trained_for);
+            loaded.index_in_background(previous);
+        }
         *cache = Some(loaded.clone());
         Ok((table, loaded))
     }
@@ -383,5 +516,35 @@ mod tests {
             held.admitted(&RowFilter::only(Condition::NoKeywords)),
             Err(())
         );
+    }
+
+    #[test]
+    fn once_indexed_a_search_scans_only_the_probed_lists() {
+        let (dim, rows) = (32, 4_000);
+        let mut held = resident(rows, dim);
+        // Random directions: the helper's rows repeat every few hundred.
+        let mut random = crate::random::Random::new(8);
+        held.vectors = (0..rows).flat_map(|_| random.unit_vector(dim)).collect();
+        let ivf = Ivf::build(&held.vectors, dim, 1);
+        let probes = ivf.probes();
+        assert!(held.ivf.set(ivf).is_ok());
+        let ivf = held.ivf.get().unwrap();
+        let everything = RowFilter::from_conditions(resident_conditions());
+        let mut outside = 0;
+        for q in 0..40 {
+            let query: Vec<f32> = (0..dim)
+                .map(|j| ((q * dim + j) as f32 * 0.37).sin())
+                .collect();
+            let mut unit = query.clone();
+            normalize(&mut unit);
+            let probed: std::collections::HashSet<usize> =
+                ivf.candidates(&unit, probes).into_iter().collect();
+            let found = held.nearest_indexed(&query, 10, &everything).unwrap();
+            assert_eq!(found.len(), 10);
+            assert!(found.iter().all(|(p, _)| probed.contains(p)), "query {q}");
+            let exact = held.nearest(&query, 10, None);
+            outside += exact.iter().filter(|(p, _)| !probed.contains(p)).count();
+        }
+        assert!(outside > 0, "exact search never went past the probed lists");
     }
 }

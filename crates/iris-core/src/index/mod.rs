@@ -10,15 +10,16 @@
 //! kill -9) leaves a consistent catalog that the next run completes.
 
 mod control;
-mod pipeline;
+pub(crate) mod pipeline;
 mod plan;
+pub mod priority;
 
 use crate::catalog::{Catalog, Condition, RowFilter};
 use crate::error::Result;
 use crate::paths::to_text;
 use crate::row::Status;
 use crate::scan;
-pub use control::IndexControl;
+pub use control::{IndexControl, SEARCHING_FOR};
 use iris_clip::Clip;
 use plan::RootWalk;
 use serde::Serialize;
@@ -58,6 +59,9 @@ pub struct Progress {
     pub rate: f64,
     /// Estimated seconds left.
     pub eta_seconds: Option<f64>,
+    /// Threads the run works on now: fewer while the user searches (0 in a summary of a
+    /// run that is not working).
+    pub threads: usize,
 }
 
 /// Indexes `roots` (all of them online or not) into `catalog` with `clip`. A cancelled run is

@@ -4,14 +4,15 @@
 //! [`WRITE_BATCH`], each one catalog commit.
 
 use super::plan::Plan;
+use super::priority::{lower_this_thread, Encoders};
 use super::{IndexControl, IndexReport, Progress};
 use crate::catalog::{Catalog, Condition, RowFilter};
-use crate::error::Result;
+use crate::error::{CoreError, Result};
 use crate::paths::to_text;
 use crate::photo::{self, Decoded};
 use crate::row::{PhotoRow, Status};
 use crate::scan::FileEntry;
-use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender};
+use crossbeam_channel::{bounded, Receiver, RecvTimeoutError, Sender, TryRecvError};
 use iris_clip::Clip;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -176,17 +177,15 @@ pub(crate) fn run(
         known: Vec::new(),
     };
     let mut consumed_sources: HashSet<String> = HashSet::new();
+    let process = |entry: FileEntry| job.process(entry);
     let result = std::thread::scope(|scope| -> Result<()> {
         // The channels live in this closure: whether it ends normally, by cancel or by an
         // error, dropping them unblocks the feeder and the workers.
         let (work_tx, work_rx) = bounded::<FileEntry>(4 * iris_clip::IMAGE_BATCH);
         let (done_tx, done_rx) = bounded::<Outcome>(2 * iris_clip::IMAGE_BATCH);
         scope.spawn(move || feed(to_read, work_tx, control));
-        for _ in 0..workers.max(1) {
-            let (rx, tx, job) = (work_rx.clone(), done_tx.clone(), &job);
-            scope.spawn(move || work(rx, tx, job, control));
-        }
-        drop((work_rx, done_tx));
+        start_workers(scope, (work_rx, done_tx), control, workers, &process)?;
+        let encoders = Encoders::default();
         let mut pending: Vec<(FileEntry, String, Decoded)> = Vec::new();
         let mut processed = 0usize;
         let encode = |pending: &mut Vec<(FileEntry, String, Decoded)>,
@@ -196,7 +195,7 @@ pub(crate) fn run(
                 .iter_mut()
                 .map(|(_, _, d)| std::mem::take(&mut d.pixels))
                 .collect();
-            let vectors = clip.embed_pixels(&pixels)?;
+            let vectors = encoders.run(control.threads(workers), || clip.embed_pixels(&pixels))?;
             let n = pending.len();
             for ((entry, id, d), v) in pending.drain(..).zip(vectors) {
                 let root = writer.plan.root_of(&entry.path);
@@ -257,6 +256,7 @@ pub(crate) fn run(
                 total,
                 rate,
                 eta_seconds: (rate > 0.0).then(|| (reading - processed.min(reading)) as f64 / rate),
+                threads: control.threads(workers),
             });
         }
         drop(done_rx);
@@ -294,18 +294,103 @@ fn ok_row(entry: &FileEntry, root: String, id: String, d: Decoded, vector: Vec<f
     }
 }
 
-fn feed(files: Vec<FileEntry>, tx: Sender<FileEntry>, control: &IndexControl) {
-    for f in files {
-        if !control.proceed() || tx.send(f).is_err() {
+/// Hands `items` to the workers one by one (below normal priority), until cancelled.
+pub(crate) fn feed<T>(items: Vec<T>, tx: Sender<T>, control: &IndexControl) {
+    lower_this_thread();
+    for item in items {
+        if !control.proceed() || tx.send(item).is_err() {
             return;
         }
     }
 }
 
-fn work(rx: Receiver<FileEntry>, tx: Sender<Outcome>, job: &Job, control: &IndexControl) {
-    for entry in rx.iter() {
-        if !control.proceed() || tx.send(job.process(entry)).is_err() {
+/// Starts `all` decoding workers (threads `iris-decode-N`) in `scope`, each serving items
+/// from `rx` to `tx` through `process`; the caller's ends of the channels go with them.
+pub(crate) fn start_workers<'scope, I: Send + 'scope, O: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    (rx, tx): (Receiver<I>, Sender<O>),
+    control: &'scope IndexControl,
+    all: usize,
+    process: &'scope (dyn Fn(I) -> O + Sync),
+) -> Result<()> {
+    for worker in 0..all.max(1) {
+        let (rx, tx) = (rx.clone(), tx.clone());
+        std::thread::Builder::new()
+            .name(format!("iris-decode-{worker}"))
+            .spawn_scoped(scope, move || {
+                serve(rx, tx, control, (worker, all), process)
+            })
+            .map_err(|e| CoreError::Invalid(format!("could not start an indexing thread: {e}")))?;
+    }
+    Ok(())
+}
+
+/// Worker `worker` of `all`: sends what `process` makes of each item it takes, below normal
+/// priority. While the run's thread cap (lowered while the user searches) leaves it out, it
+/// waits, unless every item is handed out: then it is done.
+fn serve<I, O>(
+    rx: Receiver<I>,
+    tx: Sender<O>,
+    control: &IndexControl,
+    (worker, all): (usize, usize),
+    process: impl Fn(I) -> O,
+) {
+    lower_this_thread();
+    loop {
+        if !control.proceed() {
             return;
         }
+        let item = if worker < control.threads(all) {
+            match rx.recv() {
+                Ok(item) => item,
+                Err(_) => return,
+            }
+        } else if rx.is_empty() {
+            // Whether the work is all handed out: an item that came in the meantime is taken.
+            match rx.try_recv() {
+                Ok(item) => item,
+                Err(TryRecvError::Disconnected) => return,
+                Err(TryRecvError::Empty) => {
+                    control.wait_held();
+                    continue;
+                }
+            }
+        } else {
+            control.wait_held();
+            continue;
+        };
+        if tx.send(process(item)).is_err() {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn held_back_workers_leave_the_work_to_the_others_and_end_with_them() {
+        let control = IndexControl::new();
+        control.set_threads_while_searching(Some(1));
+        control.user_searching();
+        let (work_tx, work_rx) = bounded::<usize>(200);
+        let (done_tx, done_rx) = bounded::<(usize, String)>(200);
+        (0..200).for_each(|i| work_tx.send(i).unwrap());
+        drop(work_tx);
+        let started = Instant::now();
+        let process = |i: usize| (i, std::thread::current().name().unwrap_or("").to_string());
+        std::thread::scope(|scope| start_workers(scope, (work_rx, done_tx), &control, 4, &process))
+            .unwrap();
+        let done: Vec<(usize, String)> = done_rx.iter().collect();
+        assert_eq!(done.len(), 200);
+        assert!(
+            done.iter().all(|(_, name)| name == "iris-decode-0"),
+            "a held worker worked"
+        );
+        assert!(
+            started.elapsed() < crate::index::SEARCHING_FOR,
+            "the held workers waited out the searching window"
+        );
     }
 }

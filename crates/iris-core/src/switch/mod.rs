@@ -18,11 +18,13 @@ pub use record::SwitchRecord;
 
 use crate::catalog::{Catalog, NewVector};
 use crate::error::{CoreError, Result};
+use crate::index::pipeline::{feed, start_workers};
+use crate::index::priority::Encoders;
 use crate::index::{IndexControl, Progress};
 use crate::library::{vector_column_name, Library};
 use crate::lock::WriterLock;
 use crate::models::{self, DownloadProgress};
-use crossbeam_channel::{bounded, Receiver, Sender};
+use crossbeam_channel::bounded;
 use iris_clip::Clip;
 use serde::Serialize;
 use source::Origin;
@@ -242,15 +244,13 @@ impl ModelSwitch {
         let mut unreadable: Vec<String> = Vec::new();
         let mut pending: Vec<(Todo, Vec<f32>)> = Vec::new();
         let mut vectors: Vec<NewVector> = Vec::new();
+        let encoders = Encoders::default();
+        let process = |todo: Todo| decode(todo, thumbs, pre);
         let result = std::thread::scope(|scope| -> Result<()> {
             let (work_tx, work_rx) = bounded::<Todo>(4 * iris_clip::IMAGE_BATCH);
             let (done_tx, done_rx) = bounded::<Done>(2 * iris_clip::IMAGE_BATCH);
             scope.spawn(move || feed(todo, work_tx, control));
-            for _ in 0..workers.max(1) {
-                let (rx, tx) = (work_rx.clone(), done_tx.clone());
-                scope.spawn(move || decode(rx, tx, thumbs, pre, control));
-            }
-            drop((work_rx, done_tx));
+            start_workers(scope, (work_rx, done_tx), control, workers, &process)?;
             for done in done_rx.iter() {
                 if control.is_cancelled() {
                     break;
@@ -267,7 +267,12 @@ impl ModelSwitch {
                     }
                 }
                 if pending.len() >= iris_clip::IMAGE_BATCH {
-                    report.embedded += self.encode(&mut pending, &mut vectors)?;
+                    report.embedded += self.encode(
+                        &mut pending,
+                        &mut vectors,
+                        &encoders,
+                        control.threads(workers),
+                    )?;
                 }
                 if vectors.len() >= WRITE_BATCH {
                     written += self.write(&mut vectors)?;
@@ -278,6 +283,7 @@ impl ModelSwitch {
                         total,
                         rate,
                         eta_seconds: (rate > 0.0).then(|| total.saturating_sub(done) as f64 / rate),
+                        threads: control.threads(workers),
                     });
                 }
             }
@@ -287,7 +293,12 @@ impl ModelSwitch {
         result?;
         self.waiting.extend(unreadable);
         if !control.is_cancelled() {
-            report.embedded += self.encode(&mut pending, &mut vectors)?;
+            report.embedded += self.encode(
+                &mut pending,
+                &mut vectors,
+                &encoders,
+                control.threads(workers),
+            )?;
         }
         let last_reported = written;
         written += self.write(&mut vectors)?;
@@ -300,21 +311,25 @@ impl ModelSwitch {
             total,
             rate: report.embedded as f64 / started.elapsed().as_secs_f64().max(1e-3),
             eta_seconds: None,
+            threads: control.threads(workers),
         });
         Ok(())
     }
 
-    /// Encodes the pending pixels in one batch; their vectors join `vectors`, one per path.
+    /// Encodes the pending pixels in one batch on `threads` of `encoders`' lowered threads;
+    /// their vectors join `vectors`, one per path.
     fn encode(
         &self,
         pending: &mut Vec<(Todo, Vec<f32>)>,
         vectors: &mut Vec<NewVector>,
+        encoders: &Encoders,
+        threads: usize,
     ) -> Result<usize> {
         if pending.is_empty() {
             return Ok(0);
         }
         let pixels: Vec<Vec<f32>> = pending.iter_mut().map(|(_, p)| std::mem::take(p)).collect();
-        let embedded = self.clip.embed_pixels(&pixels)?;
+        let embedded = encoders.run(threads, || self.clip.embed_pixels(&pixels))?;
         let n = pending.len();
         for ((todo, _), vector) in pending.drain(..).zip(embedded) {
             for path in todo.paths {
@@ -356,28 +371,10 @@ impl ModelSwitch {
     }
 }
 
-fn feed(todo: Vec<Todo>, tx: Sender<Todo>, control: &IndexControl) {
-    for t in todo {
-        if !control.proceed() || tx.send(t).is_err() {
-            return;
-        }
-    }
-}
-
-fn decode(
-    rx: Receiver<Todo>,
-    tx: Sender<Done>,
-    thumbs: &Path,
-    pre: &iris_clip::preprocess::Preprocessor,
-    control: &IndexControl,
-) {
-    for todo in rx.iter() {
-        let done = match source::pixels(&todo.id, &todo.paths, thumbs, pre) {
-            Ok((pixels, origin)) => Done::Pixels(todo, pixels, origin),
-            Err(_) => Done::Unreadable(todo),
-        };
-        if !control.proceed() || tx.send(done).is_err() {
-            return;
-        }
+/// What a decoding worker makes of a photo: its pixels from the best source, or unreadable.
+fn decode(todo: Todo, thumbs: &Path, pre: &iris_clip::preprocess::Preprocessor) -> Done {
+    match source::pixels(&todo.id, &todo.paths, thumbs, pre) {
+        Ok((pixels, origin)) => Done::Pixels(todo, pixels, origin),
+        Err(_) => Done::Unreadable(todo),
     }
 }
