@@ -32,6 +32,7 @@ mod kernels;
 mod model;
 pub mod preprocess;
 pub mod resample;
+mod safetensors_file;
 mod siglip;
 mod text_cache;
 pub mod tokenizer;

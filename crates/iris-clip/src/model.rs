@@ -62,9 +62,10 @@ enum TextModel {
 /// this clamp.
 const DEFAULT_LOGIT_SCALE: f32 = 100.0;
 
-/// Opens a weights file: a safetensors file is mapped (candle copies each tensor out as it is
-/// read, and the mapping goes when the returned builder is dropped); a PyTorch pickle
-/// (`.bin`, `.pt`, `.pth`) is read tensor by tensor from its zip archive.
+/// Opens a weights file: a safetensors file is read one tensor at a time as the towers ask
+/// for them ([`crate::safetensors_file`]: a load holds the copies and one tensor, not the
+/// whole file's pages as a mapping does); a PyTorch pickle (`.bin`, `.pt`, `.pth`) is read
+/// tensor by tensor from its zip archive.
 fn map_weights(file: &Path, device: &Device) -> candle_core::Result<VarBuilder<'static>> {
     let pickle = file
         .extension()
@@ -72,12 +73,12 @@ fn map_weights(file: &Path, device: &Device) -> candle_core::Result<VarBuilder<'
     if pickle {
         return VarBuilder::from_pth(file, DTYPE, device);
     }
-    // SAFETY: the file is mapped read-only; like every mmap user we rely on nobody
-    // truncating a model file while it is loaded.
-    #[allow(unsafe_code)]
-    unsafe {
-        VarBuilder::from_mmaped_safetensors(&[file], DTYPE, device)
-    }
+    let weights = crate::safetensors_file::SafetensorsFile::open(file)?;
+    Ok(VarBuilder::from_backend(
+        Box::new(weights),
+        DTYPE,
+        device.clone(),
+    ))
 }
 
 /// A stored scalar parameter (a 0-d tensor as CLIP stores it, or one value as SigLIP does),
@@ -100,7 +101,7 @@ fn read_logit_scale(vb: &VarBuilder) -> f32 {
 }
 
 impl Clip {
-    /// Loads a model from its files on the CPU (safetensors memory-mapped, a PyTorch pickle
+    /// Loads a model from its files on the CPU (safetensors read tensor by tensor, a PyTorch pickle
     /// read from its archive), in the precision `IRIS_PRECISION` asks for
     /// ([`Precision::from_env`]).
     pub fn load(files: &ModelFiles) -> Result<Self> {
