@@ -7,7 +7,6 @@ use crate::error::{CommandError, CommandResult, ErrorCode};
 use crate::settings::Settings;
 use crate::state::{Desktop, ModelStateName};
 use serde::Serialize;
-use std::path::Path;
 
 /// The Settings panel: what is saved, what is in use, and the defaults an empty field means.
 #[derive(Serialize, ts_rs::TS)]
@@ -149,7 +148,7 @@ fn about_now(desktop: &Desktop) -> CommandResult<About> {
     let (photos, failed, offline, roots) = status.as_ref().map_or((0, 0, 0, 0), |s| {
         (s.photos, s.failed, s.offline, s.roots.len())
     });
-    let library_bytes = disk_usage(&desktop.library_dir);
+    let library_bytes = iris_core::disk::usage(&desktop.library_dir);
     let version = env!("CARGO_PKG_VERSION").to_string();
     let diagnostics = [
         format!("Iris {version} (iris-desktop)"),
@@ -207,21 +206,6 @@ fn about_now(desktop: &Desktop) -> CommandResult<About> {
     })
 }
 
-/// Bytes of the files under `dir`, links not followed.
-fn disk_usage(dir: &Path) -> u64 {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return 0;
-    };
-    entries
-        .flatten()
-        .map(|entry| match entry.metadata() {
-            Ok(m) if m.is_dir() => disk_usage(&entry.path()),
-            Ok(m) if m.is_file() => m.len(),
-            _ => 0,
-        })
-        .sum()
-}
-
 fn first_line(path: &str) -> Option<String> {
     let text = std::fs::read_to_string(path).ok()?;
     text.lines().next().map(|l| l.trim().to_string())
@@ -263,20 +247,5 @@ fn cpu_features() -> String {
     #[cfg(not(target_arch = "x86_64"))]
     {
         std::env::consts::ARCH.to_string()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn disk_usage_counts_every_file_below_the_folder() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("thumbs/ab")).unwrap();
-        std::fs::write(dir.path().join("catalog.bin"), vec![0u8; 1000]).unwrap();
-        std::fs::write(dir.path().join("thumbs/ab/1.jpg"), vec![0u8; 234]).unwrap();
-        assert_eq!(disk_usage(dir.path()), 1234);
-        assert_eq!(disk_usage(&dir.path().join("absent")), 0);
     }
 }

@@ -6,6 +6,7 @@
 //! same run on the same vectors and queries, is the exact search over the held vectors (one
 //! pass of dot products split over the cores: what Iris runs below the index's threshold).
 
+use crate::bench_cmd::percentile;
 use anyhow::Result;
 use clap::Args;
 use iris_core::synthetic::SyntheticCatalog;
@@ -33,23 +34,12 @@ pub struct BenchAnnArgs {
 const K: usize = 10;
 const FILTER: &str = "after:2019 camera:canon";
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
-}
-
 /// A field of /proc/self/status in MiB (VmRSS, VmHWM), where the system has it.
 fn memory_mib(field: &str) -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with(field))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024.0)
-}
-
-fn disk_bytes(path: &Path) -> u64 {
-    match std::fs::read_dir(path) {
-        Ok(entries) => entries.flatten().map(|e| disk_bytes(&e.path())).sum(),
-        Err(_) => std::fs::metadata(path).map_or(0, |m| m.len()),
-    }
 }
 
 pub fn bench_ann(args: &BenchAnnArgs) -> Result<()> {
@@ -75,7 +65,7 @@ fn one_size(args: &BenchAnnArgs, rows: usize, dir: &Path) -> Result<()> {
     println!(
         "\n{rows} rows around {clusters} clusters: written in {:.1} s, {:.0} MB on disk",
         started.elapsed().as_secs_f64(),
-        disk_bytes(dir) as f64 / 1e6
+        iris_core::disk::usage(dir) as f64 / 1e6
     );
     // The index at every size, so that it can be compared with exact search at each.
     catalog.set_ann_above_rows(0);

@@ -35,7 +35,8 @@ enum Engine {
     LanceDbFlat,
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+/// The value at fraction `p` of `sorted` (nearest rank).
+pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 

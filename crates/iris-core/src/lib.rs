@@ -18,6 +18,7 @@ mod atomic;
 mod browse;
 mod calendar;
 mod catalog;
+pub mod disk;
 pub mod duplicates;
 mod error;
 pub mod eval;

@@ -84,10 +84,10 @@ pub struct SyntheticCatalog {
 
 /// How far a clustered row lies from its centre: noise of this norm, about, before the row
 /// is made a unit vector (cosine to the centre about 0.64, as photos of one subject are).
-const CLUSTER_NOISE: f32 = 1.2;
+pub(crate) const CLUSTER_NOISE: f32 = 1.2;
 
 /// A unit vector near `centre`, by noise of norm about `noise`.
-fn near(centre: &[f32], noise: f32, random: &mut Random) -> Vec<f32> {
+pub(crate) fn near(centre: &[f32], noise: f32, random: &mut Random) -> Vec<f32> {
     let spread = noise / (centre.len() as f32).sqrt();
     let mut v: Vec<f32> = centre
         .iter()

@@ -194,22 +194,15 @@ fn assign(vectors: &[f32], centroids: &[f32], dim: usize) -> Vec<u32> {
 mod tests {
     use super::*;
 
-    /// `rows` unit vectors around `clusters` random directions.
-    pub(crate) fn clustered(rows: usize, dim: usize, clusters: usize, seed: u64) -> Vec<f32> {
+    /// `rows` unit vectors around `clusters` random directions, as the synthetic catalogs
+    /// draw them.
+    fn clustered(rows: usize, dim: usize, clusters: usize, seed: u64) -> Vec<f32> {
+        use crate::synthetic::{near, CLUSTER_NOISE};
         let mut random = Random::new(seed);
         let centres: Vec<Vec<f32>> = (0..clusters).map(|_| random.unit_vector(dim)).collect();
-        let spread = 1.2 / (dim as f32).sqrt();
-        let mut out = Vec::with_capacity(rows * dim);
-        for _ in 0..rows {
-            let centre = &centres[random.below(clusters)];
-            let mut v: Vec<f32> = centre
-                .iter()
-                .map(|c| c + spread * random.normal())
-                .collect();
-            crate::search::vector::normalize(&mut v);
-            out.extend(v);
-        }
-        out
+        (0..rows)
+            .flat_map(|_| near(&centres[random.below(clusters)], CLUSTER_NOISE, &mut random))
+            .collect()
     }
 
     #[test]

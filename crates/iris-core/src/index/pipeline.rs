@@ -185,7 +185,7 @@ pub(crate) fn run(
         let (done_tx, done_rx) = bounded::<Outcome>(2 * iris_clip::IMAGE_BATCH);
         scope.spawn(move || feed(to_read, work_tx, control));
         start_workers(scope, (work_rx, done_tx), control, workers, &process)?;
-        let encoders = Encoders::default();
+        let encoders = Encoders::new(control, workers);
         let mut pending: Vec<(FileEntry, String, Decoded)> = Vec::new();
         let mut processed = 0usize;
         let encode = |pending: &mut Vec<(FileEntry, String, Decoded)>,
@@ -195,7 +195,7 @@ pub(crate) fn run(
                 .iter_mut()
                 .map(|(_, _, d)| std::mem::take(&mut d.pixels))
                 .collect();
-            let vectors = encoders.run(control.threads(workers), || clip.embed_pixels(&pixels))?;
+            let vectors = encoders.run(|| clip.embed_pixels(&pixels))?;
             let n = pending.len();
             for ((entry, id, d), v) in pending.drain(..).zip(vectors) {
                 let root = writer.plan.root_of(&entry.path);

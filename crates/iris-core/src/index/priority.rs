@@ -4,6 +4,7 @@
 //! Only the run's threads are lowered, never the caller's: searches keep normal priority.
 //! Other systems than Linux run the job at normal priority (the thread cap still applies).
 
+use super::IndexControl;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -63,17 +64,33 @@ mod linux {
     }
 }
 
-/// Thread pools of lowered threads for a run's encoding, one per thread count asked for
-/// (the count changes while the user searches); they end with the run.
-#[derive(Default)]
-pub(crate) struct Encoders {
+/// Thread pools of lowered threads for a run's encoding, one per thread count its control
+/// allows (fewer while the user searches); they end with the run.
+pub(crate) struct Encoders<'a> {
+    control: &'a IndexControl,
+    /// The run's threads while the user is not searching.
+    workers: usize,
     pools: Mutex<HashMap<usize, Arc<rayon::ThreadPool>>>,
 }
 
-impl Encoders {
-    /// Runs `work` on a pool of `threads` lowered threads: the model's parallel matrix work
-    /// inside it uses that pool. If no pool can be made, `work` runs where it was called.
-    pub(crate) fn run<R: Send>(&self, threads: usize, work: impl FnOnce() -> R + Send) -> R {
+impl<'a> Encoders<'a> {
+    pub(crate) fn new(control: &'a IndexControl, workers: usize) -> Self {
+        Self {
+            control,
+            workers,
+            pools: Mutex::default(),
+        }
+    }
+
+    /// Runs `work` on a pool of as many lowered threads as the run may use now: the model's
+    /// parallel matrix work inside it uses that pool.
+    pub(crate) fn run<R: Send>(&self, work: impl FnOnce() -> R + Send) -> R {
+        self.run_on(self.control.threads(self.workers), work)
+    }
+
+    /// Runs `work` on a pool of `threads` lowered threads. If no pool can be made, `work`
+    /// runs where it was called.
+    fn run_on<R: Send>(&self, threads: usize, work: impl FnOnce() -> R + Send) -> R {
         match self.pool(threads.max(1)) {
             Some(pool) => pool.install(work),
             None => work(),
@@ -123,9 +140,10 @@ mod tests {
 
     #[test]
     fn encoders_run_on_pools_of_the_asked_size_of_lowered_threads() {
-        let encoders = Encoders::default();
+        let control = IndexControl::new();
+        let encoders = Encoders::new(&control, 3);
         for threads in [1, 3, 1] {
-            let (size, nice) = encoders.run(threads, || {
+            let (size, nice) = encoders.run_on(threads, || {
                 let nice = rayon::broadcast(|_| {
                     #[cfg(target_os = "linux")]
                     return this_thread_niceness();

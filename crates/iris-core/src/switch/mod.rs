@@ -244,7 +244,7 @@ impl ModelSwitch {
         let mut unreadable: Vec<String> = Vec::new();
         let mut pending: Vec<(Todo, Vec<f32>)> = Vec::new();
         let mut vectors: Vec<NewVector> = Vec::new();
-        let encoders = Encoders::default();
+        let encoders = Encoders::new(control, workers);
         let process = |todo: Todo| decode(todo, thumbs, pre);
         let result = std::thread::scope(|scope| -> Result<()> {
             let (work_tx, work_rx) = bounded::<Todo>(4 * iris_clip::IMAGE_BATCH);
@@ -267,12 +267,7 @@ impl ModelSwitch {
                     }
                 }
                 if pending.len() >= iris_clip::IMAGE_BATCH {
-                    report.embedded += self.encode(
-                        &mut pending,
-                        &mut vectors,
-                        &encoders,
-                        control.threads(workers),
-                    )?;
+                    report.embedded += self.encode(&mut pending, &mut vectors, &encoders)?;
                 }
                 if vectors.len() >= WRITE_BATCH {
                     written += self.write(&mut vectors)?;
@@ -293,12 +288,7 @@ impl ModelSwitch {
         result?;
         self.waiting.extend(unreadable);
         if !control.is_cancelled() {
-            report.embedded += self.encode(
-                &mut pending,
-                &mut vectors,
-                &encoders,
-                control.threads(workers),
-            )?;
+            report.embedded += self.encode(&mut pending, &mut vectors, &encoders)?;
         }
         let last_reported = written;
         written += self.write(&mut vectors)?;
@@ -316,20 +306,19 @@ impl ModelSwitch {
         Ok(())
     }
 
-    /// Encodes the pending pixels in one batch on `threads` of `encoders`' lowered threads;
-    /// their vectors join `vectors`, one per path.
+    /// Encodes the pending pixels in one batch on `encoders`' lowered threads; their vectors
+    /// join `vectors`, one per path.
     fn encode(
         &self,
         pending: &mut Vec<(Todo, Vec<f32>)>,
         vectors: &mut Vec<NewVector>,
         encoders: &Encoders,
-        threads: usize,
     ) -> Result<usize> {
         if pending.is_empty() {
             return Ok(0);
         }
         let pixels: Vec<Vec<f32>> = pending.iter_mut().map(|(_, p)| std::mem::take(p)).collect();
-        let embedded = encoders.run(threads, || self.clip.embed_pixels(&pixels))?;
+        let embedded = encoders.run(|| self.clip.embed_pixels(&pixels))?;
         let n = pending.len();
         for ((todo, _), vector) in pending.drain(..).zip(embedded) {
             for path in todo.paths {
