@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end indexing speed and memory: `iris index` over N (default 100) 12-megapixel JPEGs
-# with ViT-B/32-shaped weights, against the PIL + PyTorch pipeline of reference_clip.py
-# `bench` on the same folder, 2 threads each, in one run. Prints both, the images/s ratio
-# and Iris's peak RSS. Not a test: read the figures.
+# with ViT-B/32-shaped weights, against three PIL + PyTorch pipelines of reference_clip.py
+# `bench` on the same folder, 2 threads each, in one run: the naive one, the strong one
+# (`--strong`: PIL's reduced-scale JPEG decode, decoding in a thread ahead of the encoder, a
+# warm-up batch) and the strong one under bf16 autocast (`--strong --bf16`). Prints each, the
+# images/s ratios and Iris's peak RSS. Not a test: read the figures.
 #
 #   scripts/bench-index.sh [N]
 set -euo pipefail
@@ -40,14 +42,21 @@ lib=$(mktemp -d)
   --library "$lib" --json index --workers 2 "$photos" > "$lib.json"
 iris=$(cat "$lib.json")
 rss_kb=$(cat "$lib.rss")
-torch=$("$py" "$tool" bench "$model" "$photos" --batch 16 --threads 2 --limit "$count" 2>/dev/null | tail -1)
-echo "iris:    $iris"
-echo "pytorch: $torch"
-"$py" - "$iris" "$torch" "$rss_kb" <<'PY'
+torch() { "$py" "$tool" bench "$model" "$photos" --batch 16 --threads 2 --limit "$count" "$@" 2>/dev/null | tail -1; }
+naive=$(torch)
+strong=$(torch --strong)
+strong_bf16=$(torch --strong --bf16)
+echo "iris:                 $iris"
+echo "pytorch naive:        $naive"
+echo "pytorch strong:       $strong"
+echo "pytorch strong bf16:  $strong_bf16"
+"$py" - "$iris" "$rss_kb" "$naive" "$strong" "$strong_bf16" <<'PY'
 import json, sys
-i, t, rss = json.loads(sys.argv[1]), json.loads(sys.argv[2]), int(sys.argv[3])
+i, rss = json.loads(sys.argv[1]), int(sys.argv[2])
 ips = i["embedded"] / i["seconds"]
-print(f"iris end-to-end {ips:.2f} images/s, pytorch {t['end_to_end_images_per_s']} images/s: "
-      f"ratio {ips / t['end_to_end_images_per_s']:.2f}x; iris peak RSS {rss / 1024:.0f} MiB")
+print(f"iris end-to-end {ips:.2f} images/s, peak RSS {rss / 1024:.0f} MiB")
+for name, line in zip(["naive", "strong", "strong bf16"], sys.argv[3:]):
+    t = json.loads(line)["end_to_end_images_per_s"]
+    print(f"  against pytorch {name}: {t} images/s, ratio {ips / t:.2f}x")
 PY
 rm -rf "$lib" "$lib.json" "$lib.rss"

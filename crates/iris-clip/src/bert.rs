@@ -14,6 +14,7 @@
 use crate::attention;
 use crate::config::{Activation, TextConfig};
 use crate::kernels::l2_normalize_rows;
+use crate::precision::TowerPrecision;
 use crate::towers::embed_batch;
 use crate::transformer::{fused_qkv, LayerNorm, Linear, Weight, WeightLayout};
 use candle_core::Result;
@@ -75,8 +76,8 @@ struct Scratch {
 }
 
 impl BertTextTower {
-    /// Keeps the layers' matmul weights as bf16 (see [`crate::bf16`]).
-    pub(crate) fn use_bf16(&mut self) {
+    /// Keeps the layers' matmul weights in `precision` (see [`crate::precision`]).
+    pub(crate) fn reduce(&mut self, precision: TowerPrecision) {
         for layer in &mut self.layers {
             for linear in [
                 &mut layer.qkv,
@@ -84,7 +85,7 @@ impl BertTextTower {
                 &mut layer.fc1,
                 &mut layer.fc2,
             ] {
-                linear.use_bf16();
+                linear.reduce(precision);
             }
         }
     }

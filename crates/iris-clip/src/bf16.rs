@@ -8,7 +8,7 @@
 //! Many-row matmuls (a batch of images) are bound by arithmetic instead, and there the gain
 //! depends on the CPU: this Xeon issues one 512-bit `vdpbf16ps` a cycle, the arithmetic of
 //! its two f32 FMAs, so gemm's tuned f32 kernel stays ahead (ViT-B/32 images at 14-15 img/s in
-//! bf16 against 18-19 in f32). That is why [`Precision::Auto`] keeps images in f32.
+//! bf16 against 18-19 in f32). That is why [`crate::Precision::Auto`] runs images in int8 instead ([`crate::int8`]).
 //!
 //! Layout: the `[in, out]` weight is cut into panels of 32 output columns; a panel holds,
 //! for each pair of inputs `(2q, 2q+1)`, the 32 columns' two bf16 values side by side (one
@@ -18,6 +18,7 @@
 //! Rounding is to nearest even, as PyTorch's bf16 conversion; a product's error is about 2^-9
 //! relative per factor, and the sums stay f32.
 
+use crate::panels::{over_panels, SharedOut};
 use gemm::Parallelism;
 
 /// Output columns per panel (two 16-float registers).
@@ -26,53 +27,6 @@ const PANEL: usize = 32;
 const ROWS: usize = 8;
 /// Rows per pass over the panels (their inputs stay in the L2 cache).
 const ROW_BLOCK: usize = 64;
-
-/// Which arithmetic the encoders' matmuls use, chosen when a model loads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Precision {
-    /// bf16 weights for the text tower where the CPU has AVX512-BF16 (half the bytes a query
-    /// streams), f32 for images (faster on this project's AVX-512 machine, see the module
-    /// doc); f32 everywhere on other CPUs.
-    #[default]
-    Auto,
-    /// f32 throughout: what parity with `transformers` is checked on.
-    F32,
-    /// bf16 weights in both towers where the CPU has AVX512-BF16 (for CPUs whose `vdpbf16ps`
-    /// outruns two f32 FMAs).
-    Bf16,
-}
-
-impl Precision {
-    /// From `IRIS_PRECISION` (`auto`, `f32` or `bf16`); [`Precision::Auto`] when it is unset
-    /// or says anything else.
-    pub fn from_env() -> Self {
-        match std::env::var("IRIS_PRECISION").as_deref() {
-            Ok("f32") => Self::F32,
-            Ok("bf16") => Self::Bf16,
-            _ => Self::Auto,
-        }
-    }
-
-    /// Whether the text tower runs on bf16 weights on this CPU.
-    pub fn text_in_bf16(self) -> bool {
-        self != Self::F32 && available()
-    }
-
-    /// Whether the vision tower runs on bf16 weights on this CPU.
-    pub fn images_in_bf16(self) -> bool {
-        self == Self::Bf16 && available()
-    }
-
-    /// What runs on this CPU, for diagnostics: "text bf16, images f32".
-    pub fn describe(self) -> String {
-        let name = |bf16: bool| if bf16 { "bf16" } else { "f32" };
-        format!(
-            "text {}, images {}",
-            name(self.text_in_bf16()),
-            name(self.images_in_bf16())
-        )
-    }
-}
 
 /// Whether this CPU has the instructions (checked once).
 pub(crate) fn available() -> bool {
@@ -154,13 +108,8 @@ impl PackedBf16 {
         assert!(x.len() == rows * self.inputs && dst.len() == rows * self.outputs);
         assert!(available(), "bf16 weights on a CPU without AVX512-BF16");
         let pairs = input_pairs(x, rows, self.inputs);
-        let threads = match par {
-            Parallelism::Rayon(0) => rayon::current_num_threads().min(self.panels()),
-            Parallelism::Rayon(n) => n.min(self.panels()),
-            Parallelism::None => 1,
-        };
         let out = SharedOut(dst.as_mut_ptr());
-        let run = |panels: std::ops::Range<usize>| {
+        over_panels(self.panels(), par, |panels| {
             let out = &out;
             // SAFETY: the assertions above size `pairs`, the panels and `dst`; each call
             // writes only the columns of its own panels, so the threads' writes are disjoint.
@@ -168,27 +117,9 @@ impl PackedBf16 {
             unsafe {
                 x86::multiply_panels(self, &pairs, rows, out.0, panels, accumulate)
             }
-        };
-        if threads <= 1 {
-            run(0..self.panels());
-        } else {
-            let per = self.panels().div_ceil(threads);
-            rayon::scope(|s| {
-                for t in 0..threads {
-                    let range = t * per..((t + 1) * per).min(self.panels());
-                    let run = &run;
-                    s.spawn(move |_| run(range));
-                }
-            });
-        }
+        });
     }
 }
-
-/// `dst`'s pointer, shared by the threads that write its disjoint columns.
-struct SharedOut(*mut f32);
-// SAFETY: only used by `PackedBf16::multiply`, whose threads write disjoint columns.
-#[allow(unsafe_code)]
-unsafe impl Sync for SharedOut {}
 
 /// Each row of `x` (`rows x inputs`) as bf16 pairs, `ceil(inputs / 2)` per row.
 fn input_pairs(x: &[f32], rows: usize, inputs: usize) -> Vec<u32> {
@@ -210,6 +141,7 @@ fn input_pairs(x: &[f32], rows: usize, inputs: usize) -> Vec<u32> {
 #[allow(unsafe_code)]
 mod x86 {
     use super::{PackedBf16, PANEL, ROWS, ROW_BLOCK};
+    use crate::panels::column_masks;
     use std::arch::x86_64::*;
     use std::ops::Range;
 
@@ -249,18 +181,6 @@ mod x86 {
         }
     }
 
-    /// Masks of the valid columns among a panel's 32 when `left` columns remain.
-    fn masks(left: usize) -> (u16, u16) {
-        let bits = |n: usize| {
-            if n >= 16 {
-                u16::MAX
-            } else {
-                ((1u32 << n) - 1) as u16
-            }
-        };
-        (bits(left), bits(left.saturating_sub(16)))
-    }
-
     /// Rows `x` (as bf16 pairs) times the panels in `panels`, into row-major `dst`.
     ///
     /// # Safety
@@ -280,7 +200,7 @@ mod x86 {
             let end = (first + ROW_BLOCK).min(rows);
             for panel in panels.clone() {
                 let column = panel * PANEL;
-                let m = masks(w.outputs - column);
+                let m = column_masks(w.outputs - column);
                 let b = w.data.as_ptr().add(panel * pairs * PANEL);
                 let mut row = first;
                 while row + ROWS <= end {

@@ -28,8 +28,11 @@ pub mod decode;
 mod demo;
 mod error;
 pub mod hub;
+mod int8;
 mod kernels;
 mod model;
+mod panels;
+mod precision;
 pub mod preprocess;
 pub mod resample;
 mod safetensors_file;
@@ -39,7 +42,6 @@ pub mod tokenizer;
 mod towers;
 mod transformer;
 
-pub use bf16::Precision;
 pub use config::{ClipConfig, Family};
 pub use decode::{decode_bytes, decode_file};
 pub use demo::DEMO_MODEL;
@@ -47,6 +49,7 @@ pub use error::{ClipError, Result};
 pub use hub::{cached, resolve, resolve_with, DownloadProgress, ModelFiles, DEFAULT_MODEL};
 pub use kernels::kernel_target;
 pub use model::{Clip, PatchEmbeddings, IMAGE_BATCH, TEXT_BATCH};
+pub use precision::Precision;
 
 /// Sets the number of CPU threads used by the matrix kernels and parallel ops. Call it before
 /// the first embedding; later calls only affect the matrix kernels.

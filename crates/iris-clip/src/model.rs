@@ -2,10 +2,10 @@
 //! batches of bounded size.
 
 use crate::bert::BertTextTower;
-use crate::bf16::Precision;
 use crate::config::{ClipConfig, Family};
 use crate::error::{ClipError, Result};
 use crate::hub::ModelFiles;
+use crate::precision::{Precision, TowerPrecision};
 use crate::preprocess::Preprocessor;
 use crate::siglip::SiglipVisionTower;
 use crate::text_cache::TextCache;
@@ -138,11 +138,10 @@ impl Clip {
                 .map(|t| VisionModel::Clip(Box::new(t))),
         }
         .map_err(wrap)?;
-        if precision.images_in_bf16() {
-            match &mut vision {
-                VisionModel::Clip(tower) => tower.use_bf16(),
-                VisionModel::Siglip(tower) => tower.use_bf16(),
-            }
+        match (&mut vision, precision.on_this_cpu()) {
+            (_, TowerPrecision::F32) => {}
+            (VisionModel::Clip(tower), reduced) => tower.reduce(reduced),
+            (VisionModel::Siglip(tower), reduced) => tower.reduce(reduced),
         }
         let logit_scale = read_logit_scale(&vb);
         let logit_bias = match config.family {
@@ -227,11 +226,10 @@ impl Clip {
             }
         }
         .map_err(wrap)?;
-        if self.precision.text_in_bf16() {
-            match &mut tower {
-                TextModel::Clip(tower) => tower.use_bf16(),
-                TextModel::Bert(tower) => tower.use_bf16(),
-            }
+        match (&mut tower, self.precision.on_this_cpu()) {
+            (_, TowerPrecision::F32) => {}
+            (TextModel::Clip(tower), reduced) => tower.reduce(reduced),
+            (TextModel::Bert(tower), reduced) => tower.reduce(reduced),
         }
         // Two threads may both build it; one copy is kept.
         Ok(self.text.get_or_init(|| tower))

@@ -7,6 +7,7 @@
 
 use crate::config::{Activation, VisionConfig};
 use crate::kernels::{self, fast_exp, l2_normalize_rows};
+use crate::precision::TowerPrecision;
 use crate::towers::{check_one_image, cut_patches, embed_batch};
 use crate::transformer::{whole_pool, Encoder, LayerNorm, Linear, Weight, WeightLayout};
 use candle_core::Result;
@@ -137,9 +138,9 @@ pub(crate) struct SiglipVisionTower {
 }
 
 impl SiglipVisionTower {
-    /// Keeps the encoder's matmul weights as bf16 (see [`crate::bf16`]).
-    pub(crate) fn use_bf16(&mut self) {
-        self.encoder.use_bf16();
+    /// Keeps the encoder's matmul weights in `precision` (see [`crate::precision`]).
+    pub(crate) fn reduce(&mut self, precision: TowerPrecision) {
+        self.encoder.reduce(precision);
     }
 
     pub(crate) fn load(vb: &VarBuilder, c: &VisionConfig) -> Result<Self> {

@@ -7,6 +7,7 @@
 use crate::config::Family;
 use crate::config::{TextConfig, VisionConfig};
 use crate::kernels::{self, l2_normalize_rows};
+use crate::precision::TowerPrecision;
 use crate::transformer::{split_batch, whole_pool, Encoder, LayerNorm, Weight, WeightLayout};
 use candle_core::{DType, Result};
 use candle_nn::VarBuilder;
@@ -74,9 +75,9 @@ pub(crate) struct TextTower {
 }
 
 impl TextTower {
-    /// Keeps the encoder's matmul weights as bf16 (see [`crate::bf16`]).
-    pub(crate) fn use_bf16(&mut self) {
-        self.encoder.use_bf16();
+    /// Keeps the encoder's matmul weights in `precision` (see [`crate::precision`]).
+    pub(crate) fn reduce(&mut self, precision: TowerPrecision) {
+        self.encoder.reduce(precision);
     }
 
     /// Loads the text tower of a CLIP or SigLIP model, its weights copied to the `[in, out]`
@@ -179,9 +180,9 @@ pub(crate) struct VisionTower {
 }
 
 impl VisionTower {
-    /// Keeps the encoder's matmul weights as bf16 (see [`crate::bf16`]).
-    pub(crate) fn use_bf16(&mut self) {
-        self.encoder.use_bf16();
+    /// Keeps the encoder's matmul weights in `precision` (see [`crate::precision`]).
+    pub(crate) fn reduce(&mut self, precision: TowerPrecision) {
+        self.encoder.reduce(precision);
     }
 
     pub(crate) fn load(vb: &VarBuilder, c: &VisionConfig, projection_dim: usize) -> Result<Self> {

@@ -23,12 +23,14 @@
 //! once, dotted with every input row) was tried and dropped: 15-17 ms for 7 tokens, no better
 //! than gemm, and 42 ms against 20 for 16 tokens.
 //! Halving the bytes is what pays: [`crate::bf16`] keeps the text weights as bf16 where the
-//! CPU has AVX512-BF16 ([`Weight::use_bf16`]), 10-11 ms a query against 23-26 in f32.
+//! CPU has AVX512-BF16 ([`Weight::reduce`]), 10-11 ms a query against 23-26 in f32.
 
 use crate::attention;
 use crate::bf16::{self, PackedBf16};
 use crate::config::{Activation, TowerConfig};
+use crate::int8::{self, PackedInt8};
 use crate::kernels;
+use crate::precision::TowerPrecision;
 use candle_core::{Result, Storage, Tensor};
 use candle_nn::VarBuilder;
 use gemm::Parallelism;
@@ -44,11 +46,17 @@ pub(crate) enum WeightLayout {
     InOut,
 }
 
-/// A weight matrix mapping `inputs` values to `outputs`: f32 in `data`, or bf16 in `packed`
-/// once [`Self::use_bf16`] has converted it (then `data` is empty).
+/// A weight matrix in reduced precision, packed for its kernel.
+enum Packed {
+    Bf16(PackedBf16),
+    Int8(PackedInt8),
+}
+
+/// A weight matrix mapping `inputs` values to `outputs`: f32 in `data`, or bf16 or int8 in
+/// `packed` once [`Self::reduce`] has converted it (then `data` is empty).
 pub(crate) struct Weight {
     data: Vec<f32>,
-    packed: Option<PackedBf16>,
+    packed: Option<Packed>,
     inputs: usize,
     outputs: usize,
     layout: WeightLayout,
@@ -79,15 +87,22 @@ impl Weight {
         })
     }
 
-    /// Keeps an `[in, out]` weight as bf16 for [`bf16`]'s kernel, when the CPU has it (else,
-    /// and for the checkpoint's layout, it stays f32).
-    pub(crate) fn use_bf16(&mut self) {
-        if self.layout == WeightLayout::InOut && self.packed.is_none() && bf16::available() {
-            self.packed = Some(PackedBf16::from_in_out(
-                &self.data,
-                self.inputs,
-                self.outputs,
-            ));
+    /// Keeps an `[in, out]` weight in `precision` for [`bf16`]'s or [`int8`]'s kernel, when
+    /// the CPU has it (else, and for the checkpoint's layout, it stays f32).
+    pub(crate) fn reduce(&mut self, precision: TowerPrecision) {
+        if self.layout != WeightLayout::InOut || self.packed.is_some() {
+            return;
+        }
+        let (values, k, n) = (&self.data, self.inputs, self.outputs);
+        self.packed = match precision {
+            TowerPrecision::Bf16 if bf16::available() => {
+                Some(Packed::Bf16(PackedBf16::from_in_out(values, k, n)))
+            }
+            TowerPrecision::Int8 => int8::Kernel::detect()
+                .map(|kernel| Packed::Int8(PackedInt8::from_in_out(values, k, n, kernel))),
+            _ => None,
+        };
+        if self.packed.is_some() {
             self.data = Vec::new();
         }
     }
@@ -112,8 +127,10 @@ impl Weight {
             self.outputs,
             dst.len()
         );
-        if let Some(packed) = &self.packed {
-            return packed.multiply(x, dst, accumulate, par);
+        match &self.packed {
+            Some(Packed::Bf16(packed)) => return packed.multiply(x, dst, accumulate, par),
+            Some(Packed::Int8(packed)) => return packed.multiply(x, dst, accumulate, par),
+            None => {}
         }
         // rhs[k][n] = W[n][k]: strides of k (rows) and n (columns) in the stored data.
         let (rhs_rs, rhs_cs) = match self.layout {
@@ -214,8 +231,8 @@ impl Linear {
         self.weight.multiply(x, dst, true, par);
     }
 
-    pub(crate) fn use_bf16(&mut self) {
-        self.weight.use_bf16();
+    pub(crate) fn reduce(&mut self, precision: TowerPrecision) {
+        self.weight.reduce(precision);
     }
 }
 
@@ -390,8 +407,9 @@ impl Encoder {
         })
     }
 
-    /// Keeps every layer's matmul weights as bf16 (see [`bf16`]), converted in parallel.
-    pub(crate) fn use_bf16(&mut self) {
+    /// Keeps every layer's matmul weights in `precision` (see [`crate::precision`]),
+    /// converted in parallel.
+    pub(crate) fn reduce(&mut self, precision: TowerPrecision) {
         self.layers.par_iter_mut().for_each(|layer| {
             let attention = &mut layer.attention;
             for linear in [
@@ -400,7 +418,7 @@ impl Encoder {
                 &mut layer.fc1,
                 &mut layer.fc2,
             ] {
-                linear.use_bf16();
+                linear.reduce(precision);
             }
         });
     }

@@ -301,11 +301,9 @@ fn chinese_clip_reads_pytorch_weights_and_a_plain_vocabulary() {
 }
 
 #[test]
-fn bf16_weights_keep_every_family_within_cosine_0_995_of_f32() {
+fn reduced_precision_keeps_every_family_within_cosine_0_995_of_f32() {
     for set in sets() {
         let f32_model = set.model();
-        let bf16_model = set.model_in(Precision::Bf16);
-        assert_eq!(bf16_model.precision(), Precision::Bf16);
         let texts: Vec<&String> = set.reference["texts"].as_object().unwrap().keys().collect();
         let images: Vec<PathBuf> = set.reference["images"]
             .as_object()
@@ -314,28 +312,37 @@ fn bf16_weights_keep_every_family_within_cosine_0_995_of_f32() {
             .map(|p| set.dir.join(p))
             .collect();
         let image_refs: Vec<&Path> = images.iter().map(PathBuf::as_path).collect();
-        let pairs = [
-            (
-                f32_model.embed_texts(&texts).unwrap(),
-                bf16_model.embed_texts(&texts).unwrap(),
-            ),
-            (
-                f32_model.embed_image_files(&image_refs).unwrap(),
-                bf16_model.embed_image_files(&image_refs).unwrap(),
-            ),
-        ];
-        let mut worst = 1f32;
-        for (exact, reduced) in &pairs {
-            for (a, b) in exact.iter().zip(reduced) {
-                worst = worst.min(a.iter().zip(b).map(|(x, y)| x * y).sum());
+        let exact_texts = f32_model.embed_texts(&texts).unwrap();
+        let exact_images = f32_model.embed_image_files(&image_refs).unwrap();
+        for precision in [Precision::Bf16, Precision::Int8] {
+            let reduced = set.model_in(precision);
+            assert_eq!(reduced.precision(), precision);
+            let pairs = [
+                (&exact_texts, reduced.embed_texts(&texts).unwrap()),
+                (
+                    &exact_images,
+                    reduced.embed_image_files(&image_refs).unwrap(),
+                ),
+            ];
+            let mut worst = [1f32; 2];
+            for (worst, (exact, reduced)) in worst.iter_mut().zip(&pairs) {
+                for (a, b) in exact.iter().zip(reduced) {
+                    *worst = worst.min(a.iter().zip(b).map(|(x, y)| x * y).sum());
+                }
             }
+            eprintln!(
+                "{}: {}: worst cosine to f32: texts {:.6}, images {:.6}",
+                set.name(),
+                precision.describe(),
+                worst[0],
+                worst[1]
+            );
+            assert!(
+                worst.iter().all(|&w| w >= 0.995),
+                "{}: {precision:?}: cosines {worst:?}",
+                set.name()
+            );
         }
-        eprintln!(
-            "{}: {}: worst cosine bf16 to f32 {worst:.6}",
-            set.name(),
-            Precision::Bf16.describe()
-        );
-        assert!(worst >= 0.995, "{}: cosine {worst}", set.name());
     }
 }
 
