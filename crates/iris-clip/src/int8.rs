@@ -483,15 +483,7 @@ mod tests {
     use super::*;
 
     fn values(n: usize, seed: u32) -> Vec<f32> {
-        let mut s = seed.wrapping_mul(2_654_435_761).max(1);
-        (0..n)
-            .map(|_| {
-                s ^= s << 13;
-                s ^= s >> 17;
-                s ^= s << 5;
-                (s as f32 / u32::MAX as f32) - 0.3
-            })
-            .collect()
+        crate::panels::test_values(n, seed, 0.3)
     }
 
     /// What the kernels must give: the integer sums of the values quantised one by one (not

@@ -45,6 +45,21 @@ pub(crate) fn column_masks(left: usize) -> (u16, u16) {
     (bits(left), bits(left.saturating_sub(16)))
 }
 
+/// `n` pseudo-random values in `[-offset, 1 - offset)` from `seed` (xorshift), for the
+/// kernels' tests.
+#[cfg(test)]
+pub(crate) fn test_values(n: usize, seed: u32, offset: f32) -> Vec<f32> {
+    let mut s = seed.wrapping_mul(2_654_435_761).max(1);
+    (0..n)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 17;
+            s ^= s << 5;
+            (s as f32 / u32::MAX as f32) - offset
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
