@@ -77,8 +77,12 @@ export async function mapChecks({ app, cli, work, check, shot }) {
   await shot("11c-map-search");
   check("a search colours the map by score", mode === "score", `mode ${mode}, legend "${lit.replace(/\s+/g, " ")}"`);
 
-  // The wheel zooms about the pointer; from three times the whole-map scale, thumbnails.
-  const centre = [first.width / 2, first.height / 2];
+  // The wheel zooms about the pointer; from three times the whole-map scale, thumbnails. It
+  // zooms about the point nearest the middle of the map: the middle itself can be empty space.
+  const middle = [first.width / 2, first.height / 2];
+  const onCanvas = points.map((p) => [p.x * first.scale + first.ox, p.y * first.scale + first.oy]);
+  const fromMiddle = (q) => Math.hypot(q[0] - middle[0], q[1] - middle[1]);
+  const centre = onCanvas.reduce((best, q) => (fromMiddle(q) < fromMiddle(best) ? q : best));
   for (let i = 0; i < 6; i++) {
     await d.exec(`const c = document.querySelector('[data-testid="map-canvas"]'); const r = c.getBoundingClientRect();
       c.dispatchEvent(new WheelEvent('wheel', { deltaY: -250, clientX: r.left + arguments[0], clientY: r.top + arguments[1], bubbles: true, cancelable: true }));`, centre);
