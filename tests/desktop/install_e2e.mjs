@@ -188,11 +188,15 @@ export async function installChecks({ app, cli, work, check, shot, configDir, ph
   // Default settings here: indexing on every core, half of them while searching, at nice 10.
   const cores = Number((diagnostics.match(/CPU: .* \((\d+) threads\)/) ?? [])[1]);
   const indexing = `indexing threads: ${cores} (${Math.max(1, Math.floor(cores / 2))} while searching), nice 10`;
+  // The default precision: int8 where the CPU has AVX2 (VNNI's kernel where it has that too).
+  const features = (diagnostics.match(/CPU features: ([^\n]*)/) ?? ["", ""])[1];
+  const matmuls = !/avx2/.test(features) ? "f32" : /avx512vnni/.test(features) && /avx512bw/.test(features) ? "int8 (AVX512-VNNI)" : "int8 (AVX2)";
   check(
-    "About shows the version, model and counts; diagnostics name the encoder path, the indexing threads and no photo",
+    "About shows the version, model and counts; diagnostics name the encoder path and its precision, the indexing threads and no photo",
     /^Iris \d+\.\d+\.\d+/.test(diagnostics) && /Encoder kernels: (avx512f|avx2|neon|portable)/.test(diagnostics) && /Model: demo/.test(diagnostics) && diagnostics.includes(indexing) &&
+      diagnostics.replace(/\s+/g, " ").includes(`matmuls: ${matmuls}`) &&
       counts.startsWith(`${state.photos.toLocaleString("en-US")} indexed`) && names.length > 0 && leaked.length === 0,
-    `${counts}; ${(diagnostics.match(/indexing threads: [^\n]*/) ?? ["no indexing threads"])[0]}; ${leaked.length} of ${names.length} photo names in the text`,
+    `${counts}; ${(diagnostics.replace(/\s+/g, " ").match(/matmuls: [^;]*/) ?? ["no matmuls"])[0]}; ${(diagnostics.match(/indexing threads: [^\n]*/) ?? ["no indexing threads"])[0]}; ${leaked.length} of ${names.length} photo names in the text`,
   );
   await d.click(await d.find('[data-testid="copy-diagnostics"]'));
   await d.until("copied note", () => d.find('[data-testid="diagnostics-copied"]'), 10000);
