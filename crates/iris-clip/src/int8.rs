@@ -47,22 +47,26 @@ impl Kernel {
         })
     }
 
-    /// Every kernel this CPU can run, fastest first.
-    pub(crate) fn supported() -> Vec<Self> {
-        #[cfg(target_arch = "x86_64")]
-        {
-            use std::arch::is_x86_feature_detected as has;
-            let mut kernels = Vec::new();
-            if has!("avx512f") && has!("avx512bw") && has!("avx512vnni") {
-                kernels.push(Self::Vnni512);
+    /// Every kernel this CPU can run, fastest first (checked once: `multiply` asks on every
+    /// call).
+    pub(crate) fn supported() -> &'static [Self] {
+        static KERNELS: std::sync::OnceLock<Vec<Kernel>> = std::sync::OnceLock::new();
+        KERNELS.get_or_init(|| {
+            #[cfg(target_arch = "x86_64")]
+            {
+                use std::arch::is_x86_feature_detected as has;
+                let mut kernels = Vec::new();
+                if has!("avx512f") && has!("avx512bw") && has!("avx512vnni") {
+                    kernels.push(Self::Vnni512);
+                }
+                if has!("avx2") {
+                    kernels.push(Self::Avx2);
+                }
+                kernels
             }
-            if has!("avx2") {
-                kernels.push(Self::Avx2);
-            }
-            kernels
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        Vec::new()
+            #[cfg(not(target_arch = "x86_64"))]
+            Vec::new()
+        })
     }
 
     /// Output columns per panel.
@@ -582,7 +586,7 @@ mod tests {
                 x[k..2 * k].iter_mut().for_each(|v| *v = v.abs());
             }
             let expected = reference(&x, &w, rows, k, n);
-            for &kernel in &kernels {
+            for &kernel in kernels {
                 let packed = PackedInt8::from_in_out(&w, k, n, kernel);
                 for (accumulate, par) in [(false, Parallelism::None), (true, Parallelism::Rayon(2))]
                 {
