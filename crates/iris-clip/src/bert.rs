@@ -32,7 +32,8 @@ struct BertLayer {
 }
 
 impl BertLayer {
-    fn load(vb: VarBuilder, c: &TextConfig) -> Result<Self> {
+    /// Loads a layer, its matmul weights in `precision`.
+    fn load(vb: VarBuilder, c: &TextConfig, precision: TowerPrecision) -> Result<Self> {
         let t = &c.tower;
         let (h, i, eps) = (t.hidden_size, t.intermediate_size, t.layer_norm_eps);
         let attention = vb.pp("attention");
@@ -42,11 +43,13 @@ impl BertLayer {
                 ["query", "key", "value"],
                 h,
                 t.num_attention_heads,
-            )?,
-            attention_out: Linear::load(&attention.pp("output").pp("dense"), (h, h))?,
+            )?
+            .prepared(precision),
+            attention_out: Linear::load(&attention.pp("output").pp("dense"), (h, h))?
+                .prepared(precision),
             norm1: LayerNorm::load(&attention.pp("output").pp("LayerNorm"), h, eps)?,
-            fc1: Linear::load(&vb.pp("intermediate").pp("dense"), (i, h))?,
-            fc2: Linear::load(&vb.pp("output").pp("dense"), (h, i))?,
+            fc1: Linear::load(&vb.pp("intermediate").pp("dense"), (i, h))?.prepared(precision),
+            fc2: Linear::load(&vb.pp("output").pp("dense"), (h, i))?.prepared(precision),
             norm2: LayerNorm::load(&vb.pp("output").pp("LayerNorm"), h, eps)?,
         })
     }
@@ -76,21 +79,14 @@ struct Scratch {
 }
 
 impl BertTextTower {
-    /// Keeps the layers' matmul weights in `precision` (see [`crate::precision`]).
-    pub(crate) fn reduce(&mut self, precision: TowerPrecision) {
-        for layer in &mut self.layers {
-            for linear in [
-                &mut layer.qkv,
-                &mut layer.attention_out,
-                &mut layer.fc1,
-                &mut layer.fc2,
-            ] {
-                linear.reduce(precision);
-            }
-        }
-    }
-
-    pub(crate) fn load(vb: &VarBuilder, c: &TextConfig, projection_dim: usize) -> Result<Self> {
+    /// Loads Chinese-CLIP's text tower: the layers' matmul weights in `precision` (see
+    /// [`crate::precision`]), the projection in f32, all in the `[in, out]` layout.
+    pub(crate) fn load(
+        vb: &VarBuilder,
+        c: &TextConfig,
+        projection_dim: usize,
+        precision: TowerPrecision,
+    ) -> Result<Self> {
         let h = c.tower.hidden_size;
         let m = vb.pp("text_model");
         let e = m.pp("embeddings");
@@ -105,7 +101,7 @@ impl BertTextTower {
                 .for_each(|(p, t)| *p += t);
         }
         let layers = (0..c.tower.num_hidden_layers)
-            .map(|i| BertLayer::load(m.pp("encoder").pp("layer").pp(i), c))
+            .map(|i| BertLayer::load(m.pp("encoder").pp("layer").pp(i), c, precision))
             .collect::<Result<_>>()?;
         let projection = vb
             .pp("text_projection")
@@ -115,7 +111,8 @@ impl BertTextTower {
             position_embedding,
             embedding_norm: LayerNorm::load(&e.pp("LayerNorm"), h, c.tower.layer_norm_eps)?,
             layers,
-            projection: Weight::new(&projection, WeightLayout::InOut)?,
+            projection: Weight::new(&projection, WeightLayout::InOut)?
+                .prepared(TowerPrecision::F32),
             hidden: h,
             intermediate: c.tower.intermediate_size,
             heads: c.tower.num_attention_heads,

@@ -11,10 +11,10 @@
 //! bf16 against 18-19 in f32). So `IRIS_PRECISION=bf16` is an opt-in: the default runs both
 //! towers in [`crate::int8`], faster for queries (4.5 ms) and images alike on this Xeon.
 //!
-//! Layout: the `[in, out]` weight is cut into panels of 32 output columns; a panel holds,
-//! for each pair of inputs `(2q, 2q+1)`, the 32 columns' two bf16 values side by side (one
-//! u32 each, low half first: what `vdpbf16ps` multiplies with a broadcast pair of the input
-//! row). Inputs are rounded to bf16 the same way per call. Missing columns and an odd last
+//! Layout: the weight, read from the checkpoint's `[out, in]` rows, is cut into panels of 32
+//! output columns; a panel holds, for each pair of inputs `(2q, 2q+1)`, the 32 columns' two
+//! bf16 values side by side (one u32 each, low half first: what `vdpbf16ps` multiplies with a
+//! broadcast pair of the input row). Inputs are rounded to bf16 the same way per call. Missing columns and an odd last
 //! input are zeros. The kernel keeps an 8-row x 32-column block of sums in 16 registers.
 //! Rounding is to nearest even, as PyTorch's bf16 conversion; a product's error is about 2^-9
 //! relative per factor, and the sums stay f32.
@@ -67,27 +67,18 @@ pub(crate) struct PackedBf16 {
 }
 
 impl PackedBf16 {
-    /// From a row-major `[inputs, outputs]` matrix.
-    pub(crate) fn from_in_out(values: &[f32], inputs: usize, outputs: usize) -> Self {
+    /// From the checkpoint's row-major `[outputs, inputs]` matrix: each output column's
+    /// weights are one contiguous row there (no transposed copy at load).
+    pub(crate) fn from_out_in(values: &[f32], inputs: usize, outputs: usize) -> Self {
         assert_eq!(values.len(), inputs * outputs);
         let pairs = inputs.div_ceil(2);
         let panels = outputs.div_ceil(PANEL);
         let mut data = vec![0u32; panels * pairs * PANEL];
-        for (panel, out) in data.chunks_exact_mut(pairs * PANEL).enumerate() {
-            let first = panel * PANEL;
-            let width = PANEL.min(outputs - first);
-            for (q, slot) in out.chunks_exact_mut(PANEL).enumerate() {
-                let row = |k: usize| &values[k * outputs + first..][..width];
-                let low = row(2 * q);
-                if 2 * q + 1 < inputs {
-                    for ((s, &a), &b) in slot.iter_mut().zip(low).zip(row(2 * q + 1)) {
-                        *s = pair(a, b);
-                    }
-                } else {
-                    for (s, &a) in slot.iter_mut().zip(low) {
-                        *s = pair(a, 0.0);
-                    }
-                }
+        for (column, row) in values.chunks_exact(inputs).enumerate() {
+            let (p, j) = (column / PANEL, column % PANEL);
+            let words = &mut data[p * pairs * PANEL..][..pairs * PANEL];
+            for (q, two) in row.chunks(2).enumerate() {
+                words[q * PANEL + j] = pair(two[0], two.get(1).copied().unwrap_or(0.0));
             }
         }
         Self {
@@ -259,7 +250,7 @@ mod tests {
         for r in 0..rows {
             for c in 0..n {
                 let s: f64 = (0..k)
-                    .map(|i| round(x[r * k + i]) * round(w[i * n + c]))
+                    .map(|i| round(x[r * k + i]) * round(w[c * k + i]))
                     .sum();
                 out[r * n + c] = s as f32;
             }
@@ -291,7 +282,7 @@ mod tests {
             (3, 100, 17),
         ] {
             let (x, w) = (values(rows * k, 1), values(k * n, 2));
-            let packed = PackedBf16::from_in_out(&w, k, n);
+            let packed = PackedBf16::from_out_in(&w, k, n);
             let expected = reference(&x, &w, rows, k, n);
             for (accumulate, par) in [(false, Parallelism::None), (true, Parallelism::Rayon(2))] {
                 let start = values(rows * n, 3);

@@ -8,7 +8,8 @@
 //! are exact integers, so both kernels give the same results bit for bit; the one rounding
 //! after the sum is `((sum as f32) * column scale) * row scale`, in that order.
 //!
-//! Layouts: the `[in, out]` weight is cut into panels of output columns. For VNNI a panel
+//! Layouts: the weight, read from the checkpoint's `[out, in]` rows, is cut into panels of
+//! output columns. For VNNI a panel
 //! holds 32 columns and, for each quad of inputs `4q..4q+3`, the 32 columns' four i8 values
 //! side by side (one u32 each: what `vpdpbusd` multiplies with a broadcast quad of the input
 //! row's u8s); the zero point's share, `zero * column sum`, is taken off after the sum. For
@@ -114,8 +115,10 @@ fn quantise_weight(w: f32, inverse: f32) -> i32 {
 }
 
 impl PackedInt8 {
-    /// From a row-major `[inputs, outputs]` matrix, for `kernel`.
-    pub(crate) fn from_in_out(
+    /// From the checkpoint's row-major `[outputs, inputs]` matrix, for `kernel`: each output
+    /// column's weights are one contiguous row there, so its scale and its quantised values
+    /// come from one pass over that row (no transposed copy at load).
+    pub(crate) fn from_out_in(
         values: &[f32],
         inputs: usize,
         outputs: usize,
@@ -124,19 +127,6 @@ impl PackedInt8 {
         assert_eq!(values.len(), inputs * outputs);
         let (panel, group) = (kernel.panel(), kernel.group());
         let panels = outputs.div_ceil(panel);
-        let mut scales = vec![1f32; panels * panel];
-        let mut max = vec![0f32; outputs];
-        for row in values.chunks_exact(outputs) {
-            max.iter_mut()
-                .zip(row)
-                .for_each(|(m, v)| *m = m.max(v.abs()));
-        }
-        for (scale, &max) in scales.iter_mut().zip(&max) {
-            if max > 0.0 && max.is_finite() {
-                *scale = max / 127.0;
-            }
-        }
-        let inverse: Vec<f32> = scales.iter().map(|s| 1.0 / s).collect();
         // A value's bits within its word: a byte for VNNI, an i16 for AVX2.
         let (bits, mask) = match kernel {
             Kernel::Vnni512 => (8, 0xff),
@@ -144,17 +134,34 @@ impl PackedInt8 {
         };
         let groups = inputs.div_ceil(group);
         let mut data = vec![0u32; panels * groups * panel];
+        let mut scales = vec![1f32; panels * panel];
         let mut sums = vec![0i32; panels * panel];
-        for (k, row) in values.chunks_exact(outputs).enumerate() {
-            let (g, shift) = (k / group, bits * (k % group));
-            for (p, columns) in row.chunks(panel).enumerate() {
-                let first = p * panel;
-                let slot = &mut data[(p * groups + g) * panel..][..columns.len()];
-                for (j, (word, &w)) in slot.iter_mut().zip(columns).enumerate() {
-                    let q = quantise_weight(w, inverse[first + j]);
-                    sums[first + j] += q;
-                    *word |= (q as u32 & mask) << shift;
-                }
+        let mut quantised = vec![0i32; inputs];
+        for (column, row) in values.chunks_exact(inputs).enumerate() {
+            let max = row.iter().fold(0f32, |m, v| m.max(v.abs()));
+            if max > 0.0 && max.is_finite() {
+                scales[column] = max / 127.0;
+            }
+            let inverse = 1.0 / scales[column];
+            // Quantised in one pass the compiler vectorises, then packed (no division per
+            // value: a load took 3.9 s against 1.4 s in f32 on an AVX2-only EPYC with one).
+            quantised
+                .iter_mut()
+                .zip(row)
+                .for_each(|(q, &w)| *q = quantise_weight(w, inverse));
+            sums[column] = quantised.iter().sum();
+            let (p, j) = (column / panel, column % panel);
+            let words = &mut data[p * groups * panel..][..groups * panel];
+            for (word, values) in words
+                .iter_mut()
+                .skip(j)
+                .step_by(panel)
+                .zip(quantised.chunks(group))
+            {
+                *word = values
+                    .iter()
+                    .enumerate()
+                    .fold(0, |word, (i, &q)| word | (q as u32 & mask) << (bits * i));
             }
         }
         Self {
@@ -536,7 +543,7 @@ mod tests {
     fn reference(x: &[f32], w: &[f32], rows: usize, k: usize, n: usize) -> Vec<f32> {
         let column_scales: Vec<f32> = (0..n)
             .map(|c| {
-                let max = (0..k).map(|i| w[i * n + c].abs()).fold(0f32, f32::max);
+                let max = (0..k).map(|i| w[c * k + i].abs()).fold(0f32, f32::max);
                 if max > 0.0 {
                     max / 127.0
                 } else {
@@ -556,7 +563,7 @@ mod tests {
                 .collect();
             for c in 0..n {
                 let sum: i64 = (0..k)
-                    .map(|i| qx[i] * quantise_weight(w[i * n + c], 1.0 / column_scales[c]) as i64)
+                    .map(|i| qx[i] * quantise_weight(w[c * k + i], 1.0 / column_scales[c]) as i64)
                     .sum();
                 out[r * n + c] = ((sum as f32) * column_scales[c]) * scale;
             }
@@ -587,7 +594,7 @@ mod tests {
             }
             let expected = reference(&x, &w, rows, k, n);
             for &kernel in kernels {
-                let packed = PackedInt8::from_in_out(&w, k, n, kernel);
+                let packed = PackedInt8::from_out_in(&w, k, n, kernel);
                 for (accumulate, par) in [(false, Parallelism::None), (true, Parallelism::Rayon(2))]
                 {
                     let start = values(rows * n, 3);
@@ -618,11 +625,11 @@ mod tests {
         let (rows, k, n) = (9, 256, 40);
         let (x, w) = (values(rows * k, 4), values(k * n, 5));
         let mut got = vec![0f32; rows * n];
-        PackedInt8::from_in_out(&w, k, n, kernel).multiply(&x, &mut got, false, Parallelism::None);
+        PackedInt8::from_out_in(&w, k, n, kernel).multiply(&x, &mut got, false, Parallelism::None);
         for r in 0..rows {
             for c in 0..n {
-                let exact: f32 = (0..k).map(|i| x[r * k + i] * w[i * n + c]).sum();
-                let scale: f32 = (0..k).map(|i| (x[r * k + i] * w[i * n + c]).abs()).sum();
+                let exact: f32 = (0..k).map(|i| x[r * k + i] * w[c * k + i]).sum();
+                let scale: f32 = (0..k).map(|i| (x[r * k + i] * w[c * k + i]).abs()).sum();
                 assert!(
                     (got[r * n + c] - exact).abs() <= 0.02 * scale,
                     "[{r},{c}] {} vs {exact}",

@@ -5,7 +5,7 @@ use crate::bert::BertTextTower;
 use crate::config::{ClipConfig, Family};
 use crate::error::{ClipError, Result};
 use crate::hub::ModelFiles;
-use crate::precision::{Precision, TowerPrecision};
+use crate::precision::Precision;
 use crate::preprocess::Preprocessor;
 use crate::siglip::SiglipVisionTower;
 use crate::text_cache::TextCache;
@@ -131,18 +131,14 @@ impl Clip {
         }
         let wrap = |e: candle_core::Error| ClipError::model(weights, e.to_string());
         let vb = map_weights(weights, &device).map_err(wrap)?;
-        let mut vision = match config.family {
-            Family::Siglip => SiglipVisionTower::load(&vb, &config.vision)
+        let reduced = precision.on_this_cpu();
+        let vision = match config.family {
+            Family::Siglip => SiglipVisionTower::load(&vb, &config.vision, reduced)
                 .map(|t| VisionModel::Siglip(Box::new(t))),
-            _ => VisionTower::load(&vb, &config.vision, config.projection_dim)
+            _ => VisionTower::load(&vb, &config.vision, config.projection_dim, reduced)
                 .map(|t| VisionModel::Clip(Box::new(t))),
         }
         .map_err(wrap)?;
-        match (&mut vision, precision.on_this_cpu()) {
-            (_, TowerPrecision::F32) => {}
-            (VisionModel::Clip(tower), reduced) => tower.reduce(reduced),
-            (VisionModel::Siglip(tower), reduced) => tower.reduce(reduced),
-        }
         let logit_scale = read_logit_scale(&vb);
         let logit_bias = match config.family {
             Family::Siglip => read_scalar(&vb, "logit_bias"),
@@ -217,20 +213,17 @@ impl Clip {
         let c = &self.config;
         let wrap = |e: candle_core::Error| ClipError::model(&self.weights_file, e.to_string());
         let vb = map_weights(&self.weights_file, &self.device).map_err(wrap)?;
-        let mut tower = match c.family {
+        let reduced = self.precision.on_this_cpu();
+        let tower = match c.family {
             Family::Clip | Family::Siglip => {
-                TextTower::load(&vb, &c.text, c.projection_dim, c.family).map(TextModel::Clip)
+                TextTower::load(&vb, &c.text, c.projection_dim, c.family, reduced)
+                    .map(TextModel::Clip)
             }
             Family::ChineseClip => {
-                BertTextTower::load(&vb, &c.text, c.projection_dim).map(TextModel::Bert)
+                BertTextTower::load(&vb, &c.text, c.projection_dim, reduced).map(TextModel::Bert)
             }
         }
         .map_err(wrap)?;
-        match (&mut tower, self.precision.on_this_cpu()) {
-            (_, TowerPrecision::F32) => {}
-            (TextModel::Clip(tower), reduced) => tower.reduce(reduced),
-            (TextModel::Bert(tower), reduced) => tower.reduce(reduced),
-        }
         // Two threads may both build it; one copy is kept.
         Ok(self.text.get_or_init(|| tower))
     }

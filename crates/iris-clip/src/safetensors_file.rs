@@ -2,14 +2,16 @@
 //! candle's own loader maps the whole file, and every page a tensor is copied out of stays
 //! in the process's resident memory until the mapping goes at the end of the load: loading
 //! ViT-B/32's vision tower held its 351 MB twice (the mapped pages and the copies). Read
-//! tensor by tensor, a load holds the copies and one tensor's bytes.
+//! tensor by tensor, a load holds the copies and one tensor's bytes. Reads are positional
+//! (no shared file position), so the layers that load in parallel read in parallel, and f32
+//! tensors are read straight into their values (no byte buffer copied after).
 
 use candle_core::{DType, Device, Shape, Tensor};
 use candle_nn::var_builder::SimpleBackend;
 use std::collections::HashMap;
-use std::io::{Read, Seek, SeekFrom};
+use std::fs::File;
+use std::io::Read;
 use std::path::Path;
-use std::sync::Mutex;
 
 /// The longest header read (the format's own limit is 100 MB).
 const MAX_HEADER: u64 = 100_000_000;
@@ -24,7 +26,7 @@ struct Entry {
 
 /// An open safetensors file and its header.
 pub(crate) struct SafetensorsFile {
-    file: Mutex<std::fs::File>,
+    file: File,
     tensors: HashMap<String, Entry>,
 }
 
@@ -48,7 +50,7 @@ fn dtype(name: &str) -> candle_core::Result<DType> {
 impl SafetensorsFile {
     /// Opens `path` and reads its header (every tensor's dtype, shape and place).
     pub(crate) fn open(path: &Path) -> candle_core::Result<Self> {
-        let mut file = std::fs::File::open(path)?;
+        let mut file = File::open(path)?;
         let size = file.metadata()?.len();
         let mut length = [0u8; 8];
         file.read_exact(&mut length)
@@ -103,10 +105,7 @@ impl SafetensorsFile {
                 },
             );
         }
-        Ok(Self {
-            file: Mutex::new(file),
-            tensors,
-        })
+        Ok(Self { file, tensors })
     }
 
     /// The tensor `name` as stored, read from the file.
@@ -117,17 +116,41 @@ impl SafetensorsFile {
             .ok_or_else(|| candle_core::Error::CannotFindTensor {
                 path: name.to_string(),
             })?;
-        let mut bytes = vec![0u8; (entry.end - entry.start) as usize];
-        {
-            let mut file = self
-                .file
-                .lock()
-                .map_err(|_| error("the weights file's lock was poisoned".into()))?;
-            file.seek(SeekFrom::Start(entry.start))?;
-            file.read_exact(&mut bytes)?;
+        let length = (entry.end - entry.start) as usize;
+        if entry.dtype == DType::F32 && cfg!(target_endian = "little") {
+            let mut values = vec![0f32; length / 4];
+            read_at(
+                &self.file,
+                bytemuck::cast_slice_mut(&mut values),
+                entry.start,
+            )?;
+            return Tensor::from_vec(values, entry.shape.as_slice(), device);
         }
+        let mut bytes = vec![0u8; length];
+        read_at(&self.file, &mut bytes, entry.start)?;
         Tensor::from_raw_buffer(&bytes, entry.dtype, &entry.shape, device)
     }
+}
+
+/// Fills `buffer` from `file` at `offset`, leaving the file's position alone.
+#[cfg(unix)]
+fn read_at(file: &File, buffer: &mut [u8], offset: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buffer, offset)
+}
+
+/// Fills `buffer` from `file` at `offset` (Windows moves the position; nothing relies on it).
+#[cfg(windows)]
+fn read_at(file: &File, mut buffer: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    while !buffer.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, buffer, offset)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                buffer = &mut buffer[n..];
+                offset += n as u64;
+            }
+        }
+    }
+    Ok(())
 }
 
 impl SimpleBackend for SafetensorsFile {

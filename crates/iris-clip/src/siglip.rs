@@ -42,13 +42,15 @@ impl PoolingHead {
             .broadcast_add(&bias.narrow(0, 0, h)?)?;
         let query = (query * scale)?.flatten_all()?.to_vec1()?;
         let i = c.tower.intermediate_size;
+        let f32 = TowerPrecision::F32;
         Ok(Self {
             query,
-            key_value: Linear::new(&weight.narrow(0, h, 2 * h)?, &bias.narrow(0, h, 2 * h)?)?,
-            out: Linear::load(&attention.pp("out_proj"), (h, h))?,
+            key_value: Linear::new(&weight.narrow(0, h, 2 * h)?, &bias.narrow(0, h, 2 * h)?)?
+                .prepared(f32),
+            out: Linear::load(&attention.pp("out_proj"), (h, h))?.prepared(f32),
             norm: LayerNorm::load(&vb.pp("layernorm"), h, c.tower.layer_norm_eps)?,
-            fc1: Linear::load(&vb.pp("mlp").pp("fc1"), (i, h))?,
-            fc2: Linear::load(&vb.pp("mlp").pp("fc2"), (h, i))?,
+            fc1: Linear::load(&vb.pp("mlp").pp("fc1"), (i, h))?.prepared(f32),
+            fc2: Linear::load(&vb.pp("mlp").pp("fc2"), (h, i))?.prepared(f32),
             activation: c.tower.activation,
             heads,
         })
@@ -138,12 +140,13 @@ pub(crate) struct SiglipVisionTower {
 }
 
 impl SiglipVisionTower {
-    /// Keeps the encoder's matmul weights in `precision` (see [`crate::precision`]).
-    pub(crate) fn reduce(&mut self, precision: TowerPrecision) {
-        self.encoder.reduce(precision);
-    }
-
-    pub(crate) fn load(vb: &VarBuilder, c: &VisionConfig) -> Result<Self> {
+    /// Loads SigLIP's vision tower: the encoder's matmul weights in `precision` (see
+    /// [`crate::precision`]), the pooling head's in f32.
+    pub(crate) fn load(
+        vb: &VarBuilder,
+        c: &VisionConfig,
+        precision: TowerPrecision,
+    ) -> Result<Self> {
         let (h, p, g) = (c.tower.hidden_size, c.patch_size, c.grid());
         let m = vb.pp("vision_model");
         let e = m.pp("embeddings");
@@ -159,7 +162,7 @@ impl SiglipVisionTower {
                 .get((g * g, h), "weight")?
                 .flatten_all()?
                 .to_vec1()?,
-            encoder: Encoder::load(m.pp("encoder"), &c.tower)?,
+            encoder: Encoder::load(m.pp("encoder"), &c.tower, precision)?,
             post_norm: LayerNorm::load(&m.pp("post_layernorm"), h, c.tower.layer_norm_eps)?,
             head: PoolingHead::load(&m.pp("head"), c)?,
             patch_size: p,

@@ -75,18 +75,15 @@ pub(crate) struct TextTower {
 }
 
 impl TextTower {
-    /// Keeps the encoder's matmul weights in `precision` (see [`crate::precision`]).
-    pub(crate) fn reduce(&mut self, precision: TowerPrecision) {
-        self.encoder.reduce(precision);
-    }
-
-    /// Loads the text tower of a CLIP or SigLIP model, its weights copied to the `[in, out]`
+    /// Loads the text tower of a CLIP or SigLIP model: the encoder's matmul weights in
+    /// `precision` (see [`crate::precision`]), the projection in f32, all in the `[in, out]`
     /// layout fast queries need.
     pub(crate) fn load(
         vb: &VarBuilder,
         c: &TextConfig,
         projection_dim: usize,
         family: Family,
+        precision: TowerPrecision,
     ) -> Result<Self> {
         let h = c.tower.hidden_size;
         let m = vb.pp("text_model");
@@ -115,10 +112,11 @@ impl TextTower {
                 .flatten_all()?
                 .to_vec1()?,
             hidden: h,
-            encoder: Encoder::load(m.pp("encoder"), &c.tower)?,
+            encoder: Encoder::load(m.pp("encoder"), &c.tower, precision)?,
             head: Head {
                 norm: LayerNorm::load(&m.pp("final_layer_norm"), h, c.tower.layer_norm_eps)?,
-                projection: Weight::new(&weight, WeightLayout::InOut)?,
+                projection: Weight::new(&weight, WeightLayout::InOut)?
+                    .prepared(TowerPrecision::F32),
                 bias,
             },
             causal: !siglip,
@@ -180,12 +178,14 @@ pub(crate) struct VisionTower {
 }
 
 impl VisionTower {
-    /// Keeps the encoder's matmul weights in `precision` (see [`crate::precision`]).
-    pub(crate) fn reduce(&mut self, precision: TowerPrecision) {
-        self.encoder.reduce(precision);
-    }
-
-    pub(crate) fn load(vb: &VarBuilder, c: &VisionConfig, projection_dim: usize) -> Result<Self> {
+    /// Loads the vision tower of a CLIP model, the encoder's matmul weights in `precision`
+    /// (see [`crate::precision`]).
+    pub(crate) fn load(
+        vb: &VarBuilder,
+        c: &VisionConfig,
+        projection_dim: usize,
+        precision: TowerPrecision,
+    ) -> Result<Self> {
         let (h, p, eps) = (c.tower.hidden_size, c.patch_size, c.tower.layer_norm_eps);
         let m = vb.pp("vision_model");
         let e = m.pp("embeddings");
@@ -202,7 +202,7 @@ impl VisionTower {
                 .flatten_all()?
                 .to_vec1()?,
             pre_norm: LayerNorm::load(&m.pp("pre_layrnorm"), h, eps)?,
-            encoder: Encoder::load(m.pp("encoder"), &c.tower)?,
+            encoder: Encoder::load(m.pp("encoder"), &c.tower, precision)?,
             head: Head {
                 norm: LayerNorm::load(&m.pp("post_layernorm"), h, eps)?,
                 projection: Weight::new(&projection, WeightLayout::OutIn)?,

@@ -10,11 +10,12 @@
 //! from layer to layer. Inputs of fewer sequences than threads (one text query, one image) run
 //! as one slice whose matmuls use every thread.
 //!
-//! Weight layout: encoder weights are copied at load from the checkpoint's `[out, in]` to
-//! `[in, out]`. A matmul of a few rows (one text query, 7x512x2048) took 1.4 ms on the
-//! checkpoint's layout read as a transpose and 0.2 ms on the copy; for the vision tower's
-//! many-row matmuls the copy cut gemm's packing from 13% to 6% of encoding time. The copy
-//! costs about 4% of a load, and layers load in parallel. The two matmuls that run once per
+//! Weight layout: encoder weights kept in f32 are copied at load from the checkpoint's
+//! `[out, in]` to `[in, out]` ([`Weight::prepare`]; int8 and bf16 weights are packed straight
+//! from the checkpoint's rows). A matmul of a few rows (one text query, 7x512x2048) took
+//! 1.4 ms on the checkpoint's layout read as a transpose and 0.2 ms on the copy; for the
+//! vision tower's many-row matmuls the copy cut gemm's packing from 13% to 6% of encoding
+//! time. Layers load and are prepared in parallel. The two matmuls that run once per
 //! image (patch embedding, projection) keep the checkpoint's layout.
 //!
 //! A text query streams all 151 MB of the ViT-B/32 text weights through a handful of rows, so
@@ -23,7 +24,7 @@
 //! once, dotted with every input row) was tried and dropped: 15-17 ms for 7 tokens, no better
 //! than gemm, and 42 ms against 20 for 16 tokens.
 //! Fewer bytes per weight are what pays: [`crate::int8`] keeps the weights as int8 where the
-//! CPU has AVX2 ([`Weight::reduce`]), 4.5 ms a query against 19-20 in f32.
+//! CPU has AVX2 ([`Weight::prepare`]), 4.5 ms a query against 19-20 in f32.
 
 use crate::attention;
 use crate::bf16::{self, PackedBf16};
@@ -53,17 +54,21 @@ enum Packed {
 }
 
 /// A weight matrix mapping `inputs` values to `outputs`: f32 in `data`, or bf16 or int8 in
-/// `packed` once [`Self::reduce`] has converted it (then `data` is empty).
+/// `packed` once [`Self::prepare`] has converted it (then `data` is empty).
 pub(crate) struct Weight {
     data: Vec<f32>,
     packed: Option<Packed>,
     inputs: usize,
     outputs: usize,
+    /// How `data` is stored now.
     layout: WeightLayout,
+    /// How [`Self::prepare`] stores it in f32.
+    wanted: WeightLayout,
 }
 
 impl Weight {
-    /// From an `[out, in]` tensor.
+    /// From an `[out, in]` tensor, kept in the checkpoint's layout until [`Self::prepare`]
+    /// packs it or copies it to `layout` (it multiplies correctly in either).
     pub(crate) fn new(weight: &Tensor, layout: WeightLayout) -> Result<Self> {
         let (outputs, inputs) = weight.dims2()?;
         let weight = weight.contiguous()?;
@@ -73,38 +78,44 @@ impl Weight {
         else {
             candle_core::bail!("weights must be contiguous and on the CPU")
         };
-        let values = &cpu.as_slice::<f32>()?[start..end];
-        let data = match layout {
-            WeightLayout::OutIn => values.to_vec(),
-            WeightLayout::InOut => transpose(values, outputs, inputs),
-        };
         Ok(Self {
-            data,
+            data: cpu.as_slice::<f32>()?[start..end].to_vec(),
             packed: None,
             inputs,
             outputs,
-            layout,
+            layout: WeightLayout::OutIn,
+            wanted: layout,
         })
     }
 
-    /// Keeps an `[in, out]` weight in `precision` for [`bf16`]'s or [`int8`]'s kernel, when
-    /// the CPU has it (else, and for the checkpoint's layout, it stays f32).
-    pub(crate) fn reduce(&mut self, precision: TowerPrecision) {
-        if self.layout != WeightLayout::InOut || self.packed.is_some() {
+    /// Stores a weight meant for `[in, out]` in `precision` for [`bf16`]'s or [`int8`]'s
+    /// kernel, packed straight from the checkpoint's rows, when the CPU has it; else (and for
+    /// f32) transposes it to `[in, out]`. Weights kept in the checkpoint's layout stay f32.
+    pub(crate) fn prepare(&mut self, precision: TowerPrecision) {
+        if self.wanted != WeightLayout::InOut || self.layout == WeightLayout::InOut {
             return;
         }
         let (values, k, n) = (&self.data, self.inputs, self.outputs);
-        self.packed = match precision {
+        let packed = match precision {
             TowerPrecision::Bf16 if bf16::available() => {
-                Some(Packed::Bf16(PackedBf16::from_in_out(values, k, n)))
+                Some(Packed::Bf16(PackedBf16::from_out_in(values, k, n)))
             }
             TowerPrecision::Int8 => int8::Kernel::detect()
-                .map(|kernel| Packed::Int8(PackedInt8::from_in_out(values, k, n, kernel))),
+                .map(|kernel| Packed::Int8(PackedInt8::from_out_in(values, k, n, kernel))),
             _ => None,
         };
-        if self.packed.is_some() {
-            self.data = Vec::new();
-        }
+        self.data = match packed {
+            Some(_) => Vec::new(),
+            None => transpose(values, n, k),
+        };
+        self.packed = packed;
+        self.layout = WeightLayout::InOut;
+    }
+
+    /// [`Self::prepare`]d, for a weight built where its precision is known.
+    pub(crate) fn prepared(mut self, precision: TowerPrecision) -> Self {
+        self.prepare(precision);
+        self
     }
 
     pub(crate) fn inputs(&self) -> usize {
@@ -231,8 +242,15 @@ impl Linear {
         self.weight.multiply(x, dst, true, par);
     }
 
-    pub(crate) fn reduce(&mut self, precision: TowerPrecision) {
-        self.weight.reduce(precision);
+    /// Stores the weight in `precision` ([`Weight::prepare`]).
+    pub(crate) fn prepare(&mut self, precision: TowerPrecision) {
+        self.weight.prepare(precision);
+    }
+
+    /// [`Self::prepare`]d, for a matmul built where its precision is known.
+    pub(crate) fn prepared(mut self, precision: TowerPrecision) -> Self {
+        self.prepare(precision);
+        self
     }
 }
 
@@ -392,12 +410,26 @@ pub(crate) struct Encoder {
 }
 
 impl Encoder {
-    pub(crate) fn load(vb: VarBuilder, c: &TowerConfig) -> Result<Self> {
+    /// Loads the layers in parallel, each one's matmul weights stored in `precision` (see
+    /// [`crate::precision`]) as soon as it is read: a load holds the f32 copies of the layers
+    /// in flight, not of the whole stack.
+    pub(crate) fn load(vb: VarBuilder, c: &TowerConfig, precision: TowerPrecision) -> Result<Self> {
         let vb = vb.pp("layers");
-        // Layers load in parallel: copying and transposing the weights is most of a load.
         let layers = (0..c.num_hidden_layers)
             .into_par_iter()
-            .map(|i| Layer::load(vb.pp(i), c))
+            .map(|i| {
+                let mut layer = Layer::load(vb.pp(i), c)?;
+                let attention = &mut layer.attention;
+                for linear in [
+                    &mut attention.qkv,
+                    &mut attention.out,
+                    &mut layer.fc1,
+                    &mut layer.fc2,
+                ] {
+                    linear.prepare(precision);
+                }
+                Ok(layer)
+            })
             .collect::<Result<_>>()?;
         Ok(Self {
             layers,
@@ -405,22 +437,6 @@ impl Encoder {
             intermediate: c.intermediate_size,
             heads: c.num_attention_heads,
         })
-    }
-
-    /// Keeps every layer's matmul weights in `precision` (see [`crate::precision`]),
-    /// converted in parallel.
-    pub(crate) fn reduce(&mut self, precision: TowerPrecision) {
-        self.layers.par_iter_mut().for_each(|layer| {
-            let attention = &mut layer.attention;
-            for linear in [
-                &mut attention.qkv,
-                &mut attention.out,
-                &mut layer.fc1,
-                &mut layer.fc2,
-            ] {
-                linear.reduce(precision);
-            }
-        });
     }
 
     /// Runs `x`, `[sequences * seq, hidden]`, through every layer in place; `causal` hides
@@ -525,14 +541,27 @@ mod tests {
                     .sum();
             }
         }
+        // As loaded (the checkpoint's rows), then as prepared in f32 (an `[in, out]` copy
+        // for the wanted layout).
         for layout in [WeightLayout::OutIn, WeightLayout::InOut] {
-            let weight = Weight::new(&tensor, layout).unwrap();
-            let mut got = vec![f32::NAN; rows * outputs];
-            weight.multiply(&x, &mut got, false, Parallelism::None);
-            assert_eq!(got, want, "{layout:?}");
-            weight.multiply(&x, &mut got, true, Parallelism::Rayon(2));
-            let doubled: Vec<f32> = want.iter().map(|v| 2.0 * v).collect();
-            assert_eq!(got, doubled, "{layout:?}, accumulated");
+            let mut weight = Weight::new(&tensor, layout).unwrap();
+            for prepared in [false, true] {
+                if prepared {
+                    weight.prepare(TowerPrecision::F32);
+                }
+                let mut got = vec![f32::NAN; rows * outputs];
+                weight.multiply(&x, &mut got, false, Parallelism::None);
+                assert_eq!(got, want, "{layout:?}, prepared {prepared}");
+                weight.multiply(&x, &mut got, true, Parallelism::Rayon(2));
+                let doubled: Vec<f32> = want.iter().map(|v| 2.0 * v).collect();
+                assert_eq!(got, doubled, "{layout:?}, prepared {prepared}, accumulated");
+            }
+            let expected = if layout == WeightLayout::InOut {
+                WeightLayout::InOut
+            } else {
+                WeightLayout::OutIn
+            };
+            assert_eq!(weight.layout, expected);
         }
     }
 
