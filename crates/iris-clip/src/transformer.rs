@@ -556,12 +556,7 @@ mod tests {
                 let doubled: Vec<f32> = want.iter().map(|v| 2.0 * v).collect();
                 assert_eq!(got, doubled, "{layout:?}, prepared {prepared}, accumulated");
             }
-            let expected = if layout == WeightLayout::InOut {
-                WeightLayout::InOut
-            } else {
-                WeightLayout::OutIn
-            };
-            assert_eq!(weight.layout, expected);
+            assert_eq!(weight.layout, layout);
         }
     }
 
