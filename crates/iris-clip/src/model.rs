@@ -5,6 +5,7 @@ use crate::bert::BertTextTower;
 use crate::config::{ClipConfig, Family};
 use crate::error::{ClipError, Result};
 use crate::hub::ModelFiles;
+use crate::int8::Rows;
 use crate::precision::Precision;
 use crate::preprocess::Preprocessor;
 use crate::siglip::SiglipVisionTower;
@@ -131,7 +132,7 @@ impl Clip {
         }
         let wrap = |e: candle_core::Error| ClipError::model(weights, e.to_string());
         let vb = map_weights(weights, &device).map_err(wrap)?;
-        let reduced = precision.on_this_cpu();
+        let reduced = precision.on_this_cpu(Rows::Many);
         let vision = match config.family {
             Family::Siglip => SiglipVisionTower::load(&vb, &config.vision, reduced)
                 .map(|t| VisionModel::Siglip(Box::new(t))),
@@ -213,7 +214,7 @@ impl Clip {
         let c = &self.config;
         let wrap = |e: candle_core::Error| ClipError::model(&self.weights_file, e.to_string());
         let vb = map_weights(&self.weights_file, &self.device).map_err(wrap)?;
-        let reduced = self.precision.on_this_cpu();
+        let reduced = self.precision.on_this_cpu(Rows::Few);
         let tower = match c.family {
             Family::Clip | Family::Siglip => {
                 TextTower::load(&vb, &c.text, c.projection_dim, c.family, reduced)

@@ -19,25 +19,12 @@ pub enum Precision {
     Int8,
 }
 
-/// What the towers' matmuls run in on this CPU.
+/// What a tower's matmuls run in on this CPU.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum TowerPrecision {
     F32,
     Bf16,
-    Int8,
-}
-
-impl TowerPrecision {
-    fn name(self) -> &'static str {
-        match self {
-            Self::F32 => "f32",
-            Self::Bf16 => "bf16",
-            Self::Int8 => match int8::Kernel::detect() {
-                Some(int8::Kernel::Vnni512) => "int8 (AVX512-VNNI)",
-                _ => "int8 (AVX2)",
-            },
-        }
-    }
+    Int8(int8::Kernel),
 }
 
 impl Precision {
@@ -52,18 +39,25 @@ impl Precision {
         }
     }
 
-    /// What both towers' matmuls run in on this CPU.
-    pub(crate) fn on_this_cpu(self) -> TowerPrecision {
-        let (has_bf16, has_int8) = (bf16::available(), int8::Kernel::detect().is_some());
-        match self {
-            Self::Auto | Self::Int8 if has_int8 => TowerPrecision::Int8,
-            Self::Bf16 if has_bf16 => TowerPrecision::Bf16,
+    /// What a tower's matmuls run in on this CPU, given how many rows they take at a time
+    /// (which picks the AVX2 int8 kernel).
+    pub(crate) fn on_this_cpu(self, rows: int8::Rows) -> TowerPrecision {
+        match (self, int8::Kernel::detect(rows)) {
+            (Self::Auto | Self::Int8, Some(kernel)) => TowerPrecision::Int8(kernel),
+            (Self::Bf16, _) if bf16::available() => TowerPrecision::Bf16,
             _ => TowerPrecision::F32,
         }
     }
 
-    /// What runs on this CPU, for diagnostics: "int8 (AVX512-VNNI)".
+    /// What runs on this CPU, for diagnostics: "int8 (AVX512-VNNI)", or "int8 (AVX2; 7-bit
+    /// for images)" where the towers' kernels differ.
     pub fn describe(self) -> String {
-        self.on_this_cpu().name().to_string()
+        let describe = match self.on_this_cpu(int8::Rows::Many) {
+            TowerPrecision::F32 => "f32",
+            TowerPrecision::Bf16 => "bf16",
+            TowerPrecision::Int8(int8::Kernel::Vnni512) => "int8 (AVX512-VNNI)",
+            TowerPrecision::Int8(_) => "int8 (AVX2, 7-bit for images)",
+        };
+        describe.to_string()
     }
 }

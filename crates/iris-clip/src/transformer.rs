@@ -29,7 +29,7 @@
 use crate::attention;
 use crate::bf16::{self, PackedBf16};
 use crate::config::{Activation, TowerConfig};
-use crate::int8::{self, PackedInt8};
+use crate::int8::PackedInt8;
 use crate::kernels;
 use crate::precision::TowerPrecision;
 use candle_core::{Result, Storage, Tensor};
@@ -100,8 +100,9 @@ impl Weight {
             TowerPrecision::Bf16 if bf16::available() => {
                 Some(Packed::Bf16(PackedBf16::from_out_in(values, k, n)))
             }
-            TowerPrecision::Int8 => int8::Kernel::detect()
-                .map(|kernel| Packed::Int8(PackedInt8::from_out_in(values, k, n, kernel))),
+            TowerPrecision::Int8(kernel) => {
+                Some(Packed::Int8(PackedInt8::from_out_in(values, k, n, kernel)))
+            }
             _ => None,
         };
         self.data = match packed {
