@@ -9,7 +9,7 @@ use crate::config::{TextConfig, VisionConfig};
 use crate::kernels::{self, l2_normalize_rows};
 use crate::precision::TowerPrecision;
 use crate::transformer::{split_batch, whole_pool, Encoder, LayerNorm, Weight, WeightLayout};
-use candle_core::{DType, Result};
+use candle_core::{DType, Result, Tensor};
 use candle_nn::VarBuilder;
 use gemm::Parallelism;
 
@@ -63,8 +63,10 @@ fn class_rows(x: &[f32], tokens: usize, hidden: usize) -> Vec<f32> {
 
 /// `text_model.*` plus `text_projection` (SigLIP: `text_model.head`).
 pub(crate) struct TextTower {
-    /// `[vocab, hidden]`.
-    token_embedding: Vec<f32>,
+    /// `[vocab, hidden]`, kept as the tensor the file was read into: a copy into a `Vec` held
+    /// two of its 101 MB (ViT-B/32) at once while the tower loaded, the peak of an indexing
+    /// run's memory.
+    token_embedding: Tensor,
     /// `[context, hidden]`.
     position_embedding: Vec<f32>,
     hidden: usize,
@@ -104,8 +106,7 @@ impl TextTower {
             token_embedding: e
                 .pp("token_embedding")
                 .get((c.vocab_size, h), "weight")?
-                .flatten_all()?
-                .to_vec1()?,
+                .contiguous()?,
             position_embedding: e
                 .pp("position_embedding")
                 .get((c.max_position_embeddings, h), "weight")?
@@ -134,9 +135,16 @@ impl TextTower {
         let h = self.hidden;
         let seq = ids.len() / batch.max(1);
         let (vocab, context) = (
-            self.token_embedding.len() / h,
+            self.token_embedding.dim(0)?,
             self.position_embedding.len() / h,
         );
+        let (storage, layout) = self.token_embedding.storage_and_layout();
+        let tokens = match &*storage {
+            candle_core::Storage::Cpu(values) => {
+                &values.as_slice::<f32>()?[layout.start_offset()..]
+            }
+            _ => candle_core::bail!("the token embedding is not in the CPU's memory"),
+        };
         if seq > context {
             candle_core::bail!("{seq} tokens given, the model takes at most {context}")
         }
@@ -147,7 +155,7 @@ impl TextTower {
             let ids = &ids[range.start * seq..range.end * seq];
             let mut x = vec![0.0; ids.len() * h];
             for (t, (row, &id)) in x.chunks_exact_mut(h).zip(ids).enumerate() {
-                let token = &self.token_embedding[id as usize * h..][..h];
+                let token = &tokens[id as usize * h..][..h];
                 let position = &self.position_embedding[(t % seq) * h..][..h];
                 for ((x, a), b) in row.iter_mut().zip(token).zip(position) {
                     *x = a + b;
