@@ -15,6 +15,7 @@ use crate::attention;
 use crate::config::{Activation, TextConfig};
 use crate::kernels::l2_normalize_rows;
 use crate::precision::TowerPrecision;
+use crate::token_table::TokenTable;
 use crate::towers::embed_batch;
 use crate::transformer::{fused_qkv, LayerNorm, Linear, Weight, WeightLayout};
 use candle_core::Result;
@@ -57,8 +58,7 @@ impl BertLayer {
 
 /// `text_model.*` (BERT) plus `text_projection`.
 pub(crate) struct BertTextTower {
-    /// `[vocab, hidden]`.
-    word_embedding: Vec<f32>,
+    word_embedding: TokenTable,
     /// `[context, hidden]`: each position's embedding plus token type 0's, summed at load.
     position_embedding: Vec<f32>,
     embedding_norm: LayerNorm,
@@ -107,7 +107,7 @@ impl BertTextTower {
             .pp("text_projection")
             .get((projection_dim, h), "weight")?;
         Ok(Self {
-            word_embedding: rows("word_embeddings", c.vocab_size)?,
+            word_embedding: TokenTable::load(&e.pp("word_embeddings"), c.vocab_size, h)?,
             position_embedding,
             embedding_norm: LayerNorm::load(&e.pp("LayerNorm"), h, c.tower.layer_norm_eps)?,
             layers,
@@ -125,7 +125,7 @@ impl BertTextTower {
     pub(crate) fn forward(&self, ids: &[Vec<u32>]) -> Result<Vec<Vec<f32>>> {
         let h = self.hidden;
         let (vocab, context) = (
-            self.word_embedding.len() / h,
+            self.word_embedding.vocab(),
             self.position_embedding.len() / h,
         );
         for row in ids {
@@ -142,9 +142,12 @@ impl BertTextTower {
         for group in order.chunk_by(|&a, &b| ids[a].len() == ids[b].len()) {
             let seq = ids[group[0]].len();
             let flat: Vec<u32> = group.iter().flat_map(|&i| ids[i].clone()).collect();
-            let vectors = embed_batch(group.len(), |range, par| {
-                Ok(self.forward_slice(&flat[range.start * seq..range.end * seq], seq, par))
-            })?;
+            let vectors = self.word_embedding.with_rows(|words| {
+                embed_batch(group.len(), |range, par| {
+                    let ids = &flat[range.start * seq..range.end * seq];
+                    Ok(self.forward_slice(words, ids, seq, par))
+                })
+            })??;
             for (&i, vector) in group.iter().zip(vectors) {
                 out[i] = vector;
             }
@@ -152,13 +155,20 @@ impl BertTextTower {
         Ok(out)
     }
 
-    /// Sequences of `seq` ids each, one after another, on the calling thread.
-    fn forward_slice(&self, ids: &[u32], seq: usize, par: Parallelism) -> Vec<Vec<f32>> {
+    /// Sequences of `seq` ids each, one after another, on the calling thread, given the word
+    /// embedding's rows.
+    fn forward_slice(
+        &self,
+        words: &[f32],
+        ids: &[u32],
+        seq: usize,
+        par: Parallelism,
+    ) -> Vec<Vec<f32>> {
         let h = self.hidden;
         let tokens = ids.len();
         let mut x = vec![0.0; tokens * h];
         for (t, (row, &id)) in x.chunks_exact_mut(h).zip(ids).enumerate() {
-            let word = &self.word_embedding[id as usize * h..][..h];
+            let word = &words[id as usize * h..][..h];
             let position = &self.position_embedding[(t % seq) * h..][..h];
             for ((x, a), b) in row.iter_mut().zip(word).zip(position) {
                 *x = a + b;

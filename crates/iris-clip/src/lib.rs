@@ -38,6 +38,7 @@ pub mod resample;
 mod safetensors_file;
 mod siglip;
 mod text_cache;
+mod token_table;
 pub mod tokenizer;
 mod towers;
 mod transformer;

@@ -49,15 +49,15 @@ impl Precision {
         }
     }
 
-    /// What runs on this CPU, for diagnostics: "int8 (AVX512-VNNI)", or "int8 (AVX2; 7-bit
-    /// for images)" where the towers' kernels differ.
+    /// What runs on this CPU, for diagnostics: "int8 (AVX512-VNNI)" in both towers, or
+    /// "int8 (AVX2, 7-bit for images)" where the image tower runs [`int8::Kernel::Avx2Quads`].
     pub fn describe(self) -> String {
-        let describe = match self.on_this_cpu(int8::Rows::Many) {
+        let what = match self.on_this_cpu(int8::Rows::Many) {
             TowerPrecision::F32 => "f32",
             TowerPrecision::Bf16 => "bf16",
             TowerPrecision::Int8(int8::Kernel::Vnni512) => "int8 (AVX512-VNNI)",
             TowerPrecision::Int8(_) => "int8 (AVX2, 7-bit for images)",
         };
-        describe.to_string()
+        what.to_string()
     }
 }

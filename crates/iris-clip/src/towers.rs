@@ -8,8 +8,9 @@ use crate::config::Family;
 use crate::config::{TextConfig, VisionConfig};
 use crate::kernels::{self, l2_normalize_rows};
 use crate::precision::TowerPrecision;
+use crate::token_table::TokenTable;
 use crate::transformer::{split_batch, whole_pool, Encoder, LayerNorm, Weight, WeightLayout};
-use candle_core::{DType, Result, Tensor};
+use candle_core::{DType, Result};
 use candle_nn::VarBuilder;
 use gemm::Parallelism;
 
@@ -63,10 +64,7 @@ fn class_rows(x: &[f32], tokens: usize, hidden: usize) -> Vec<f32> {
 
 /// `text_model.*` plus `text_projection` (SigLIP: `text_model.head`).
 pub(crate) struct TextTower {
-    /// `[vocab, hidden]`, kept as the tensor the file was read into: a copy into a `Vec` held
-    /// two of its 101 MB (ViT-B/32) at once while the tower loaded, the peak of an indexing
-    /// run's memory.
-    token_embedding: Tensor,
+    token_embedding: TokenTable,
     /// `[context, hidden]`.
     position_embedding: Vec<f32>,
     hidden: usize,
@@ -103,10 +101,7 @@ impl TextTower {
             None
         };
         Ok(Self {
-            token_embedding: e
-                .pp("token_embedding")
-                .get((c.vocab_size, h), "weight")?
-                .contiguous()?,
+            token_embedding: TokenTable::load(&e.pp("token_embedding"), c.vocab_size, h)?,
             position_embedding: e
                 .pp("position_embedding")
                 .get((c.max_position_embeddings, h), "weight")?
@@ -135,39 +130,34 @@ impl TextTower {
         let h = self.hidden;
         let seq = ids.len() / batch.max(1);
         let (vocab, context) = (
-            self.token_embedding.dim(0)?,
+            self.token_embedding.vocab(),
             self.position_embedding.len() / h,
         );
-        let (storage, layout) = self.token_embedding.storage_and_layout();
-        let tokens = match &*storage {
-            candle_core::Storage::Cpu(values) => {
-                &values.as_slice::<f32>()?[layout.start_offset()..]
-            }
-            _ => candle_core::bail!("the token embedding is not in the CPU's memory"),
-        };
         if seq > context {
             candle_core::bail!("{seq} tokens given, the model takes at most {context}")
         }
         if let Some(id) = ids.iter().find(|&&id| id as usize >= vocab) {
             candle_core::bail!("token id {id} outside the model's vocabulary of {vocab}")
         }
-        embed_batch(batch, |range, par| {
-            let ids = &ids[range.start * seq..range.end * seq];
-            let mut x = vec![0.0; ids.len() * h];
-            for (t, (row, &id)) in x.chunks_exact_mut(h).zip(ids).enumerate() {
-                let token = &tokens[id as usize * h..][..h];
-                let position = &self.position_embedding[(t % seq) * h..][..h];
-                for ((x, a), b) in row.iter_mut().zip(token).zip(position) {
-                    *x = a + b;
+        self.token_embedding.with_rows(|tokens| {
+            embed_batch(batch, |range, par| {
+                let ids = &ids[range.start * seq..range.end * seq];
+                let mut x = vec![0.0; ids.len() * h];
+                for (t, (row, &id)) in x.chunks_exact_mut(h).zip(ids).enumerate() {
+                    let token = &tokens[id as usize * h..][..h];
+                    let position = &self.position_embedding[(t % seq) * h..][..h];
+                    for ((x, a), b) in row.iter_mut().zip(token).zip(position) {
+                        *x = a + b;
+                    }
                 }
-            }
-            self.encoder.forward(&mut x, seq, self.causal, par);
-            let mut pooled = Vec::with_capacity(range.len() * h);
-            for (b, &p) in pool[range].iter().enumerate() {
-                pooled.extend_from_slice(&x[(b * seq + p) * h..][..h]);
-            }
-            Ok(self.head.forward(&pooled, par))
-        })
+                self.encoder.forward(&mut x, seq, self.causal, par);
+                let mut pooled = Vec::with_capacity(range.len() * h);
+                for (b, &p) in pool[range].iter().enumerate() {
+                    pooled.extend_from_slice(&x[(b * seq + p) * h..][..h]);
+                }
+                Ok(self.head.forward(&pooled, par))
+            })
+        })?
     }
 }
 
