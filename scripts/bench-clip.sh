@@ -3,7 +3,8 @@
 # the same images, both with 2 threads, in alternating rounds of one run. Prints each side's
 # figures and the ratios (Iris / PyTorch for throughput, Iris / PyTorch for text latency). Iris
 # runs in its default precision (int8 on CPUs with AVX2: the VNNI kernel where the CPU has
-# AVX512-VNNI), with IRIS_INT8_KERNEL=avx2 (the kernel AVX2-only CPUs run, 7-bit) and
+# AVX512-VNNI), with IRIS_INT8_KERNEL=avx2 (the kernels AVX2-only CPUs run: 8-bit for text,
+# 7-bit for images) and
 # with IRIS_PRECISION=f32; PyTorch in f32 and under bf16 autocast. Not a test: these machines
 # are noisy, so read the median over rounds.
 #
