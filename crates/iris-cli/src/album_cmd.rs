@@ -183,8 +183,8 @@ pub fn eval_albums(cli: &Cli, args: &EvalAlbumsArgs) -> Result<()> {
         println!("{}", serde_json::to_string(&figures)?);
     } else {
         println!(
-            "{} classes, {} examples each, precision at {}: mean embedding {:.3}, album {:.3}, album with {} negatives {:.3}",
-            figures.classes, args.examples, figures.k, figures.mean_embedding, figures.album, figures.negatives, figures.album_with_negatives
+            "{} classes, {} examples each, precision at {}: mean embedding {:.3} ({:.3} without the {} negatives), album {:.3}, album with the negatives {:.3}",
+            figures.classes, args.examples, figures.k, figures.mean_embedding, figures.mean_without_negatives, figures.negatives, figures.album, figures.album_with_negatives
         );
     }
     Ok(())

@@ -7,18 +7,19 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// Seeds never used in training (1) or in the other tests' libraries.
-const SEED: &str = "12";
+/// A seed never used in training (1): the library of the album's life.
+const SEED: u64 = 12;
 
-/// `iris --model demo --json --library LIB`, its model in f32: the album figures compare two
-/// rankers over the same vectors, and their margin (one photo of 600 decides it) was set on
-/// f32 vectors. On the int8 vectors the app computes by default, the album with negatives
-/// ranks one photo fewer than the 0.01 margin allows (0.600 against the mean's 0.612); issue
-/// 13 keeps that open.
+/// The libraries the album figures are pooled over (seeds never used in training). One
+/// library's figure moves by 1/600 per photo and its sign between two rankers this close
+/// depends on the seed (from -0.002 to +0.017 on seeds 12-16): five of them, 3,000 ranked
+/// places, measure the difference.
+const EVAL_SEEDS: [u64; 5] = [12, 13, 14, 15, 16];
+
+/// `iris --model demo --json --library LIB`, at the precision the app picks by default.
 fn iris(library: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_iris"));
     cmd.env_remove("IRIS_MODEL").env_remove("IRIS_LIBRARY");
-    cmd.env("IRIS_PRECISION", "f32");
     cmd.args(["--model", "demo", "--json", "--library"])
         .arg(library);
     cmd
@@ -38,14 +39,14 @@ fn ok(out: Output) -> Value {
     }
 }
 
-fn demo_library(name: &str, count: usize) -> (PathBuf, PathBuf) {
+fn demo_library(name: &str, count: usize, seed: u64) -> (PathBuf, PathBuf) {
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = std::fs::remove_dir_all(&root);
     let (photos, library) = (root.join("photos"), root.join("library"));
     ok(iris(&library)
         .arg("demo")
         .arg(&photos)
-        .args(["--count", &count.to_string(), "--seed", SEED])
+        .args(["--count", &count.to_string(), "--seed", &seed.to_string()])
         .output()
         .unwrap());
     let report = ok(iris(&library).arg("index").arg(&photos).output().unwrap());
@@ -100,28 +101,56 @@ fn member_ids(view: &Value) -> Vec<String> {
         .collect()
 }
 
+/// Issue 13, item 7: from 5 examples the album ranks as well as the examples' mean, and with
+/// 2 photos marked "not this" it ranks better, pooled over five demo libraries.
 #[test]
-fn albums_from_five_examples_rank_about_as_well_as_the_examples_mean_or_better() {
-    let (photos, library) = demo_library("albums-eval", 1500);
-    let f = ok(iris(&library)
-        .args(["eval-albums", "--classes", "12"])
-        .arg(&photos)
-        .output()
-        .unwrap());
-    eprintln!("eval-albums on 1,500 demo images, 12 classes: {f}");
-    let figure = |k: &str| f[k].as_f64().unwrap();
-    assert_eq!(f["classes"], 12);
-    assert!(figure("album") >= 0.6, "{f}");
-    assert!(figure("album") >= figure("mean_embedding") - 0.01, "{f}");
+fn albums_from_five_examples_beat_the_examples_mean_once_negatives_are_given() {
+    let figures: Vec<Value> = EVAL_SEEDS
+        .iter()
+        .map(|&seed| {
+            let (photos, library) = demo_library(&format!("albums-eval-{seed}"), 1500, seed);
+            let f = ok(iris(&library)
+                .args(["eval-albums", "--classes", "12"])
+                .arg(&photos)
+                .output()
+                .unwrap());
+            eprintln!("seed {seed}, 1,500 demo images, 12 classes: {f}");
+            assert_eq!(f["classes"], 12);
+            f
+        })
+        .collect();
+    let pooled = |k: &str| {
+        figures.iter().map(|f| f[k].as_f64().unwrap()).sum::<f64>() / figures.len() as f64
+    };
+    let (mean, mean_without, album, with_negatives) = (
+        pooled("mean_embedding"),
+        pooled("mean_without_negatives"),
+        pooled("album"),
+        pooled("album_with_negatives"),
+    );
+    eprintln!(
+        "pooled precision at 50: mean {mean:.4} ({mean_without:.4} without the negatives), album {album:.4}, with 2 negatives {with_negatives:.4}"
+    );
+    assert!(album >= 0.55, "{album}");
     assert!(
-        figure("album_with_negatives") >= figure("mean_embedding") - 0.01,
-        "{f}"
+        album >= mean - 0.005,
+        "album {album} against the mean's {mean}"
+    );
+    // Beats the mean: by more than 15 of the 3,000 ranked places. And learns from the
+    // negatives more than leaving them out of the mean's ranking gives.
+    assert!(
+        with_negatives >= mean + 0.005,
+        "album with negatives {with_negatives} against the mean's {mean}"
+    );
+    assert!(
+        with_negatives > mean_without,
+        "album with negatives {with_negatives} against the mean's {mean_without} without them"
     );
 }
 
 #[test]
 fn an_album_persists_follows_new_photos_and_learns_from_feedback() {
-    let (photos, library) = demo_library("albums-life", 1200);
+    let (photos, library) = demo_library("albums-life", 1200, SEED);
     let id_of = ids(&library);
     let class = "red circle";
     let examples: Vec<&String> = singles(&photos, class)

@@ -211,7 +211,7 @@ fn an_index_killed_mid_way_resumes_without_duplicates() {
     let mut delay = Duration::from_millis(2500);
     let mut killed_with_rows = false;
     let mut lib = tmp.path().join("lib");
-    for attempt in 0..6 {
+    for attempt in 0..12 {
         lib = tmp.path().join(format!("lib{attempt}"));
         let mut child = iris(&lib)
             .args(["--json", "index"])

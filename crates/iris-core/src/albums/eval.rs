@@ -2,7 +2,8 @@
 //! of the album's ranking against the class, next to the simpler baseline, ranking by cosine
 //! with the mean of the examples' embeddings. With negatives, the album is also given the
 //! baseline's first wrong photos as "not this", as a person correcting the first suggestions
-//! would.
+//! would, and those photos leave its ranking, as they leave the album a person sees
+//! (`Library::view` never lists a refused photo).
 
 use super::{rank, Album};
 use crate::error::Result;
@@ -24,10 +25,13 @@ pub struct AlbumFigures {
     pub k: usize,
     /// Cosine with the mean of the examples' embeddings.
     pub mean_embedding: f32,
+    /// The same ranking with the `negatives` photos taken out: what the negatives give a
+    /// ranker that cannot learn from them.
+    pub mean_without_negatives: f32,
     /// The album's classifier from the examples alone.
     pub album: f32,
     /// The album's classifier with `negatives` of the baseline's first wrong photos marked
-    /// "not this".
+    /// "not this" (and so out of its ranking).
     pub album_with_negatives: f32,
     pub negatives: usize,
 }
@@ -48,6 +52,16 @@ fn ranked(scores: &[f32]) -> Vec<usize> {
     order
 }
 
+/// `scores` with the `refused` photos put last, as the album leaves them out.
+fn without(mut scores: Vec<f32>, ids: &[&str], refused: &[String]) -> Vec<f32> {
+    for (score, id) in scores.iter_mut().zip(ids) {
+        if refused.iter().any(|r| r == id) {
+            *score = f32::NEG_INFINITY;
+        }
+    }
+    scores
+}
+
 /// Measures each class at `k`, the album trained on its examples, and again with
 /// `negatives` hard negatives. The examples themselves count as found (they are in both
 /// rankings' lists alike).
@@ -57,11 +71,13 @@ pub fn evaluate(
     k: usize,
     negatives: usize,
 ) -> Result<AlbumFigures> {
-    let (base, album_p, with_p) = library.with_photos(|photos| {
+    let sums = library.with_photos(|photos| {
         let ids: Vec<&str> = photos.iter().map(|(row, _)| row.id.as_str()).collect();
         let dim = library.clip().dim();
-        let (mut base, mut album_p, mut with_p) = (0f32, 0f32, 0f32);
+        let mut sums = [0f32; 4];
         for class in classes {
+            let precision =
+                |scores: &[f32]| precision_at(&ranked(scores), &ids, &class.relevant, k);
             let mut mean = vec![0f32; dim];
             for (_, v) in photos
                 .iter()
@@ -73,42 +89,38 @@ pub fn evaluate(
                 .iter()
                 .map(|(_, v)| v.iter().zip(&mean).map(|(a, b)| a * b).sum())
                 .collect();
-            let baseline_order = ranked(&baseline);
-            base += precision_at(&baseline_order, &ids, &class.relevant, k);
             let mut album = Album {
                 name: class.name.clone(),
                 positives: class.examples.clone(),
                 negatives: Vec::new(),
             };
-            album_p += precision_at(
-                &ranked(&rank(&album, photos, dim)),
-                &ids,
-                &class.relevant,
-                k,
-            );
-            album.negatives = baseline_order
+            let alone = precision(&rank(&album, photos, dim));
+            album.negatives = ranked(&baseline)
                 .iter()
                 .map(|&i| ids[i])
                 .filter(|id| !class.relevant.contains(*id))
                 .take(negatives)
                 .map(str::to_string)
                 .collect();
-            with_p += precision_at(
-                &ranked(&rank(&album, photos, dim)),
-                &ids,
-                &class.relevant,
-                k,
-            );
+            let with_negatives = without(rank(&album, photos, dim), &ids, &album.negatives);
+            let figures = [
+                precision(&baseline),
+                precision(&without(baseline.clone(), &ids, &album.negatives)),
+                alone,
+                precision(&with_negatives),
+            ];
+            sums.iter_mut().zip(figures).for_each(|(s, f)| *s += f);
         }
-        (base, album_p, with_p)
+        sums
     })?;
     let n = classes.len().max(1) as f32;
     Ok(AlbumFigures {
         classes: classes.len(),
         k,
-        mean_embedding: base / n,
-        album: album_p / n,
-        album_with_negatives: with_p / n,
+        mean_embedding: sums[0] / n,
+        mean_without_negatives: sums[1] / n,
+        album: sums[2] / n,
+        album_with_negatives: sums[3] / n,
         negatives,
     })
 }
