@@ -18,7 +18,7 @@ use iris_core::explain::{Explanation, Window};
 use iris_core::grammar::{FilterKey, Term, TermKind};
 use iris_core::map::{MapPoint, MapProgress, MapStage};
 use iris_core::models::{ModelListing, ZeroShotFigure};
-use iris_core::tags::{PhotoTag, Tag, TagCount};
+use iris_core::tags::{PhotoTag, Tag, TagCount, TaggedPhoto};
 use iris_core::trash::TrashReport;
 use iris_core::{
     Facet, Facets, Failure, Folder, Hit, IndexReport, Progress, RootStatus, SavedCount,
@@ -82,6 +82,7 @@ pub fn render() -> String {
         declaration::<MapProgress>(&cfg),
         declaration::<Tag>(&cfg),
         declaration::<TagCount>(&cfg),
+        declaration::<TaggedPhoto>(&cfg),
         declaration::<PhotoTag>(&cfg),
         declaration::<Album>(&cfg),
         declaration::<AlbumSummary>(&cfg),

@@ -143,6 +143,7 @@ fn main() -> ExitCode {
             map::photo,
             tags::tags,
             tags::photo_tags,
+            tags::tagged_photos,
             tags::add_tag,
             tags::remove_tag,
             albums::albums,

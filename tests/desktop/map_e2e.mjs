@@ -1,8 +1,9 @@
 // End-to-end check of the library map in the real window: two folders of demo photos are
 // indexed, the Map view draws one point per photo (coloured by folder, a legend naming both),
 // hovering an isolated point previews that photo, clicking it opens the viewer on it, a search
-// lights the map by score, the wheel zooms in to thumbnails, and a lasso selects exactly the
-// points it encloses and searches for more like them.
+// lights the map by score, colouring by a tag lights exactly the photos the sidebar counts for
+// it, the wheel zooms in to thumbnails, and a lasso selects exactly the points it encloses and
+// searches for more like them.
 import { execFileSync } from "node:child_process";
 import { basename, join } from "node:path";
 import * as d from "./driver.mjs";
@@ -76,6 +77,33 @@ export async function mapChecks({ app, cli, work, check, shot }) {
   await d.sleep(500); // the WebDriver screenshot can precede the frame that shows the new colours
   await shot("11c-map-search");
   check("a search colours the map by score", mode === "score", `mode ${mode}, legend "${lit.replace(/\s+/g, " ")}"`);
+
+  // Colour by tag: the library's most common tag first, then another picked; the points lit
+  // are the photos the sidebar counts for it.
+  const tags = await d.until("tags", async () => {
+    const list = await d.invoke("tags");
+    return list.length >= 2 ? list : null;
+  }, 60000);
+  const chooseColour = (value) =>
+    d.exec(`const s = document.querySelector(arguments[0]); s.value = arguments[1]; s.dispatchEvent(new Event('change', { bubbles: true }));`, ['[data-testid="map-colour"]', value]);
+  const litFor = (tag) =>
+    d.until(`points lit for ${tag.name}`, async () => {
+      const st = await d.exec(`const c = document.querySelector('[data-testid="map-canvas"]');
+        const t = document.querySelector('[data-testid="map-tag"]');
+        return { lit: +c.dataset.lit, tag: t && t.value, legend: document.querySelector('[data-testid="map-legend"]').textContent };`);
+      return st.tag === tag.name && st.lit === tag.photos && st.legend.includes(`not tagged ${tag.name}`) ? st : null;
+    }, 20000);
+  await chooseColour("tag");
+  const common = await litFor(tags[0]);
+  const other = tags.find((t) => t.photos > 0 && t.photos < tags[0].photos && t.photos < 80) ?? tags[1];
+  await d.exec(`const s = document.querySelector('[data-testid="map-tag"]'); s.value = arguments[0]; s.dispatchEvent(new Event('change', { bubbles: true }));`, [other.name]);
+  const picked = await litFor(other);
+  await d.sleep(500);
+  await shot("11f-map-tag");
+  check("colouring by a tag lights exactly the photos the sidebar counts for it",
+    common.lit === tags[0].photos && picked.lit === other.photos && picked.lit < 80,
+    `${tags[0].name}: ${common.lit} lit; ${other.name}: ${picked.lit} lit of 80, legend "${picked.legend.replace(/\s+/g, " ")}"`);
+  await chooseColour("folder");
 
   // The wheel zooms about the pointer; from three times the whole-map scale, thumbnails. It
   // zooms about the point nearest the middle of the map: the middle itself can be empty space.

@@ -6,7 +6,7 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { getCurrentWebview } from '@tauri-apps/api/webview';
 import { open } from '@tauri-apps/plugin-dialog';
 import { toAppError } from './lib/errors';
-import type { About, AlbumSummary, UiAlbum, UiDuplicateGroup, TrashReport, AppError, AppState, Explanation, MapPoint, MapProgress, Facets, Failure, Folder, Hit, IndexDone, ModelState, PhotoTag, Progress, SavedCount, SavedSearch, ScorePart, SearchQuery, SearchResults, Settings, SettingsView, SwitchState, TagCount, Term } from './lib/types';
+import type { About, AlbumSummary, UiAlbum, UiDuplicateGroup, TrashReport, AppError, AppState, Explanation, MapPoint, MapProgress, Facets, Failure, Folder, Hit, IndexDone, ModelState, PhotoTag, Progress, SavedCount, SavedSearch, ScorePart, SearchQuery, SearchResults, Settings, SettingsView, SwitchState, TagCount, TaggedPhoto, Term } from './lib/types';
 
 export type * from './lib/types';
 export type { UnlistenFn };
@@ -61,6 +61,7 @@ export const api = {
   explain: (query: SearchQuery, id: string) => call<Explanation>('explain', { query, id }),
   tags: () => call<TagCount[]>('tags'),
   photoTags: (id: string) => call<PhotoTag[]>('photo_tags', { id }),
+  taggedPhotos: (name: string) => call<TaggedPhoto[]>('tagged_photos', { name }),
   addTag: (name: string) => call<TagCount[]>('add_tag', { name }),
   removeTag: (name: string) => call<TagCount[]>('remove_tag', { name }),
   albums: () => call<AlbumSummary[]>('albums'),

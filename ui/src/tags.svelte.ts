@@ -1,6 +1,7 @@
 // The tags' state beside the main store: the library's tags with counts (the sidebar's list,
 // reloaded when the backend says tagging finished), the open photo's tags with scores (the
-// viewer's "what the model sees"), and adding or removing the user's own tags.
+// viewer's "what the model sees"), one tag's photos (the map's colour by tag), and adding or
+// removing the user's own tags.
 import { api, backendAvailable } from './api';
 import type { PhotoTag, TagCount } from './lib/types';
 import { reporting } from './lib/attempt';
@@ -36,6 +37,12 @@ export class TagState {
     if (!backendAvailable() || this.photo?.id === id) return;
     const tags = await this.#try(() => api.photoTags(id));
     if (tags && this.#wanted === id) this.photo = { id, tags };
+  }
+
+  /** The photos given tag `name`: their cosine with it, by photo id (undefined on an error, reported). */
+  async photosOf(name: string): Promise<Map<string, number> | undefined> {
+    const list = await this.#try(() => api.taggedPhotos(name));
+    return list && new Map(list.map((p) => [p.id, p.cosine]));
   }
 
   /** Adds a tag of the user's; whether it was added. */

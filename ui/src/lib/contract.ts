@@ -583,6 +583,12 @@ chinese: string,
 category: string, };
 
 /**
+ * A photo given a tag, with its cosine with the tag's ensemble embedding (the map's colour
+ * by tag).
+ */
+export type TaggedPhoto = { id: string, cosine: number, };
+
+/**
  * A tag given to one photo, with its scores ("what the model sees").
  */
 export type PhotoTag = { 

@@ -95,6 +95,16 @@ describe('the map colours', () => {
     expect(unpack(colours[1])).toEqual([...NO_VALUE]);
     expect(legend.map((l) => l.label)).toEqual(['0.20', '0.30', 'not found']);
   });
+
+  it('lights the photos given a tag by their cosine with it, counting them', () => {
+    const { colours, legend, lit } = pointColours('tag', paths, [null, null, null], new Map([[1, 0.25], [2, 0.2]]), 'beach');
+    expect(unpack(colours[1])).toEqual(heatColour(1));
+    expect(unpack(colours[2])).toEqual(heatColour(0));
+    expect(unpack(colours[0])).toEqual([...NO_VALUE]);
+    expect(lit).toBe(2);
+    expect(legend.map((l) => l.label)).toEqual(['0.20', '0.25', 'not tagged beach']);
+    expect(pointColours('folder', paths, [null, null, null], new Map()).lit).toBe(3);
+  });
 });
 
 describe('the map points', () => {

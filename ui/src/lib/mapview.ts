@@ -134,7 +134,7 @@ export function lassoed(xs: Float32Array, ys: Float32Array, v: View, lasso: read
   return out;
 }
 
-export type ColourBy = 'folder' | 'year' | 'score';
+export type ColourBy = 'folder' | 'year' | 'score' | 'tag';
 
 /** Twelve distinct hues for folders (a qualitative palette), then repeated. */
 const FOLDER_PALETTE: readonly (readonly [number, number, number])[] = [
@@ -170,17 +170,23 @@ export interface LegendEntry {
   colour: readonly [number, number, number];
 }
 
-/** Each point's colour as 0xAABBGGRR (ImageData's byte order on little-endian machines) and the legend. */
+/**
+ * Each point's colour as 0xAABBGGRR (ImageData's byte order on little-endian machines), the
+ * legend, and how many points have a value (are not grey). `values` by point index: the
+ * query's scores, or the cosines of the photos given the tag `tag`.
+ */
 export function pointColours(
   mode: ColourBy,
   paths: readonly string[],
   taken: readonly (number | null)[],
-  scores: ReadonlyMap<number, number>,
-): { colours: Uint32Array; legend: LegendEntry[] } {
+  values: ReadonlyMap<number, number>,
+  tag = '',
+): { colours: Uint32Array; legend: LegendEntry[]; lit: number } {
   const n = paths.length;
   const colours = new Uint32Array(n);
   const pack = (c: readonly [number, number, number]) => (0xff << 24) | (c[2] << 16) | (c[1] << 8) | c[0];
   const legend: LegendEntry[] = [];
+  let lit = n;
   if (mode === 'folder') {
     const folders = new Map<string, number>();
     const counts: number[] = [];
@@ -210,16 +216,20 @@ export function pointColours(
       if (hi > lo) legend.push({ label: String(hi), colour: heatColour(1) });
     }
     if (known.length < n) legend.push({ label: 'no date', colour: NO_VALUE });
+    lit = known.length;
   } else {
-    const values = [...scores.values()];
-    const lo = values.length ? Math.min(...values) : 0;
-    const hi = values.length ? Math.max(...values) : 0;
+    const all = [...values.values()];
+    const lo = all.length ? Math.min(...all) : 0;
+    const hi = all.length ? Math.max(...all) : 0;
+    lit = 0;
     for (let i = 0; i < n; i++) {
-      const s = scores.get(i);
+      const s = values.get(i);
+      if (s !== undefined) lit++;
       colours[i] = pack(s === undefined ? NO_VALUE : heatColour(hi > lo ? (s - lo) / (hi - lo) : 1));
     }
-    if (values.length) legend.push({ label: lo.toFixed(2), colour: heatColour(0) }, { label: hi.toFixed(2), colour: heatColour(1) });
-    legend.push({ label: values.length ? 'not found' : 'search to light up matches', colour: NO_VALUE });
+    if (all.length) legend.push({ label: lo.toFixed(2), colour: heatColour(0) }, { label: hi.toFixed(2), colour: heatColour(1) });
+    const rest = mode === 'tag' ? (tag ? `not tagged ${tag}` : 'pick a tag') : all.length ? 'not found' : 'search to light up matches';
+    legend.push({ label: rest, colour: NO_VALUE });
   }
-  return { colours, legend };
+  return { colours, legend, lit };
 }

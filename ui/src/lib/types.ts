@@ -42,6 +42,7 @@ export type {
   PhotoTag,
   Tag,
   TagCount,
+  TaggedPhoto,
   SortOrder,
   Term,
   TermKind,

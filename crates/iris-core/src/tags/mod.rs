@@ -45,6 +45,14 @@ pub struct PhotoTag {
     pub cosine: f32,
 }
 
+/// A photo given a tag, with its cosine with the tag's ensemble embedding (the map's colour
+/// by tag).
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct TaggedPhoto {
+    pub id: String,
+    pub cosine: f32,
+}
+
 /// The tags that `text` names: an English name as whole words in it, or a Chinese name
 /// anywhere in it ("dog on a beach" names "dog" and "beach"; 海边的狗 names 狗).
 fn named_in(text: &str, vocabulary: &[Tag]) -> Vec<usize> {
@@ -118,6 +126,21 @@ impl Library {
     /// The tags given to the photo with content id `id`, most probable first.
     pub fn photo_tags(&self, id: &str) -> Result<Vec<PhotoTag>> {
         Ok(self.tagging(true)?.ok_or_else(not_embedded)?.given(id))
+    }
+
+    /// The photos given the tag named `name` (English or Chinese, any case), closest to it
+    /// first.
+    pub fn tagged_photos(&self, name: &str) -> Result<Vec<TaggedPhoto>> {
+        let tagging = self.tagging(true)?.ok_or_else(not_embedded)?;
+        let t = tagging.index_of(name).ok_or_else(|| unknown_tag(name))?;
+        Ok(tagging
+            .photos_with(t)
+            .into_iter()
+            .map(|(id, cosine)| TaggedPhoto {
+                id: id.to_string(),
+                cosine,
+            })
+            .collect())
     }
 
     /// Adds a user tag (a word or phrase): every photo is tagged again with it; whether it
