@@ -2,8 +2,8 @@
 // indexed, the Map view draws one point per photo (coloured by folder, a legend naming both),
 // hovering an isolated point previews that photo, clicking it opens the viewer on it, a search
 // lights the map by score, colouring by a tag lights exactly the photos the sidebar counts for
-// it, the wheel zooms in to thumbnails, and a lasso selects exactly the points it encloses and
-// searches for more like them.
+// it, the wheel zooms in to thumbnails, and a lasso selects exactly the points it encloses,
+// searches for more like them and makes an album of them.
 import { execFileSync } from "node:child_process";
 import { basename, join } from "node:path";
 import * as d from "./driver.mjs";
@@ -142,5 +142,28 @@ export async function mapChecks({ app, cli, work, check, shot }) {
   const chips = await d.findAll('[data-testid="chip"]');
   check("More like these searches the gallery with the selected photos", tiles.length > 0 && chips.length >= Math.min(expected, 32),
     `${tiles.length} tiles, ${chips.length} chips`);
+
+  // The same lasso again, then "Make album from these": the album's examples are the photos
+  // lassoed, and it opens in the gallery.
+  await d.click(await d.find('[data-testid="view-map"]'));
+  await d.until("the map again", async () => ((await mapState()).points === 80 ? 1 : null), 20000);
+  await d.click(await d.find('[data-testid="map-fit"]'));
+  const again = await mapState();
+  const atAgain = (fx, fy) => [again.left + again.width * fx, again.top + again.height * fy];
+  const ring = [atAgain(0.05, 0.05), atAgain(0.5, 0.1), atAgain(0.45, 0.9), atAgain(0.08, 0.95)];
+  const lassoedIds = points.filter((p) => inside(ring, again.left + p.x * again.scale + again.ox, again.top + p.y * again.scale + again.oy)).map((p) => p.id);
+  const lassoOn = () => d.exec(`return document.querySelector('[data-testid="map-lasso"]').getAttribute('aria-pressed') === 'true';`);
+  if (!(await lassoOn())) await d.click(await d.find('[data-testid="map-lasso"]'));
+  await d.mouse([["move", ...ring[0]], ["down"], ["move", ...ring[1]], ["move", ...ring[2]], ["move", ...ring[3]], ["up"]]);
+  await d.click(await d.until("make album", () => d.find('[data-testid="map-selection"] [data-testid="make-album"]'), 10000));
+  await d.type(await d.until("name field", () => d.find('[data-testid="album-name"]')), "Lassoed");
+  await shot("11g-map-album-name");
+  await d.click(await d.find('[data-testid="album-create"]'));
+  await d.until("the album shown", () => d.find('[data-testid="album-head"]'), 20000);
+  const album = await d.invoke("album", { name: "Lassoed" });
+  await shot("11h-map-album");
+  check("a lasso on the map makes an album of exactly the photos it encloses",
+    lassoedIds.length > 0 && album.positives.length === lassoedIds.length && lassoedIds.every((id) => album.positives.includes(id)),
+    `${album.positives.length} examples, ${lassoedIds.length} lassoed, ${album.photos.length} members`);
   await d.closeApp();
 }
