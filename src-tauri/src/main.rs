@@ -19,6 +19,7 @@ mod explain;
 mod launch;
 mod map;
 mod navigation;
+mod paint_path;
 mod protocol;
 mod settings;
 mod single_instance;
@@ -66,6 +67,7 @@ fn main() -> ExitCode {
     if launch::invoked_as_cli(std::env::args_os().next().as_deref()) {
         return iris_cli::run(std::env::args_os());
     }
+    paint_path::choose();
     let args = Args::parse();
     let settings_path = settings::default_path();
     let prefs = Arc::new(Prefs::new(

@@ -2,7 +2,7 @@
 // one session on the app binary, and small helpers (find, invoke a Tauri command, screenshot).
 // Used by e2e.mjs (the end-to-end test) and measure.mjs (launch, latency and memory figures).
 import { spawn, execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export const DISPLAY = ":99";
@@ -10,6 +10,22 @@ const base = "http://127.0.0.1:4444";
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 const children = [];
 let session;
+
+/**
+ * Whether the app paints through WebKitGTK's shared-memory path: the user chose it, or the
+ * machine has no GPU render node and the app chose it (src-tauri/src/paint_path.rs). There
+ * WebKitWebDriver's screenshot can wait forever for a frame (seen: 5 minutes, then the
+ * connection dropped), so the screenshots are taken of the X screen instead.
+ */
+const sharedMemoryPaint = (() => {
+  const chosen = process.env.WEBKIT_DISABLE_DMABUF_RENDERER;
+  if (chosen !== undefined) return chosen !== "0";
+  try {
+    return !readdirSync("/dev/dri").some((name) => name.startsWith("renderD"));
+  } catch {
+    return true;
+  }
+})();
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -115,15 +131,24 @@ export async function painted(selector) {
   await sleep(500);
 }
 
-/** Saves the page (WebDriver) and the whole screen (imagemagick) as PNGs in `dir`. */
+/**
+ * Saves the page (WebDriver) and the whole screen (imagemagick) as PNGs in `dir`; with the
+ * shared-memory paint path, only the screen, as `name`.png.
+ */
 export async function screenshot(dir, name) {
+  const screen = () =>
+    execFileSync("import", ["-window", "root", join(dir, sharedMemoryPaint ? `${name}.png` : `${name}-screen.png`)], {
+      env: { ...process.env, DISPLAY },
+    });
+  if (sharedMemoryPaint) {
+    screen();
+    return;
+  }
   const png = await wd("GET", s("/screenshot"));
   writeFileSync(join(dir, `${name}.png`), Buffer.from(png, "base64"));
   try {
-    execFileSync("import", ["-window", "root", join(dir, `${name}-screen.png`)], {
-      env: { ...process.env, DISPLAY },
-    });
+    screen();
   } catch {
-    // imagemagick is optional; the WebDriver screenshot is the artifact that matters.
+    // imagemagick is optional here; the WebDriver screenshot is the artifact that matters.
   }
 }
