@@ -114,25 +114,33 @@ impl Library {
         let writable = self.writable().is_ok();
         let hashes = hash::hashes(self.dir(), &self.thumbnails_dir(), &ids, writable)?;
         let dot = DotPath::best();
+        // By photo index, in compact arrays: the cheap tests (hashes, dates) come first and
+        // the cosine only for the few pairs they pass. At 100,000 photos the cosine of every
+        // pair (and reading each row's date from its PhotoRow) took minutes, holding every pool
+        // thread meanwhile (the map waited behind it).
+        let hash_of: Vec<Option<hash::Hashes>> = photos
+            .iter()
+            .map(|(row, _)| hashes.get(&row.id).copied())
+            .collect();
+        let taken: Vec<Option<i64>> = photos.iter().map(|(row, _)| row.taken).collect();
         let pairs: Vec<DuplicatePair> = (0..photos.len())
             .into_par_iter()
             .flat_map_iter(|i| {
-                let (row_i, v_i) = photos[i];
-                let (photos, hashes) = (&photos, &hashes);
+                let (photos, hash_of, taken) = (&photos, &hash_of, &taken);
                 (i + 1..photos.len()).filter_map(move |j| {
-                    let (row_j, v_j) = photos[j];
-                    let cosine = dot.dot(v_i, v_j);
-                    if cosine < settings.min_cosine {
-                        return None;
-                    }
-                    let hash_distance = match (hashes.get(&row_i.id), hashes.get(&row_j.id)) {
+                    let hash_distance = match (&hash_of[i], &hash_of[j]) {
                         (Some(a), Some(b)) => Some(hash::distance(a, b)),
                         _ => None,
                     };
-                    let burst = matches!((row_i.taken, row_j.taken),
+                    let burst = matches!((taken[i], taken[j]),
                         (Some(a), Some(b)) if (a - b).abs() <= settings.burst_seconds);
                     let alike = hash_distance.is_some_and(|d| d <= settings.max_hash_distance);
-                    (alike || burst).then(|| DuplicatePair {
+                    if !(alike || burst) {
+                        return None;
+                    }
+                    let ((row_i, v_i), (row_j, v_j)) = (photos[i], photos[j]);
+                    let cosine = dot.dot(v_i, v_j);
+                    (cosine >= settings.min_cosine).then(|| DuplicatePair {
                         a: row_i.id.clone(),
                         b: row_j.id.clone(),
                         cosine,
