@@ -1,12 +1,14 @@
 //! The library map's commands: the map (brought up to date after each indexing run in the
 //! background, or when first asked for), its `map-progress` events, and one photo by id, for
 //! the viewer opened from a point of the map. One computation at a time: a second caller
-//! waits for the first and then finds the map up to date.
+//! waits for the first and then finds the map up to date. `map-ready` says that the
+//! background update changed the map, so that an open map view asks again; the `map`
+//! command's own answer says nothing (the view that asked would ask again, for ever).
 
 use crate::commands::{blocking, library, ui_hit, Shared, UiHit};
 use crate::error::{CommandError, CommandResult, ErrorCode};
 use crate::state::Desktop;
-use iris_core::map::{MapPoint, MapProgress};
+use iris_core::map::{LibraryMap, MapPoint, MapProgress};
 use iris_core::Library;
 use std::sync::{Arc, Mutex};
 use tauri::{AppHandle, Emitter};
@@ -16,29 +18,33 @@ use tauri::{AppHandle, Emitter};
 pub struct MapJob(Mutex<()>);
 
 /// The map of `library`, computed or brought up to date, with progress events.
-fn compute(app: &AppHandle, desktop: &Desktop, library: &Library) -> CommandResult<Vec<MapPoint>> {
+fn compute(app: &AppHandle, desktop: &Desktop, library: &Library) -> CommandResult<LibraryMap> {
     let _one = desktop.map_job.0.lock().unwrap_or_else(|e| e.into_inner());
-    let points = library.map(&mut |p: MapProgress| {
+    Ok(library.map(&mut |p: MapProgress| {
         let _ = app.emit("map-progress", p);
-    })?;
-    let _ = app.emit("map-ready", points.len());
-    Ok(points)
+    })?)
 }
 
 /// After an indexing run: the map follows the library, so that opening it is immediate.
 pub fn update_in_background(app: &AppHandle, desktop: &Desktop, library: &Library) {
-    if let Err(e) = compute(app, desktop, library) {
-        let _ = app.emit(
-            "index-error",
-            crate::error::CommandError::of_library(library, e),
-        );
+    match compute(app, desktop, library) {
+        Ok(map) if map.updated => {
+            let _ = app.emit("map-ready", map.points.len());
+        }
+        Ok(_) => {}
+        Err(e) => {
+            let _ = app.emit(
+                "index-error",
+                crate::error::CommandError::of_library(library, e),
+            );
+        }
     }
 }
 
 #[tauri::command]
 pub async fn map(app: AppHandle, desktop: Shared<'_>) -> CommandResult<Vec<MapPoint>> {
     let desktop = desktop.inner().clone();
-    blocking(move || compute(&app, &desktop, &*library(&desktop)?)).await
+    blocking(move || Ok(compute(&app, &desktop, &*library(&desktop)?)?.points)).await
 }
 
 /// An indexed photo as the viewer shows it (no score).

@@ -50,6 +50,18 @@ export async function mapChecks({ app, cli, work, check, shot }) {
     first.points === 80 && first.thumbs === 0 && /80 photos on the map/.test(count) && /beach \(40\)/.test(legend) && /garden \(40\)/.test(legend),
     `${first.points} points, "${count}", legend "${legend.replace(/\s+/g, " ")}"`);
 
+  // Shown, the map rests: no command asks for it again while nothing changes (an answer
+  // used to announce itself as a new map, which the open view then asked for, for ever).
+  const asked = await d.execAsync(
+    `const [ms, done] = arguments;
+     const internals = window.__TAURI_INTERNALS__, invoke = internals.invoke;
+     let calls = 0;
+     internals.invoke = (cmd, ...rest) => { if (cmd === 'map') calls++; return invoke(cmd, ...rest); };
+     setTimeout(() => { internals.invoke = invoke; done(calls); }, ms);`,
+    [3000],
+  );
+  check("the map, once shown, is not asked for again while the library is unchanged", asked === 0, `${asked} map calls in 3 s`);
+
   // The most isolated point on the screen: hovering and clicking it cannot hit another.
   const points = await d.invoke("map");
   const screen = points.map((p) => [first.left + p.x * first.scale + first.ox + 1, first.top + p.y * first.scale + first.oy + 1]);

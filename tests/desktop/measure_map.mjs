@@ -5,13 +5,36 @@
 // the baseline of the same run: the same points drawn on a canvas of the same size with one
 // fillRect each (what a plain canvas map does), its frames per second as 1000 / ms per frame,
 // and the ceilings: frames per second when a frame changes a single pixel of the canvas, and
-// when it fills the whole canvas.
+// when it fills the whole canvas. The frames are counted once the app has finished its work
+// after opening (the approximate index, the duplicate groups: it waits until the app's
+// process uses under 5% of a core), and the app's CPU time while they run is printed.
 //
 //   node tests/desktop/measure_map.mjs APP_BINARY LIBRARY_DIR POINTS
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import * as d from "./driver.mjs";
 
 const [app, library, expected] = process.argv.slice(2);
 const SECONDS = 5;
+const IDLE_WAIT_S = 600;
+
+/** CPU seconds (user and system) the process `pid` has used. */
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ ticks
+}
+
+/** Waits until the app's process uses under 5% of a core over 2 s; the seconds waited. */
+async function untilIdle(pid) {
+  const t0 = Date.now();
+  while (Date.now() - t0 < IDLE_WAIT_S * 1000) {
+    const before = cpuSeconds(pid);
+    await new Promise((r) => setTimeout(r, 2000));
+    if (cpuSeconds(pid) - before < 0.1) return (Date.now() - t0) / 1000;
+  }
+  throw new Error(`the app was still busy after ${IDLE_WAIT_S} s`);
+}
 
 await d.startDriver({ IRIS_MODEL: "demo", HF_HUB_OFFLINE: "1" });
 try {
@@ -22,6 +45,9 @@ try {
   await d.click(mapButton);
   await d.until("points drawn", async () => Number(await d.exec(`return document.querySelector('[data-testid="map-canvas"]')?.dataset.points || 0;`)) > 0, 600000);
   const shown = (Date.now() - t0) / 1000;
+  const pid = Number(execFileSync("pgrep", ["-n", "iris-desktop"]).toString().trim());
+  const waited = await untilIdle(pid);
+  const cpuBefore = cpuSeconds(pid);
   const figures = await d.execAsync(
     `const [seconds, done] = arguments;
      const c = document.querySelector('[data-testid="map-canvas"]');
@@ -46,6 +72,7 @@ try {
      requestAnimationFrame(tick);`,
     [SECONDS],
   );
+  const appCpu = cpuSeconds(pid) - cpuBefore;
   // The window's own ceilings in the same run: frames per second when each frame changes one
   // pixel of the map's canvas (what showing any canvas change costs in this webview), and when
   // it puts a whole new canvas of pixels (what showing a frame that moves every point costs,
@@ -117,8 +144,9 @@ try {
     [points.length, figures.width, figures.height],
   );
   console.log(`parts of a frame: the point loop ${parts.loop.toFixed(1)} ms, putImageData ${parts.put.toFixed(1)} ms`);
-  console.log(`map of ${points.length} photos: shown ${shown.toFixed(1)} s after the Map button (layout included: none was cached)`);
-  console.log(`pan and zoom: ${figures.fps.toFixed(1)} frames/s on a ${figures.width}x${figures.height} canvas, up to ${figures.drawnPoints} points drawn a frame`);
+  console.log(`map of ${points.length} photos: shown ${shown.toFixed(1)} s after the Map button (the layout included when none was cached)`);
+  console.log(`the app at rest ${waited.toFixed(0)} s after the map was shown (under 5% of a core over 2 s)`);
+  console.log(`pan and zoom: ${figures.fps.toFixed(1)} frames/s on a ${figures.width}x${figures.height} canvas, up to ${figures.drawnPoints} points drawn a frame; the app's process used ${appCpu.toFixed(1)} CPU s in those ${SECONDS} s`);
   console.log(`ceiling of this window, one pixel of the canvas changed a frame: ${onePixel.toFixed(1)} frames/s; map/ceiling ${(figures.fps / onePixel).toFixed(2)}`);
   console.log(`ceiling for a frame that puts a whole new canvas (one putImageData, as the map does): ${wholeCanvas.toFixed(1)} frames/s; map/ceiling ${(figures.fps / wholeCanvas).toFixed(2)}`);
   console.log(`baseline, one fillRect per point: ${baseline.toFixed(1)} ms a frame = ${(1000 / baseline).toFixed(1)} frames/s; map/baseline ${(figures.fps / (1000 / baseline)).toFixed(2)}x`);

@@ -27,12 +27,14 @@ fn stage_name(stage: MapStage) -> &'static str {
 pub fn map(cli: &Cli) -> Result<()> {
     let library = open(cli)?;
     let mut last = None;
-    let points = library.map(&mut |p: MapProgress| {
-        if last != Some(p.stage) {
-            eprintln!("map: {}", stage_name(p.stage));
-            last = Some(p.stage);
-        }
-    })?;
+    let points = library
+        .map(&mut |p: MapProgress| {
+            if last != Some(p.stage) {
+                eprintln!("map: {}", stage_name(p.stage));
+                last = Some(p.stage);
+            }
+        })?
+        .points;
     if cli.json {
         let out: Vec<Point> = points
             .iter()

@@ -195,3 +195,50 @@ fn the_groups_find_edited_copies_and_leave_similar_pictures_apart() {
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("is not a photo of this library"));
 }
+
+/// Callers that ask at once (the galleries, the Duplicates view and the background after an
+/// indexing run) share one search: each gets the very same answer, not a search of its own.
+#[test]
+fn callers_asking_at_once_share_one_search() {
+    let tmp = tempfile::tempdir().unwrap();
+    let photos = tmp.path().join("photos");
+    std::fs::create_dir_all(&photos).unwrap();
+    for i in 0..12 {
+        let (image, ..) = iris_demo::sample_image(22, i, SIDE);
+        image.save(photos.join(format!("{i:02}.png"))).unwrap();
+        for (suffix, bytes) in copies(&image) {
+            std::fs::write(photos.join(format!("{i:02}-{suffix}")), bytes).unwrap();
+        }
+    }
+    let library = iris_core::Library::open_model(
+        &tmp.path().join("library"),
+        "demo",
+        iris_core::models::DownloadProgress::Silent,
+    )
+    .unwrap();
+    library.add_roots(std::slice::from_ref(&photos)).unwrap();
+    let report = library
+        .index(2, &iris_core::IndexControl::new(), &mut |_| {})
+        .unwrap();
+    assert_eq!(report.failed, 0);
+    let callers = 4;
+    let start = std::sync::Barrier::new(callers);
+    let answers: Vec<_> = std::thread::scope(|s| {
+        let asking: Vec<_> = (0..callers)
+            .map(|_| {
+                s.spawn(|| {
+                    start.wait();
+                    library.duplicates(&Default::default()).unwrap()
+                })
+            })
+            .collect();
+        asking.into_iter().map(|a| a.join().unwrap()).collect()
+    });
+    assert!(!answers[0].is_empty(), "the copies are found");
+    for answer in &answers[1..] {
+        assert!(
+            std::sync::Arc::ptr_eq(answer, &answers[0]),
+            "a caller searched again instead of sharing the answer"
+        );
+    }
+}

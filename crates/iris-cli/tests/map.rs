@@ -29,13 +29,20 @@ fn index(library: &Library) {
     assert_eq!(report.failed, 0);
 }
 
-fn places(library: &Library) -> HashMap<String, (f32, f32)> {
-    let points = library.map(&mut |_| {}).unwrap();
-    let places: HashMap<String, (f32, f32)> =
-        points.iter().map(|p| (p.id.clone(), (p.x, p.y))).collect();
-    assert_eq!(places.len(), points.len(), "one point per photo");
-    assert!(points.iter().all(|p| p.x.is_finite() && p.y.is_finite()));
-    places
+/// The map's places by photo id, and whether asking changed the cached map.
+fn places(library: &Library) -> (HashMap<String, (f32, f32)>, bool) {
+    let map = library.map(&mut |_| {}).unwrap();
+    let places: HashMap<String, (f32, f32)> = map
+        .points
+        .iter()
+        .map(|p| (p.id.clone(), (p.x, p.y)))
+        .collect();
+    assert_eq!(places.len(), map.points.len(), "one point per photo");
+    assert!(map
+        .points
+        .iter()
+        .all(|p| p.x.is_finite() && p.y.is_finite()));
+    (places, map.updated)
 }
 
 #[test]
@@ -47,13 +54,18 @@ fn every_photo_is_placed_once_and_added_photos_move_nothing() {
     let library = Library::open_model(&dir, "demo", DownloadProgress::Silent).unwrap();
     library.add_roots(std::slice::from_ref(&photos)).unwrap();
     index(&library);
-    let first = places(&library);
+    let (first, laid_out) = places(&library);
     assert_eq!(first.len(), 40);
+    assert!(laid_out, "the first answer lays the map out");
     assert!(
         std::fs::read_dir(dir.join("map")).unwrap().count() == 1,
         "cached in the library"
     );
-    assert_eq!(places(&library), first, "the cached map comes back");
+    assert_eq!(
+        places(&library),
+        (first.clone(), false),
+        "the cached map comes back, unchanged"
+    );
     let spread = first.values().map(|p| p.0).fold(f32::MIN, f32::max)
         - first.values().map(|p| p.0).fold(f32::MAX, f32::min);
     assert!(spread > 1.0, "the points are spread out: {spread}");
@@ -88,8 +100,9 @@ fn every_photo_is_placed_once_and_added_photos_move_nothing() {
     // Ten more photos are placed; the forty stay where they were.
     write_photos(&photos, 40..50);
     index(&library);
-    let second = places(&library);
+    let (second, placed) = places(&library);
     assert_eq!(second.len(), 50);
+    assert!(placed, "placing new photos updates the map");
     for (id, place) in &first {
         assert_eq!(second[id], *place, "{id} moved");
     }
@@ -97,8 +110,9 @@ fn every_photo_is_placed_once_and_added_photos_move_nothing() {
     // More new photos than the last layout held: the map is laid out again.
     write_photos(&photos, 50..95);
     index(&library);
-    let third = places(&library);
+    let (third, laid_out_again) = places(&library);
     assert_eq!(third.len(), 95);
+    assert!(laid_out_again);
     let moved = first.iter().filter(|(id, p)| third[*id] != **p).count();
     assert!(moved > 30, "only {moved} of 40 moved: not laid out again");
 }

@@ -117,19 +117,26 @@ impl Resident {
         }
     }
 
-    /// Builds the approximate index on a thread of its own below normal priority: over the
-    /// centroids of the version before when they still fit (`previous`), else trained anew.
+    /// Builds the approximate index on a thread of its own below normal priority, its matrix
+    /// products on a pool of lowered threads (not the shared pool, whose threads run at the
+    /// searches' priority): over the centroids of the version before when they still fit
+    /// (`previous`), else trained anew.
     fn index_in_background(self: &Arc<Self>, previous: Option<(Vec<f32>, usize)>) {
         let held = self.clone();
         let _ = std::thread::Builder::new()
             .name("iris-ann".into())
             .spawn(move || {
-                crate::index::priority::lower_this_thread();
-                let ivf = match previous {
+                use crate::index::priority::{lower_this_thread, lowered_pool};
+                lower_this_thread();
+                let build = || match previous {
                     Some((centroids, trained_for)) => {
                         Ivf::with_centroids(&held.vectors, held.dim, centroids, trained_for)
                     }
                     None => Ivf::build(&held.vectors, held.dim, held.version),
+                };
+                let ivf = match lowered_pool(cores(), "iris-ann") {
+                    Some(pool) => pool.install(build),
+                    None => build(),
                 };
                 let _ = held.ivf.set(ivf);
             });

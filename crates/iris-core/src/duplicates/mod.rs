@@ -71,9 +71,14 @@ struct Found {
     groups: Arc<Vec<DuplicateGroup>>,
 }
 
-/// The groups last found.
+/// The groups last found, and one search for them at a time: the galleries, the Duplicates
+/// view and the background all ask at once after an indexing run, and at 100,000 photos each
+/// search holds every core for half a minute (they piled up, five at once, before).
 #[derive(Default)]
-pub(crate) struct DuplicateCache(Mutex<Option<Found>>);
+pub(crate) struct DuplicateCache {
+    found: Mutex<Option<Found>>,
+    finding: Mutex<()>,
+}
 
 /// The root of `i` in a union-find forest, halving paths.
 fn root(parent: &mut [usize], mut i: usize) -> usize {
@@ -86,17 +91,31 @@ fn root(parent: &mut [usize], mut i: usize) -> usize {
 
 impl Library {
     /// The library's near-duplicate groups under `settings`, largest group first; the last
-    /// answer again while the catalog and the settings are unchanged.
+    /// answer again while the catalog and the settings are unchanged. A caller that comes
+    /// while the groups are searched for waits for that search and shares its answer.
     pub fn duplicates(&self, settings: &DuplicateSettings) -> Result<Arc<Vec<DuplicateGroup>>> {
         let (_, held) = self.catalog().pinned()?;
-        let cache = &self.duplicate_cache().0;
+        let cache = self.duplicate_cache();
         let version = held.version();
-        let known = cache.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        if let Some(found) = known.filter(|f| f.version == version && f.settings == *settings) {
-            return Ok(found.groups);
+        let known = || {
+            let found = cache
+                .found
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone();
+            found
+                .filter(|f| f.version == version && f.settings == *settings)
+                .map(|f| f.groups)
+        };
+        if let Some(groups) = known() {
+            return Ok(groups);
+        }
+        let _one = cache.finding.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(groups) = known() {
+            return Ok(groups);
         }
         let groups = Arc::new(self.find_duplicates(&held, settings)?);
-        *cache.lock().unwrap_or_else(|e| e.into_inner()) = Some(Found {
+        *cache.found.lock().unwrap_or_else(|e| e.into_inner()) = Some(Found {
             version,
             settings: *settings,
             groups: groups.clone(),

@@ -102,14 +102,21 @@ impl<'a> Encoders<'a> {
         if let Some(pool) = pools.get(&threads) {
             return Some(pool.clone());
         }
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .thread_name(|i| format!("iris-encode-{i}"))
-            .start_handler(|_| lower_this_thread())
-            .build()
-            .ok()?;
+        let pool = lowered_pool(threads, "iris-encode")?;
         Some(pools.entry(threads).or_insert(Arc::new(pool)).clone())
     }
+}
+
+/// A pool of `threads` lowered threads named `name-0`, `name-1`...: parallel work inside its
+/// `install` (candle's and gemm's included) stays below normal priority. None if the system
+/// refuses threads.
+pub(crate) fn lowered_pool(threads: usize, name: &'static str) -> Option<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(move |i| format!("{name}-{i}"))
+        .start_handler(|_| lower_this_thread())
+        .build()
+        .ok()
 }
 
 #[cfg(test)]

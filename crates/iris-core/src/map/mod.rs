@@ -53,10 +53,16 @@ pub fn same_label_share(points: &[f32], width: usize, labels: &[usize], k: usize
     same as f32 / all.max(1) as f32
 }
 
+/// The map of a library: its points, and whether this answer changed the cached map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LibraryMap {
+    pub points: Vec<MapPoint>,
+    /// The map was laid out, or new photos were placed on it, by this call (false when the
+    /// cached map held every photo already): what tells the app to show the map again.
+    pub updated: bool,
+}
+
 impl Library {
-    /// Every embedded photo's place on the map, computing what the cached map lacks: the
-    /// whole layout when there is none (or the library has doubled since), else the new
-    /// photos' places among the landmarks. `progress` follows the stages.
     /// Stores the map for the next time, unless the library must not be written (a newer
     /// Iris's, or its folder gone): the map is then computed again when asked for.
     fn keep_map(&self, column: &str, map: &store::StoredMap) -> Result<()> {
@@ -66,12 +72,11 @@ impl Library {
         }
     }
 
-    pub fn map(&self, progress: &mut dyn FnMut(MapProgress)) -> Result<Vec<MapPoint>> {
-        progress(MapProgress {
-            stage: MapStage::Reading,
-            done: 0,
-            total: 1,
-        });
+    /// Every embedded photo's place on the map, computing what the cached map lacks: the
+    /// whole layout when there is none (or the library has doubled since), else the new
+    /// photos' places among the landmarks. `progress` follows the stages of that work (and
+    /// hears nothing when the cached map holds every photo).
+    pub fn map(&self, progress: &mut dyn FnMut(MapProgress)) -> Result<LibraryMap> {
         let (_, held) = self.catalog().pinned()?;
         let photos = crate::row::one_per_photo(held.each());
         let column = self.catalog().vector_column().to_string();
@@ -83,6 +88,15 @@ impl Library {
                 .collect(),
             None => (0..photos.len()).collect(),
         };
+        let updated = !(stored.is_some() && missing.is_empty());
+        if updated {
+            // No progress at all when the cached map answers: a view shows none.
+            progress(MapProgress {
+                stage: MapStage::Reading,
+                done: 0,
+                total: 1,
+            });
+        }
         let stored = match stored {
             Some(m) if missing.is_empty() => m,
             Some(mut m) if missing.len() <= m.laid_out => {
@@ -109,7 +123,7 @@ impl Library {
                 m
             }
         };
-        Ok(photos
+        let points = photos
             .iter()
             .filter_map(|(row, _)| {
                 let [x, y] = *stored.points.get(&row.id)?;
@@ -121,6 +135,7 @@ impl Library {
                     taken: row.taken,
                 })
             })
-            .collect())
+            .collect();
+        Ok(LibraryMap { points, updated })
     }
 }
