@@ -106,8 +106,9 @@ pub fn start_index(app: AppHandle, desktop: Arc<Desktop>) {
             run_index(&app, &library, &job, desktop.index_threads());
         }
         job.running.store(false, Ordering::SeqCst);
-        // A library whose folder is gone has said so through the run's error.
-        if library.present().is_ok() {
+        // A library whose folder is gone has said so through the run's error; a run that
+        // changed nothing leaves the tags and the map as they are (no events either).
+        if library.present().is_ok() && job.catalog_changed(&library) {
             crate::tags::update_in_background(&app, &library);
             crate::map::update_in_background(&app, &desktop, &library);
         }

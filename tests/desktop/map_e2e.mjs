@@ -17,6 +17,21 @@ const mapState = () =>
     return { scale: +c.dataset.scale, ox: +c.dataset.ox, oy: +c.dataset.oy, points: +c.dataset.points,
       thumbs: +c.dataset.thumbs, left: r.left, top: r.top, width: r.width, height: r.height };`);
 
+/** Counts, from now on, the commands the window sends. Tauri's IPC here is a fetch of
+ *  ipc://localhost/COMMAND (its `invoke` cannot be replaced: the property is read-only). */
+const countCommands = () =>
+  d.exec(`if (!window.__irisFetch) {
+      window.__irisFetch = window.fetch;
+      window.fetch = (url, ...rest) => {
+        const u = String(url), name = u.startsWith("ipc://localhost/") ? u.slice(16).split("?")[0] : null;
+        if (name) window.__irisCalls[name] = (window.__irisCalls[name] || 0) + 1;
+        return window.__irisFetch(url, ...rest);
+      };
+    }
+    window.__irisCalls = {};`);
+/** The commands counted since `countCommands`, by name. */
+const commandsSent = () => d.exec(`return { ...window.__irisCalls };`);
+
 /** Even-odd point-in-polygon, as the map's lasso tests it. */
 function inside(polygon, x, y) {
   let odd = false;
@@ -51,16 +66,14 @@ export async function mapChecks({ app, cli, work, check, shot }) {
     `${first.points} points, "${count}", legend "${legend.replace(/\s+/g, " ")}"`);
 
   // Shown, the map rests: no command asks for it again while nothing changes (an answer
-  // used to announce itself as a new map, which the open view then asked for, for ever).
-  const asked = await d.execAsync(
-    `const [ms, done] = arguments;
-     const internals = window.__TAURI_INTERNALS__, invoke = internals.invoke;
-     let calls = 0;
-     internals.invoke = (cmd, ...rest) => { if (cmd === 'map') calls++; return invoke(cmd, ...rest); };
-     setTimeout(() => { internals.invoke = invoke; done(calls); }, ms);`,
-    [3000],
-  );
-  check("the map, once shown, is not asked for again while the library is unchanged", asked === 0, `${asked} map calls in 3 s`);
+  // used to announce itself as a new map, which the open view then asked for, for ever). The
+  // app_state asked here shows that the count sees the window's commands.
+  await countCommands();
+  await d.invoke("app_state");
+  await d.sleep(3000);
+  const resting = await commandsSent();
+  check("the map, once shown, is not asked for again while the library is unchanged", !resting.map && resting.app_state >= 1,
+    `${resting.map || 0} map calls in 3 s (${resting.app_state || 0} app_state counted)`);
 
   // The most isolated point on the screen: hovering and clicking it cannot hit another.
   const points = await d.invoke("map");
@@ -177,5 +190,25 @@ export async function mapChecks({ app, cli, work, check, shot }) {
   check("a lasso on the map makes an album of exactly the photos it encloses",
     lassoedIds.length > 0 && album.positives.length === lassoedIds.length && lassoedIds.every((id) => album.positives.includes(id)),
     `${album.positives.length} examples, ${lassoedIds.length} lassoed, ${album.photos.length} members`);
+
+  // A rescan that finds nothing new leaves the tags and the map alone: no `tags-ready`, so the
+  // window does not ask for the tags again (the run's own `index-done` reloads the folders).
+  // A new photo brings the tags again.
+  await countCommands();
+  const calls = commandsSent;
+  await d.click(await d.find('[data-testid="rescan"]'));
+  await d.until("the rescan's index-done", async () => ((await calls()).folders >= 1 ? 1 : null), 60000);
+  await d.sleep(4000);
+  const unchanged = await calls();
+  await countCommands();
+  execFileSync(cli, ["demo", join(photos, "beach", "later"), "--count", "1", "--seed", "9"]);
+  await d.click(await d.find('[data-testid="rescan"]'));
+  const changed = await d.until("the tags asked for again", async () => {
+    const c = await calls();
+    return c.tags >= 1 ? c : null;
+  }, 60000);
+  check("a rescan that changes nothing leaves the tags alone; a new photo brings them again",
+    !unchanged.tags && changed.tags >= 1 && (await d.invoke("app_state")).photos === 81,
+    `tags asked ${unchanged.tags || 0} times after the empty rescan, ${changed.tags} after the new photo`);
   await d.closeApp();
 }

@@ -125,6 +125,13 @@ impl Library {
         self.present()
     }
 
+    /// The catalog's version now. Every commit changes it (photos added, changed, moved or
+    /// removed, a root gone offline), so work that follows the catalog (tags, the map) can
+    /// tell that an indexing run left nothing new for it.
+    pub fn catalog_version(&self) -> Result<u64> {
+        Ok(self.catalog().pinned()?.1.version())
+    }
+
     /// An error when the library's folder is gone (deleted or moved while open), in words
     /// instead of the catalog's "not found" on some file of it. Nothing writes then: a write
     /// would start a new, empty library there that nobody asked for.
