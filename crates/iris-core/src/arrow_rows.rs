@@ -119,11 +119,45 @@ fn string_at(batch: &RecordBatch, name: &str, i: usize) -> Option<String> {
 
 /// Rows from a query result; absent columns read as empty or null.
 pub(crate) fn from_batch(batch: &RecordBatch, vector_column: &str) -> Vec<PhotoRow> {
+    rows_of(batch, column::<FixedSizeListArray>(batch, vector_column))
+}
+
+/// Rows from a query result without their vectors (see [`append_vectors`]).
+pub(crate) fn metadata_from_batch(batch: &RecordBatch) -> Vec<PhotoRow> {
+    rows_of(batch, None)
+}
+
+/// Appends the `vector_column` of a query result to `out`, `dim` floats a row, in the rows'
+/// order: a row without a vector, or with one of another length, as zeros.
+pub(crate) fn append_vectors(
+    batch: &RecordBatch,
+    vector_column: &str,
+    dim: usize,
+    out: &mut Vec<f32>,
+) {
+    let vectors = column::<FixedSizeListArray>(batch, vector_column)
+        .filter(|a| usize::try_from(a.value_length()).is_ok_and(|length| length == dim));
+    let values = vectors.and_then(|a| a.values().as_any().downcast_ref::<Float32Array>());
+    for i in 0..batch.num_rows() {
+        let vector = match (vectors, values) {
+            (Some(list), Some(values)) if list.is_valid(i) => {
+                let start = list.value_offset(i) as usize;
+                values.values().get(start..start + dim)
+            }
+            _ => None,
+        };
+        match vector {
+            Some(vector) => out.extend_from_slice(vector),
+            None => out.resize(out.len() + dim, 0.0),
+        }
+    }
+}
+
+fn rows_of(batch: &RecordBatch, vectors: Option<&FixedSizeListArray>) -> Vec<PhotoRow> {
     let u64s = column::<UInt64Array>(batch, "size");
     let i64s = |name| column::<Int64Array>(batch, name);
     let u32s = |name| column::<UInt32Array>(batch, name);
     let f64s = |name| column::<Float64Array>(batch, name);
-    let vectors = column::<FixedSizeListArray>(batch, vector_column);
     (0..batch.num_rows())
         .map(|i| PhotoRow {
             path: string_at(batch, "path", i).unwrap_or_default(),
@@ -170,4 +204,48 @@ pub(crate) fn row_ids(batch: &RecordBatch) -> Vec<u64> {
     column::<UInt64Array>(batch, "_rowid")
         .map(|a| a.values().to_vec())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vectors_append_in_row_order_and_a_missing_one_as_zeros() {
+        let row = |i: usize, vector: Option<Vec<f32>>| {
+            let mut row = PhotoRow::failed(
+                format!("/r/{i}"),
+                "/r".into(),
+                i.to_string(),
+                1,
+                2,
+                String::new(),
+            );
+            row.status = Status::Ok;
+            row.vector = vector;
+            row
+        };
+        let rows = [
+            row(0, Some(vec![1.0, 2.0, 3.0])),
+            row(1, None),
+            row(2, Some(vec![4.0, 5.0, 6.0])),
+        ];
+        let batch = to_batch(&rows, &schema("v", 3), "v").unwrap();
+        // A slice, as a stream's batches can be: its vectors start past the first row's.
+        let tail = batch.slice(1, 2);
+        let mut out = vec![9.0];
+        append_vectors(&tail, "v", 3, &mut out);
+        assert_eq!(out, [9.0, 0.0, 0.0, 0.0, 4.0, 5.0, 6.0]);
+        let mut wrong_length = Vec::new();
+        append_vectors(&batch, "v", 4, &mut wrong_length);
+        assert_eq!(
+            wrong_length, [0.0; 12],
+            "vectors of another length read as zeros"
+        );
+        let metadata = metadata_from_batch(&batch);
+        assert_eq!(metadata.len(), 3);
+        assert!(metadata.iter().all(|r| r.vector.is_none()));
+        assert_eq!(metadata[2].id, "2");
+        assert_eq!(from_batch(&batch, "v")[2].vector, Some(vec![4.0, 5.0, 6.0]));
+    }
 }

@@ -62,7 +62,10 @@ fn copies_deletes_and_renames_under_a_watch_end_as_a_fresh_scan_would() {
     let library = open_library(&tmp.path().join("lib"));
     library.add_roots(std::slice::from_ref(&root)).unwrap();
     assert_eq!(index(&library).embedded, 10);
-    let mut watcher = library.watch().unwrap();
+    let mut watcher = {
+        let _knob = QUEUE_KNOB.lock().unwrap_or_else(|e| e.into_inner());
+        library.watch().unwrap()
+    };
     assert!(watcher.polled().is_empty(), "a local root is watched");
 
     let copied = copy_all(&staged, &root.join("2024/import"));
@@ -92,9 +95,15 @@ fn copies_deletes_and_renames_under_a_watch_end_as_a_fresh_scan_would() {
     assert_eq!(library.row_count().unwrap(), 160);
 }
 
+/// Held while the kernel's inotify queue length is changed, and by a test making a watcher
+/// that must get the normal queue: the tests run at once, and a watcher made with a queue of
+/// one event overflows on every reconcile's own reads, reconciling for ever (a CI run hung so).
+static QUEUE_KNOB: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Sets the kernel's per-instance inotify queue for watchers made while `f` runs (the limit
 /// is read when an instance is created), then restores it. None when it cannot be set.
 fn with_inotify_queue<T>(len: u32, f: impl FnOnce() -> T) -> Option<T> {
+    let _knob = QUEUE_KNOB.lock().unwrap_or_else(|e| e.into_inner());
     let knob = Path::new("/proc/sys/fs/inotify/max_queued_events");
     let before = std::fs::read_to_string(knob).ok()?;
     std::fs::write(knob, len.to_string()).ok()?;
