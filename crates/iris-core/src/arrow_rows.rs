@@ -212,18 +212,9 @@ mod tests {
 
     #[test]
     fn vectors_append_in_row_order_and_a_missing_one_as_zeros() {
-        let row = |i: usize, vector: Option<Vec<f32>>| {
-            let mut row = PhotoRow::failed(
-                format!("/r/{i}"),
-                "/r".into(),
-                i.to_string(),
-                1,
-                2,
-                String::new(),
-            );
-            row.status = Status::Ok;
-            row.vector = vector;
-            row
+        let row = |i: usize, vector: Option<Vec<f32>>| PhotoRow {
+            vector,
+            ..PhotoRow::indexed_for_test(&i.to_string())
         };
         let rows = [
             row(0, Some(vec![1.0, 2.0, 3.0])),

@@ -71,6 +71,23 @@ pub struct PhotoRow {
     pub vector: Option<Vec<f32>>,
 }
 
+#[cfg(test)]
+impl PhotoRow {
+    /// An indexed row for unit tests: `/r/NAME` under the root `/r`, its id `NAME`.
+    pub(crate) fn indexed_for_test(name: &str) -> Self {
+        let mut row = Self::failed(
+            format!("/r/{name}"),
+            "/r".into(),
+            name.to_string(),
+            1,
+            2,
+            String::new(),
+        );
+        row.status = Status::Ok;
+        row
+    }
+}
+
 impl PhotoRow {
     /// "Honolulu, Hawaii, United States", leaving out what is unknown.
     pub fn place_label(&self) -> Option<String> {

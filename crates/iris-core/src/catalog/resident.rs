@@ -456,24 +456,12 @@ mod tests {
 
     fn resident(n: usize, dim: usize) -> Resident {
         let rows = (0..n)
-            .map(|i| {
-                let mut row = PhotoRow::failed(
-                    format!("/r/{i}"),
-                    "/r".into(),
-                    i.to_string(),
-                    1,
-                    2,
-                    String::new(),
-                );
-                row.status = Status::Ok;
-                row
-            })
+            .map(|i| HeldRow::new(PhotoRow::indexed_for_test(&i.to_string())))
             .collect();
         let vectors = (0..n * dim)
             .map(|k| ((k * 7919) % 1000) as f32 / 500.0 - 1.0)
             .collect();
         let ids = (0..n as u64).map(|i| i * 3 + 1).collect();
-        let rows = rows.into_iter().map(HeldRow::new).collect();
         Resident::new(1, dim, ids, rows, vectors, n + 2)
     }
 
