@@ -42,7 +42,7 @@ fn folder_name() -> String {
 
 /// Iris's cache folder: `$IRIS_CACHE_DIR` when set (the test script points it at a temporary
 /// folder), else `$XDG_CACHE_HOME/iris` or `~/.cache/iris`.
-fn cache_root() -> PathBuf {
+pub(crate) fn cache_root() -> PathBuf {
     if let Some(dir) = std::env::var_os("IRIS_CACHE_DIR") {
         return PathBuf::from(dir);
     }

@@ -225,6 +225,60 @@ impl PackedInt8 {
         self.outputs.div_ceil(self.kernel.panel())
     }
 
+    /// The kernel it is packed for, its inputs and its outputs.
+    pub(crate) fn shape(&self) -> (Kernel, usize, usize) {
+        (self.kernel, self.inputs, self.outputs)
+    }
+
+    /// Its packed words, column scales and column sums, as bytes ([`crate::packed_cache`]
+    /// writes them; [`Self::read_parts`] reads them back).
+    pub(crate) fn parts(&self) -> [&[u8]; 3] {
+        [
+            bytemuck::cast_slice(&self.data),
+            bytemuck::cast_slice(&self.scales),
+            bytemuck::cast_slice(&self.sums),
+        ]
+    }
+
+    /// The bytes of [`Self::parts`] for a weight of this shape.
+    pub(crate) fn stored_bytes(kernel: Kernel, inputs: usize, outputs: usize) -> u64 {
+        let (columns, groups) = Self::columns_and_groups(kernel, inputs, outputs);
+        // A word, a scale and a sum are 4 bytes each.
+        4 * (columns * groups + 2 * columns) as u64
+    }
+
+    /// Output columns padded to whole panels, and input groups per row, for this shape.
+    fn columns_and_groups(kernel: Kernel, inputs: usize, outputs: usize) -> (usize, usize) {
+        let columns = outputs.div_ceil(kernel.panel()) * kernel.panel();
+        (columns, kernel.groups(inputs))
+    }
+
+    /// A weight of this shape whose [`Self::parts`] `fill` reads, one after another, into
+    /// buffers sized from the shape: what is read cannot give the kernels a wrong length.
+    pub(crate) fn read_parts<E>(
+        kernel: Kernel,
+        inputs: usize,
+        outputs: usize,
+        mut fill: impl FnMut(&mut [u8]) -> Result<(), E>,
+    ) -> Result<Self, E> {
+        let (columns, groups) = Self::columns_and_groups(kernel, inputs, outputs);
+        let mut data = vec![0u32; columns * groups];
+        let mut scales = vec![0f32; columns];
+        let mut sums = vec![0i32; columns];
+        fill(bytemuck::cast_slice_mut(&mut data))?;
+        fill(bytemuck::cast_slice_mut(&mut scales))?;
+        fill(bytemuck::cast_slice_mut(&mut sums))?;
+        Ok(Self {
+            kernel,
+            inputs,
+            outputs,
+            groups,
+            data,
+            scales,
+            sums,
+        })
+    }
+
     /// `dst = x W^T`, or `dst += x W^T` when `accumulate`, as [`crate::transformer::Weight`]'s
     /// multiply; `par` splits the panels between threads.
     pub(crate) fn multiply(&self, x: &[f32], dst: &mut [f32], accumulate: bool, par: Parallelism) {

@@ -31,6 +31,7 @@ pub mod hub;
 mod int8;
 mod kernels;
 mod model;
+mod packed_cache;
 mod panels;
 mod precision;
 pub mod preprocess;

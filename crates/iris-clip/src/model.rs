@@ -6,6 +6,7 @@ use crate::config::{ClipConfig, Family};
 use crate::error::{ClipError, Result};
 use crate::hub::ModelFiles;
 use crate::int8::Rows;
+use crate::packed_cache::PackedCache;
 use crate::precision::Precision;
 use crate::preprocess::Preprocessor;
 use crate::siglip::SiglipVisionTower;
@@ -33,6 +34,8 @@ pub struct Clip {
     /// ViT-B/32), loaded on the first text embedding: an indexing run never holds it.
     text: OnceLock<TextModel>,
     weights_file: PathBuf,
+    /// Where the encoders' packed int8 weights are kept between loads.
+    packed_cache: Option<PackedCache>,
     vision: VisionModel,
     device: Device,
     /// The texts embedded last (a query is embedded by search, then by the viewer's parts).
@@ -109,8 +112,20 @@ impl Clip {
         Self::load_with_precision(files, Precision::from_env())
     }
 
-    /// [`Self::load`] in the given precision.
+    /// [`Self::load`] in the given precision, its packed weights kept where
+    /// [`PackedCache::for_weights`] says.
     pub fn load_with_precision(files: &ModelFiles, precision: Precision) -> Result<Self> {
+        let cache = PackedCache::for_weights(&files.weights);
+        Self::load_with_cache(files, precision, cache)
+    }
+
+    /// [`Self::load_with_precision`], its packed weights kept in `cache` (none: packed at
+    /// every load).
+    pub(crate) fn load_with_cache(
+        files: &ModelFiles,
+        precision: Precision,
+        packed_cache: Option<PackedCache>,
+    ) -> Result<Self> {
         let config = ClipConfig::from_file(&files.config)?;
         let tokenizer = ClipTokenizer::for_family(config.family, &files.tokenizer, &config.text)?;
         let preprocessor = Preprocessor::from_file(&files.preprocessor, config.vision.image_size)?;
@@ -134,10 +149,21 @@ impl Clip {
         let vb = map_weights(weights, &device).map_err(wrap)?;
         let reduced = precision.on_this_cpu(Rows::Many);
         let vision = match config.family {
-            Family::Siglip => SiglipVisionTower::load(&vb, &config.vision, reduced)
-                .map(|t| VisionModel::Siglip(Box::new(t))),
-            _ => VisionTower::load(&vb, &config.vision, config.projection_dim, reduced)
-                .map(|t| VisionModel::Clip(Box::new(t))),
+            Family::Siglip => {
+                SiglipVisionTower::load(&vb, &config.vision, reduced, packed_cache.as_ref())
+                    .map(|t| VisionModel::Siglip(Box::new(t)))
+            }
+            _ => {
+                let projection = config.projection_dim;
+                VisionTower::load(
+                    &vb,
+                    &config.vision,
+                    projection,
+                    reduced,
+                    packed_cache.as_ref(),
+                )
+                .map(|t| VisionModel::Clip(Box::new(t)))
+            }
         }
         .map_err(wrap)?;
         let logit_scale = read_logit_scale(&vb);
@@ -151,6 +177,7 @@ impl Clip {
             preprocessor,
             text: OnceLock::new(),
             weights_file: weights.clone(),
+            packed_cache,
             vision,
             device,
             recent_texts: TextCache::default(),
@@ -217,7 +244,8 @@ impl Clip {
         let reduced = self.precision.on_this_cpu(Rows::Few);
         let tower = match c.family {
             Family::Clip | Family::Siglip => {
-                TextTower::load(&vb, &c.text, c.projection_dim, c.family, reduced)
+                let cache = self.packed_cache.as_ref();
+                TextTower::load(&vb, &c.text, c.projection_dim, c.family, reduced, cache)
                     .map(TextModel::Clip)
             }
             Family::ChineseClip => {

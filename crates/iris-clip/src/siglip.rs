@@ -7,6 +7,7 @@
 
 use crate::config::{Activation, VisionConfig};
 use crate::kernels::{self, fast_exp, l2_normalize_rows};
+use crate::packed_cache::PackedCache;
 use crate::precision::TowerPrecision;
 use crate::towers::{check_one_image, cut_patches, embed_batch};
 use crate::transformer::{whole_pool, Encoder, LayerNorm, Linear, Weight, WeightLayout};
@@ -146,6 +147,7 @@ impl SiglipVisionTower {
         vb: &VarBuilder,
         c: &VisionConfig,
         precision: TowerPrecision,
+        cache: Option<&PackedCache>,
     ) -> Result<Self> {
         let (h, p, g) = (c.tower.hidden_size, c.patch_size, c.grid());
         let m = vb.pp("vision_model");
@@ -162,7 +164,7 @@ impl SiglipVisionTower {
                 .get((g * g, h), "weight")?
                 .flatten_all()?
                 .to_vec1()?,
-            encoder: Encoder::load(m.pp("encoder"), &c.tower, precision)?,
+            encoder: Encoder::load(m.pp("encoder"), &c.tower, precision, cache)?,
             post_norm: LayerNorm::load(&m.pp("post_layernorm"), h, c.tower.layer_norm_eps)?,
             head: PoolingHead::load(&m.pp("head"), c)?,
             patch_size: p,

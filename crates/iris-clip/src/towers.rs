@@ -7,6 +7,7 @@
 use crate::config::Family;
 use crate::config::{TextConfig, VisionConfig};
 use crate::kernels::{self, l2_normalize_rows};
+use crate::packed_cache::PackedCache;
 use crate::precision::TowerPrecision;
 use crate::token_table::TokenTable;
 use crate::transformer::{split_batch, whole_pool, Encoder, LayerNorm, Weight, WeightLayout};
@@ -84,6 +85,7 @@ impl TextTower {
         projection_dim: usize,
         family: Family,
         precision: TowerPrecision,
+        cache: Option<&PackedCache>,
     ) -> Result<Self> {
         let h = c.tower.hidden_size;
         let m = vb.pp("text_model");
@@ -108,7 +110,7 @@ impl TextTower {
                 .flatten_all()?
                 .to_vec1()?,
             hidden: h,
-            encoder: Encoder::load(m.pp("encoder"), &c.tower, precision)?,
+            encoder: Encoder::load(m.pp("encoder"), &c.tower, precision, cache)?,
             head: Head {
                 norm: LayerNorm::load(&m.pp("final_layer_norm"), h, c.tower.layer_norm_eps)?,
                 projection: Weight::new(&weight, WeightLayout::InOut)?
@@ -183,6 +185,7 @@ impl VisionTower {
         c: &VisionConfig,
         projection_dim: usize,
         precision: TowerPrecision,
+        cache: Option<&PackedCache>,
     ) -> Result<Self> {
         let (h, p, eps) = (c.tower.hidden_size, c.patch_size, c.tower.layer_norm_eps);
         let m = vb.pp("vision_model");
@@ -200,7 +203,7 @@ impl VisionTower {
                 .flatten_all()?
                 .to_vec1()?,
             pre_norm: LayerNorm::load(&m.pp("pre_layrnorm"), h, eps)?,
-            encoder: Encoder::load(m.pp("encoder"), &c.tower, precision)?,
+            encoder: Encoder::load(m.pp("encoder"), &c.tower, precision, cache)?,
             head: Head {
                 norm: LayerNorm::load(&m.pp("post_layernorm"), h, eps)?,
                 projection: Weight::new(&projection, WeightLayout::OutIn)?,

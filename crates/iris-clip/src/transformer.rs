@@ -31,6 +31,7 @@ use crate::bf16::{self, PackedBf16};
 use crate::config::{Activation, TowerConfig};
 use crate::int8::PackedInt8;
 use crate::kernels;
+use crate::packed_cache::PackedCache;
 use crate::precision::TowerPrecision;
 use candle_core::{Result, Storage, Tensor};
 use candle_nn::VarBuilder;
@@ -71,21 +72,32 @@ impl Weight {
     /// packs it or copies it to `layout` (it multiplies correctly in either).
     pub(crate) fn new(weight: &Tensor, layout: WeightLayout) -> Result<Self> {
         let (outputs, inputs) = weight.dims2()?;
-        let weight = weight.contiguous()?;
-        let (storage, tensor_layout) = weight.storage_and_layout();
-        let (Storage::Cpu(cpu), Some((start, end))) =
-            (&*storage, tensor_layout.contiguous_offsets())
-        else {
-            candle_core::bail!("weights must be contiguous and on the CPU")
-        };
         Ok(Self {
-            data: cpu.as_slice::<f32>()?[start..end].to_vec(),
+            data: with_values(weight, <[f32]>::to_vec)?,
             packed: None,
             inputs,
             outputs,
             layout: WeightLayout::OutIn,
             wanted: layout,
         })
+    }
+
+    /// From an `[out, in]` tensor, to be stored `[in, out]` in `precision`: packed straight
+    /// from the tensor's values when `precision` packs (no f32 copy), else as [`Self::new`]
+    /// then [`Self::prepare`].
+    pub(crate) fn new_prepared(weight: &Tensor, precision: TowerPrecision) -> Result<Self> {
+        let (outputs, inputs) = weight.dims2()?;
+        match with_values(weight, |values| pack(values, inputs, outputs, precision))? {
+            Some(packed) => Ok(Self {
+                data: Vec::new(),
+                packed: Some(packed),
+                inputs,
+                outputs,
+                layout: WeightLayout::InOut,
+                wanted: WeightLayout::InOut,
+            }),
+            None => Ok(Self::new(weight, WeightLayout::InOut)?.prepared(precision)),
+        }
     }
 
     /// Stores a weight meant for `[in, out]` in `precision` for [`bf16`]'s or [`int8`]'s
@@ -95,19 +107,10 @@ impl Weight {
         if self.wanted != WeightLayout::InOut || self.layout == WeightLayout::InOut {
             return;
         }
-        let (values, k, n) = (&self.data, self.inputs, self.outputs);
-        let packed = match precision {
-            TowerPrecision::Bf16 if bf16::available() => {
-                Some(Packed::Bf16(PackedBf16::from_out_in(values, k, n)))
-            }
-            TowerPrecision::Int8(kernel) => {
-                Some(Packed::Int8(PackedInt8::from_out_in(values, k, n, kernel)))
-            }
-            _ => None,
-        };
+        let packed = pack(&self.data, self.inputs, self.outputs, precision);
         self.data = match packed {
             Some(_) => Vec::new(),
-            None => transpose(values, n, k),
+            None => transpose(&self.data, self.outputs, self.inputs),
         };
         self.packed = packed;
         self.layout = WeightLayout::InOut;
@@ -117,6 +120,27 @@ impl Weight {
     pub(crate) fn prepared(mut self, precision: TowerPrecision) -> Self {
         self.prepare(precision);
         self
+    }
+
+    /// A weight packed in int8 earlier ([`crate::packed_cache`]).
+    fn from_int8(packed: PackedInt8) -> Self {
+        let (_, inputs, outputs) = packed.shape();
+        Self {
+            data: Vec::new(),
+            packed: Some(Packed::Int8(packed)),
+            inputs,
+            outputs,
+            layout: WeightLayout::InOut,
+            wanted: WeightLayout::InOut,
+        }
+    }
+
+    /// Its int8 packing, when it has one.
+    fn int8(&self) -> Option<&PackedInt8> {
+        match &self.packed {
+            Some(Packed::Int8(packed)) => Some(packed),
+            _ => None,
+        }
     }
 
     pub(crate) fn inputs(&self) -> usize {
@@ -176,6 +200,36 @@ impl Weight {
                 par,
             );
         }
+    }
+}
+
+/// `run` given the f32 values of a contiguous `[out, in]` tensor on the CPU.
+fn with_values<R>(weight: &Tensor, run: impl FnOnce(&[f32]) -> R) -> Result<R> {
+    let weight = weight.contiguous()?;
+    let (storage, tensor_layout) = weight.storage_and_layout();
+    let (Storage::Cpu(cpu), Some((start, end))) = (&*storage, tensor_layout.contiguous_offsets())
+    else {
+        candle_core::bail!("weights must be contiguous and on the CPU")
+    };
+    Ok(run(&cpu.as_slice::<f32>()?[start..end]))
+}
+
+/// The checkpoint's `[out, in]` `values` packed for `precision`'s kernel when it has one on
+/// this CPU (bf16, int8), else None (f32).
+fn pack(
+    values: &[f32],
+    inputs: usize,
+    outputs: usize,
+    precision: TowerPrecision,
+) -> Option<Packed> {
+    match precision {
+        TowerPrecision::Bf16 if bf16::available() => Some(Packed::Bf16(PackedBf16::from_out_in(
+            values, inputs, outputs,
+        ))),
+        TowerPrecision::Int8(kernel) => Some(Packed::Int8(PackedInt8::from_out_in(
+            values, inputs, outputs, kernel,
+        ))),
+        _ => None,
     }
 }
 
@@ -253,6 +307,24 @@ impl Linear {
         self.prepare(precision);
         self
     }
+
+    /// An encoder matmul: its weight from `stored` when it holds one (packed earlier), else
+    /// read by `read` and stored in `precision`; its bias from `bias`.
+    fn load_stored(
+        stored: Option<PackedInt8>,
+        read: impl FnOnce() -> Result<Tensor>,
+        bias: Tensor,
+        precision: TowerPrecision,
+    ) -> Result<Self> {
+        let weight = match stored {
+            Some(packed) => Weight::from_int8(packed),
+            None => Weight::new_prepared(&read()?, precision)?,
+        };
+        Ok(Self {
+            weight,
+            bias: bias.to_vec1()?,
+        })
+    }
 }
 
 /// Layer normalisation over the last dimension.
@@ -282,14 +354,8 @@ struct Attention {
     out: Linear,
 }
 
-impl Attention {
-    fn load(vb: VarBuilder, hidden: usize, heads: usize) -> Result<Self> {
-        Ok(Self {
-            qkv: fused_qkv(&vb, ["q_proj", "k_proj", "v_proj"], hidden, heads)?,
-            out: Linear::load(&vb.pp("out_proj"), (hidden, hidden))?,
-        })
-    }
-}
+/// The names of an encoder layer's q, k and v projections.
+const QKV: [&str; 3] = ["q_proj", "k_proj", "v_proj"];
 
 /// The q, k and v projections under `names` as one matmul writing q, k, v side by side per
 /// token, with the attention scale `head_dim^-0.5` folded into q (what [`attention::attend`]
@@ -300,17 +366,27 @@ pub(crate) fn fused_qkv(
     hidden: usize,
     heads: usize,
 ) -> Result<Linear> {
+    let weight = fused_qkv_part(vb, names, hidden, heads, "weight")?;
+    Linear::new(&weight, &fused_qkv_part(vb, names, hidden, heads, "bias")?)
+}
+
+/// The q, k and v projections' `part` ("weight" or "bias") side by side, q scaled.
+fn fused_qkv_part(
+    vb: &VarBuilder,
+    names: [&str; 3],
+    hidden: usize,
+    heads: usize,
+    part: &str,
+) -> Result<Tensor> {
     let scale = ((hidden / heads) as f64).powf(-0.5);
-    let part = |name: &str| -> Result<(Tensor, Tensor)> {
-        let p = vb.pp(name);
-        Ok((p.get((hidden, hidden), "weight")?, p.get(hidden, "bias")?))
+    let read = |name: &str| match part {
+        "weight" => vb.pp(name).get((hidden, hidden), part),
+        _ => vb.pp(name).get(hidden, part),
     };
-    let (qw, qb) = part(names[0])?;
-    let (kw, kb) = part(names[1])?;
-    let (vw, vb_) = part(names[2])?;
-    let weight = Tensor::cat(&[(qw * scale)?, kw, vw], 0)?;
-    let bias = Tensor::cat(&[(qb * scale)?, kb, vb_], 0)?;
-    Linear::new(&weight, &bias)
+    Tensor::cat(
+        &[(read(names[0])? * scale)?, read(names[1])?, read(names[2])?],
+        0,
+    )
 }
 
 struct Layer {
@@ -323,14 +399,69 @@ struct Layer {
 }
 
 impl Layer {
-    fn load(vb: VarBuilder, c: &TowerConfig) -> Result<Self> {
+    /// The `(inputs, outputs)` of a layer's matmuls, in the order [`Self::matmuls`] gives them.
+    fn matmul_shapes(c: &TowerConfig) -> [(usize, usize); 4] {
         let (h, i) = (c.hidden_size, c.intermediate_size);
+        [(h, 3 * h), (h, h), (h, i), (i, h)]
+    }
+
+    fn matmuls(&self) -> [&Linear; 4] {
+        [
+            &self.attention.qkv,
+            &self.attention.out,
+            &self.fc1,
+            &self.fc2,
+        ]
+    }
+
+    /// Loads the layer, each matmul's weight stored in `precision` as soon as it is read, or
+    /// taken from `stored` (its four weights, packed earlier) without reading it.
+    fn load(
+        vb: VarBuilder,
+        c: &TowerConfig,
+        precision: TowerPrecision,
+        stored: Option<[PackedInt8; 4]>,
+    ) -> Result<Self> {
+        let (h, i, heads) = (c.hidden_size, c.intermediate_size, c.num_attention_heads);
+        let [qkv, out, fc1, fc2] = match stored {
+            Some(weights) => weights.map(Some),
+            None => [None, None, None, None],
+        };
+        let attention = vb.pp("self_attn");
+        let (out_vb, fc1_vb, fc2_vb) = (
+            attention.pp("out_proj"),
+            vb.pp("mlp").pp("fc1"),
+            vb.pp("mlp").pp("fc2"),
+        );
         Ok(Self {
             norm1: LayerNorm::load(&vb.pp("layer_norm1"), h, c.layer_norm_eps)?,
-            attention: Attention::load(vb.pp("self_attn"), h, c.num_attention_heads)?,
+            attention: Attention {
+                qkv: Linear::load_stored(
+                    qkv,
+                    || fused_qkv_part(&attention, QKV, h, heads, "weight"),
+                    fused_qkv_part(&attention, QKV, h, heads, "bias")?,
+                    precision,
+                )?,
+                out: Linear::load_stored(
+                    out,
+                    || out_vb.get((h, h), "weight"),
+                    out_vb.get(h, "bias")?,
+                    precision,
+                )?,
+            },
             norm2: LayerNorm::load(&vb.pp("layer_norm2"), h, c.layer_norm_eps)?,
-            fc1: Linear::load(&vb.pp("mlp").pp("fc1"), (i, h))?,
-            fc2: Linear::load(&vb.pp("mlp").pp("fc2"), (h, i))?,
+            fc1: Linear::load_stored(
+                fc1,
+                || fc1_vb.get((i, h), "weight"),
+                fc1_vb.get(i, "bias")?,
+                precision,
+            )?,
+            fc2: Linear::load_stored(
+                fc2,
+                || fc2_vb.get((h, i), "weight"),
+                fc2_vb.get(h, "bias")?,
+                precision,
+            )?,
             activation: c.activation,
         })
     }
@@ -411,33 +542,62 @@ pub(crate) struct Encoder {
 }
 
 impl Encoder {
-    /// Loads the layers in parallel, each one's matmul weights stored in `precision` (see
-    /// [`crate::precision`]) as soon as it is read: a load holds the f32 copies of the layers
-    /// in flight, not of the whole stack.
-    pub(crate) fn load(vb: VarBuilder, c: &TowerConfig, precision: TowerPrecision) -> Result<Self> {
+    /// Loads the layers in parallel, each matmul's weight stored in `precision` (see
+    /// [`crate::precision`]) as soon as it is read: a load holds the f32 copy of one matmul
+    /// per layer in flight, not of the whole stack. In int8, with a `cache`, the weights
+    /// packed by an earlier load are read from it instead, and a load that packed any writes
+    /// them there ([`crate::packed_cache`]).
+    pub(crate) fn load(
+        vb: VarBuilder,
+        c: &TowerConfig,
+        precision: TowerPrecision,
+        cache: Option<&PackedCache>,
+    ) -> Result<Self> {
+        let tower = vb.prefix();
         let vb = vb.pp("layers");
-        let layers = (0..c.num_hidden_layers)
+        let kernel = match precision {
+            TowerPrecision::Int8(kernel) => Some(kernel),
+            _ => None,
+        };
+        let cache = cache.zip(kernel);
+        let shapes = Layer::matmul_shapes(c).repeat(c.num_hidden_layers);
+        let stored = cache.and_then(|(cache, kernel)| cache.read(&tower, c, kernel, &shapes));
+        let stored_layer = |l: usize| -> Option<[PackedInt8; 4]> {
+            let stored = stored.as_ref()?;
+            let weights: Vec<_> = (4 * l..4 * l + 4)
+                .map(|w| stored.weight(w))
+                .collect::<Option<_>>()?;
+            weights.try_into().ok()
+        };
+        let (layers, packed_now): (Vec<Layer>, Vec<bool>) = (0..c.num_hidden_layers)
             .into_par_iter()
-            .map(|i| {
-                let mut layer = Layer::load(vb.pp(i), c)?;
-                let attention = &mut layer.attention;
-                for linear in [
-                    &mut attention.qkv,
-                    &mut attention.out,
-                    &mut layer.fc1,
-                    &mut layer.fc2,
-                ] {
-                    linear.prepare(precision);
-                }
-                Ok(layer)
+            .map(|l| {
+                let weights = stored_layer(l);
+                let packed_now = weights.is_none();
+                Ok((Layer::load(vb.pp(l), c, precision, weights)?, packed_now))
             })
-            .collect::<Result<_>>()?;
-        Ok(Self {
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .unzip();
+        let encoder = Self {
             layers,
             hidden: c.hidden_size,
             intermediate: c.intermediate_size,
             heads: c.num_attention_heads,
-        })
+        };
+        if let Some((cache, kernel)) = cache.filter(|_| packed_now.contains(&true)) {
+            let weights: Option<Vec<&PackedInt8>> = (encoder.layers.iter())
+                .flat_map(Layer::matmuls)
+                .map(|linear| linear.weight.int8())
+                .collect();
+            if let Err(e) = weights.map_or(Ok(()), |w| cache.write(&tower, c, kernel, &w)) {
+                eprintln!(
+                    "iris: could not keep the packed weights in {}: {e}",
+                    cache.file(&tower, kernel).display()
+                );
+            }
+        }
+        Ok(encoder)
     }
 
     /// Runs `x`, `[sequences * seq, hidden]`, through every layer in place; `causal` hides
