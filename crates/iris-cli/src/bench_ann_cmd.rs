@@ -2,9 +2,10 @@
 //! synthetic catalogs of clustered embeddings (iris_core::synthetic) with generated metadata.
 //! For each size it prints the approximate index's build time, the query latency p50/p95
 //! with and without a filter through the library's vector search, recall@10 against exact
-//! search, the catalog's size on disk and the process's memory. The baseline, measured in the
-//! same run on the same vectors and queries, is the exact search over the held vectors (one
-//! pass of dot products split over the cores: what Iris runs below the index's threshold).
+//! search (and over the true neighbours above chance alone), the catalog's size on disk and
+//! the process's memory. The baseline, measured in the same run on the same vectors and
+//! queries, is the exact search over the held vectors (one pass of dot products split over
+//! the cores: what Iris runs below the index's threshold).
 
 use crate::bench_cmd::percentile;
 use anyhow::Result;
@@ -94,6 +95,10 @@ fn one_size(args: &BenchAnnArgs, rows: usize, dir: &Path) -> Result<()> {
             memory_mib("VmHWM:").unwrap_or(f64::NAN)
         );
     }
+    // A cosine that a direction unrelated to the query exceeds with probability about 3e-7
+    // (5 standard deviations of a random unit vector's cosine, 1/sqrt(dim)): neighbours below
+    // it are ranked by noise, which no index can follow.
+    let chance = 5.0 / (args.dim as f32).sqrt();
     for filter in ["", FILTER] {
         let query = Query {
             k: K,
@@ -101,28 +106,38 @@ fn one_size(args: &BenchAnnArgs, rows: usize, dir: &Path) -> Result<()> {
             ..Query::from_text(filter)?
         };
         let (mut ann, mut exact, mut recall) = (Vec::new(), Vec::new(), 0.0);
+        // The true neighbours above chance, and how many of them the search found.
+        let (mut above_chance, mut tenth) = ((0usize, 0usize), Vec::new());
         for i in 0..=args.searches {
             let vector = catalog.query_vector();
             let t = Instant::now();
             let found = catalog.search(&query, &vector)?;
             let ann_ms = t.elapsed().as_secs_f64() * 1000.0;
             let t = Instant::now();
-            let truth = catalog.exact_search(&query, &vector)?;
+            let truth = catalog.exact_search_scored(&query, &vector)?;
             let exact_ms = t.elapsed().as_secs_f64() * 1000.0;
             if i == 0 {
                 continue;
             }
             ann.push(ann_ms);
             exact.push(exact_ms);
-            let truth: HashSet<&str> = truth.iter().map(|r| r.path.as_str()).collect();
-            let hits = found
+            let found: HashSet<&str> = found.iter().take(K).map(|h| h.path.as_str()).collect();
+            let hits = truth
                 .iter()
-                .take(K)
-                .filter(|h| truth.contains(h.path.as_str()));
+                .filter(|(r, _)| found.contains(r.path.as_str()));
             recall += hits.count() as f64 / truth.len().clamp(1, K) as f64;
+            let meaningful: Vec<_> = (truth.iter())
+                .filter(|(_, cosine)| *cosine > chance)
+                .collect();
+            above_chance.0 += meaningful.len();
+            above_chance.1 += (meaningful.iter())
+                .filter(|(r, _)| found.contains(r.path.as_str()))
+                .count();
+            tenth.push(truth.get(K - 1).map_or(f64::NAN, |(_, c)| *c as f64));
         }
         ann.sort_by(f64::total_cmp);
         exact.sort_by(f64::total_cmp);
+        tenth.sort_by(f64::total_cmp);
         let name = if filter.is_empty() {
             "no filter"
         } else {
@@ -136,6 +151,13 @@ fn one_size(args: &BenchAnnArgs, rows: usize, dir: &Path) -> Result<()> {
             percentile(&exact, 0.95),
             percentile(&ann, 0.5) / percentile(&exact, 0.5),
             recall / args.searches as f64
+        );
+        println!(
+            "{:<26} true {K}th cosine p50 {:.3} | neighbours above chance (cosine > {chance:.3}) {:.1} of {K}, found {:.3} of them",
+            "",
+            percentile(&tenth, 0.5),
+            above_chance.0 as f64 / args.searches as f64,
+            above_chance.1 as f64 / above_chance.0.max(1) as f64
         );
     }
     println!(

@@ -264,23 +264,25 @@ impl Clip {
             .iter()
             .map(|t| self.recent_texts.get(t.as_ref()))
             .collect();
-        let missing: Vec<usize> = (0..texts.len()).filter(|&i| out[i].is_none()).collect();
+        // Batched by length: a batch runs at its longest text's length, so texts of like
+        // length together pad least (a library's first tagging embeds 5,000 sentences).
+        let mut missing: Vec<(usize, Vec<u32>)> = (0..texts.len())
+            .filter(|&i| out[i].is_none())
+            .map(|i| Ok((i, self.tokenizer.encode(texts[i].as_ref())?)))
+            .collect::<Result<_>>()?;
+        missing.sort_by_key(|(_, ids)| ids.len());
         for chunk in missing.chunks(TEXT_BATCH) {
-            let batch: Vec<&str> = chunk.iter().map(|&i| texts[i].as_ref()).collect();
-            for (&i, vector) in chunk.iter().zip(self.embed_text_batch(&batch)?) {
-                self.recent_texts.put(texts[i].as_ref(), &vector);
-                out[i] = Some(vector);
+            let ids: Vec<Vec<u32>> = chunk.iter().map(|(_, ids)| ids.clone()).collect();
+            for ((i, _), vector) in chunk.iter().zip(self.embed_token_batch(ids)?) {
+                self.recent_texts.put(texts[*i].as_ref(), &vector);
+                out[*i] = Some(vector);
             }
         }
         Ok(out.into_iter().flatten().collect())
     }
 
-    /// One batch of at most [`TEXT_BATCH`] texts through the text tower.
-    fn embed_text_batch(&self, chunk: &[&str]) -> Result<Vec<Vec<f32>>> {
-        let ids = chunk
-            .iter()
-            .map(|t| self.tokenizer.encode(t))
-            .collect::<Result<Vec<_>>>()?;
+    /// One batch of at most [`TEXT_BATCH`] tokenised texts through the text tower.
+    fn embed_token_batch(&self, ids: Vec<Vec<u32>>) -> Result<Vec<Vec<f32>>> {
         let tower = match self.text_tower()? {
             TextModel::Bert(tower) => return Ok(tower.forward(&ids)?),
             TextModel::Clip(tower) => tower,

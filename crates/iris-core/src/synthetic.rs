@@ -179,10 +179,18 @@ impl SyntheticCatalog {
     /// The vector search's `query.k` nearest rows matching the query's filter by one exact
     /// pass: what the approximate index is measured against.
     pub fn exact_search(&self, query: &Query, vector: &[f32]) -> Result<Vec<PhotoRow>> {
-        let found = self
-            .catalog
-            .exact_nearest(vector, query.k, &query.filter.rows())?;
+        let found = self.exact_search_scored(query, vector)?;
         Ok(found.into_iter().map(|(row, _)| row).collect())
+    }
+
+    /// [`Self::exact_search`] with each row's cosine with `vector`.
+    pub fn exact_search_scored(
+        &self,
+        query: &Query,
+        vector: &[f32],
+    ) -> Result<Vec<(PhotoRow, f32)>> {
+        self.catalog
+            .exact_nearest(vector, query.k, &query.filter.rows())
     }
 
     /// Searches as [`crate::Library::search`] does once the query's vector is made.
