@@ -43,6 +43,7 @@ mod token_table;
 pub mod tokenizer;
 mod towers;
 mod transformer;
+mod weight;
 
 pub use config::{ClipConfig, Family};
 pub use decode::{decode_bytes, decode_file};

@@ -1,22 +1,59 @@
 //! Row filters judged on rows held in memory ([`super::resident`]) with the same verdicts as
 //! their SQL ([`super::filter`]): a NULL there is false here, as a WHERE clause and the
 //! `NOT coalesce(.., false)` of a negation have it; words and folder names compare
-//! lower-cased as `lower()` does. A filter is prepared once per query (its words lower-cased,
-//! its folder names made into "/name/") and each held row carries its lower-cased texts, made
-//! once when it is read, so judging 100,000 rows allocates nothing.
+//! lower-cased as `lower()` does. Each held row carries its lower-cased path, made once when
+//! it is read, and the numbers of its camera and place texts, each distinct text kept once
+//! ([`HeldTexts`]). A filter is prepared once per query: its words are looked up in each
+//! distinct text then, so judging a row is a table lookup, not a substring search (at
+//! 1,000,000 rows a filtered query spent 69% of its time in `contains` and its `memcmp`),
+//! and judging allocates nothing.
 
 use super::{Condition, RowFilter, TextField};
 use crate::row::PhotoRow;
+use std::collections::HashMap;
 
-/// A row held in memory: its metadata and the lower-cased texts filters look words up in.
+/// A row held in memory: its metadata, its lower-cased path and the numbers of its
+/// lower-cased camera and place texts in the [`HeldTexts`] it was made with.
 pub(crate) struct HeldRow {
     pub(crate) row: PhotoRow,
     /// The path, lower-cased.
     path: String,
     /// The camera and lens, joined by a space as `concat_ws` does, lower-cased.
-    camera: String,
+    camera: u32,
     /// The city, region and country, joined likewise.
-    place: String,
+    place: u32,
+}
+
+/// Distinct texts, each kept once and known by its number.
+#[derive(Default)]
+struct TextPool {
+    numbers: HashMap<String, u32>,
+    texts: Vec<String>,
+}
+
+impl TextPool {
+    fn number(&mut self, text: String) -> u32 {
+        if let Some(&number) = self.numbers.get(&text) {
+            return number;
+        }
+        let number = self.texts.len() as u32;
+        self.texts.push(text.clone());
+        self.numbers.insert(text, number);
+        number
+    }
+
+    /// For each text, whether it holds `word`.
+    fn holding(&self, word: &str) -> Vec<bool> {
+        self.texts.iter().map(|t| t.contains(word)).collect()
+    }
+}
+
+/// The distinct camera and place texts of a set of held rows (a library has a few dozen
+/// cameras and some thousands of places among its photos).
+#[derive(Default)]
+pub(crate) struct HeldTexts {
+    cameras: TextPool,
+    places: TextPool,
 }
 
 /// The words of these fields joined by spaces, lower-cased, as `lower(concat_ws(' ', ..))`.
@@ -26,30 +63,53 @@ fn joined_lower(fields: &[&Option<String>]) -> String {
 }
 
 impl HeldRow {
-    pub(crate) fn new(row: PhotoRow) -> Self {
+    /// `row`, its texts numbered in `texts`.
+    pub(crate) fn new(row: PhotoRow, texts: &mut HeldTexts) -> Self {
         Self {
             path: row.path.to_lowercase(),
-            camera: joined_lower(&[&row.camera, &row.lens]),
-            place: joined_lower(&[&row.city, &row.region, &row.country]),
+            camera: texts
+                .cameras
+                .number(joined_lower(&[&row.camera, &row.lens])),
+            place: (texts.places).number(joined_lower(&[&row.city, &row.region, &row.country])),
             row,
         }
     }
 }
 
-/// A filter prepared for judging held rows.
-pub(crate) struct Judge(Vec<Condition>);
+/// A condition prepared for judging: words looked up in every distinct text, composites
+/// prepared part by part, any other condition as it is.
+enum Judged {
+    Leaf(Condition),
+    /// Whether each distinct text of the field holds the word, by text number.
+    Text(TextField, Vec<bool>),
+    Any(Vec<Judged>),
+    All(Vec<Judged>),
+    Not(Box<Judged>),
+}
 
-/// The condition with its words lower-cased and folder names as the "/name/" looked for.
-fn prepared(condition: &Condition) -> Condition {
+/// A filter prepared for rows held with some [`HeldTexts`].
+pub(crate) struct Judge(Vec<Judged>);
+
+/// `condition` prepared: folder names made into the "/name/" looked for, words lower-cased
+/// and looked up in each distinct text of `texts`.
+fn judged(condition: &Condition, texts: &HeldTexts) -> Judged {
+    let all = |v: &[Condition]| v.iter().map(|c| judged(c, texts)).collect();
     match condition {
-        Condition::FolderNamed(name) => {
-            Condition::FolderNamed(format!("/{}/", name.trim_matches('/').to_lowercase()))
+        Condition::FolderNamed(name) => Judged::Leaf(Condition::FolderNamed(format!(
+            "/{}/",
+            name.trim_matches('/').to_lowercase()
+        ))),
+        Condition::TextHas(field, word) => {
+            let pool = match field {
+                TextField::Camera => &texts.cameras,
+                TextField::Place => &texts.places,
+            };
+            Judged::Text(*field, pool.holding(&word.to_lowercase()))
         }
-        Condition::TextHas(field, word) => Condition::TextHas(*field, word.to_lowercase()),
-        Condition::Any(v) => Condition::Any(v.iter().map(prepared).collect()),
-        Condition::All(v) => Condition::All(v.iter().map(prepared).collect()),
-        Condition::Not(c) => Condition::Not(Box::new(prepared(c))),
-        other => other.clone(),
+        Condition::Any(v) => Judged::Any(all(v)),
+        Condition::All(v) => Judged::All(all(v)),
+        Condition::Not(c) => Judged::Not(Box::new(judged(c, texts))),
+        other => Judged::Leaf(other.clone()),
     }
 }
 
@@ -62,7 +122,20 @@ fn in_folder(path: &str, folder: &str) -> bool {
 
 /// A prepared condition's verdict on a held row (one with a vector). The keyword text is not
 /// held: a filter asking of it is never judged here ([`Judge::can_judge`]).
-fn admits(condition: &Condition, held: &HeldRow) -> bool {
+fn admits(judged: &Judged, held: &HeldRow) -> bool {
+    let condition = match judged {
+        Judged::Text(field, holding) => {
+            let number = match field {
+                TextField::Camera => held.camera,
+                TextField::Place => held.place,
+            };
+            return holding.get(number as usize).copied().unwrap_or(false);
+        }
+        Judged::Any(v) => return v.iter().any(|c| admits(c, held)),
+        Judged::All(v) => return v.iter().all(|c| admits(c, held)),
+        Judged::Not(c) => return !admits(c, held),
+        Judged::Leaf(condition) => condition,
+    };
     let row = &held.row;
     let dated = || row.taken.unwrap_or(row.mtime_ns / 1_000_000_000);
     match condition {
@@ -76,28 +149,35 @@ fn admits(condition: &Condition, held: &HeldRow) -> bool {
         Condition::FolderNamed(pattern) => held.path.contains(pattern.as_str()),
         Condition::DatedFrom(t) => dated() >= *t,
         Condition::DatedBefore(t) => dated() < *t,
-        Condition::TextHas(TextField::Camera, word) => held.camera.contains(word.as_str()),
-        Condition::TextHas(TextField::Place, word) => held.place.contains(word.as_str()),
-        Condition::Any(v) => v.iter().any(|c| admits(c, held)),
-        Condition::All(v) => v.iter().all(|c| admits(c, held)),
-        Condition::Not(c) => !admits(c, held),
         Condition::Embedded => true,
-        Condition::NoKeywords => false,
+        // Never leaves: [`judged`] prepares words and composites as their own kinds.
+        Condition::TextHas(..)
+        | Condition::Any(_)
+        | Condition::All(_)
+        | Condition::Not(_)
+        | Condition::NoKeywords => false,
     }
 }
 
 impl Judge {
-    pub(crate) fn new(filter: &RowFilter) -> Self {
-        Self(filter.conditions().iter().map(prepared).collect())
+    /// `filter` prepared for rows held with `texts`.
+    pub(crate) fn new(filter: &RowFilter, texts: &HeldTexts) -> Self {
+        Self(
+            filter
+                .conditions()
+                .iter()
+                .map(|c| judged(c, texts))
+                .collect(),
+        )
     }
 
     /// Whether the filter can be judged in memory at all (it needs no column not held).
     pub(crate) fn can_judge(&self) -> bool {
-        fn held_only(c: &Condition) -> bool {
+        fn held_only(c: &Judged) -> bool {
             match c {
-                Condition::NoKeywords => false,
-                Condition::Any(v) | Condition::All(v) => v.iter().all(held_only),
-                Condition::Not(c) => held_only(c),
+                Judged::Leaf(Condition::NoKeywords) => false,
+                Judged::Any(v) | Judged::All(v) => v.iter().all(held_only),
+                Judged::Not(c) => held_only(c),
                 _ => true,
             }
         }

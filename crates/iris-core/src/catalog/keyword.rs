@@ -3,7 +3,6 @@
 //! written since into the index (rows not folded in yet are still searched, by a flat scan),
 //! fills the column of rows an older Iris wrote, and creates the index the first time.
 
-use super::judge::Judge;
 use super::{Catalog, Condition, RowFilter};
 use crate::arrow_rows::{bm25_scores, row_ids};
 use crate::error::Result;
@@ -110,7 +109,7 @@ impl Catalog {
         }
         let (table, resident) = self.pinned()?;
         let k = k.max(1);
-        let judge = Judge::new(filter);
+        let judge = resident.judge(filter);
         if judge.can_judge() {
             // First the best few, then, if the filter left fewer than k, every match.
             for limit in [

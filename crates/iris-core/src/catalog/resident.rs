@@ -14,7 +14,7 @@
 
 use super::dot::DotPath;
 use super::ivf::Ivf;
-use super::judge::{HeldRow, Judge};
+use super::judge::{HeldRow, HeldTexts, Judge};
 use super::{Catalog, Condition, RowFilter};
 use crate::arrow_rows::{append_vectors, metadata_from_batch, row_ids};
 use crate::error::Result;
@@ -53,6 +53,8 @@ pub(crate) struct Resident {
     dim: usize,
     /// The rows' metadata (no vector), by position.
     rows: Vec<HeldRow>,
+    /// The distinct camera and place texts the rows are numbered in.
+    texts: HeldTexts,
     /// Unit vectors, `dim` floats per row, by position.
     vectors: Vec<f32>,
     /// Position of each LanceDB row id of this version.
@@ -93,7 +95,7 @@ impl Resident {
         version: u64,
         dim: usize,
         ids: Vec<u64>,
-        rows: Vec<HeldRow>,
+        (rows, texts): (Vec<HeldRow>, HeldTexts),
         mut vectors: Vec<f32>,
         table_rows: usize,
     ) -> Self {
@@ -107,6 +109,7 @@ impl Resident {
             dim,
             table_rows: table_rows.max(rows.len()),
             rows,
+            texts,
             vectors,
             positions,
             ivf: OnceLock::new(),
@@ -187,6 +190,11 @@ impl Resident {
             .collect()
     }
 
+    /// `filter` prepared for judging the held rows.
+    pub(crate) fn judge(&self, filter: &RowFilter) -> Judge {
+        Judge::new(filter, &self.texts)
+    }
+
     /// Whether `judge`'s filter admits the held row at `position`.
     pub(crate) fn admits(&self, position: usize, judge: &Judge) -> bool {
         judge.admits(&self.rows[position])
@@ -198,7 +206,7 @@ impl Resident {
         if filter.is_implied_by(&resident_conditions()) {
             return Ok(None);
         }
-        let judge = Judge::new(filter);
+        let judge = self.judge(filter);
         if !judge.can_judge() {
             return Err(());
         }
@@ -228,7 +236,7 @@ impl Resident {
         let judge = if filter.is_implied_by(&resident_conditions()) {
             None
         } else {
-            Some(Judge::new(filter)).filter(Judge::can_judge)
+            Some(self.judge(filter)).filter(Judge::can_judge)
         };
         if let Some(judge) = &judge {
             let step = (self.len() / FILTER_SAMPLE).max(1);
@@ -399,7 +407,7 @@ impl Catalog {
                 query = query.only_if(p);
             }
             let mut batches = query.execute().await?;
-            let (mut ids, mut rows) = (Vec::new(), Vec::new());
+            let (mut ids, mut rows, mut texts) = (Vec::new(), Vec::new(), HeldTexts::default());
             let mut vectors = Vec::with_capacity(table_rows * self.dim);
             // Batch by batch, each vector straight into the one run of floats: collecting the
             // batches first, then rows with a vector each, held the vectors three times over
@@ -407,9 +415,10 @@ impl Catalog {
             while let Some(batch) = batches.try_next().await? {
                 ids.extend(row_ids(&batch));
                 append_vectors(&batch, &self.vector_column, self.dim, &mut vectors);
-                rows.extend(metadata_from_batch(&batch).into_iter().map(HeldRow::new));
+                let batch_rows = metadata_from_batch(&batch).into_iter();
+                rows.extend(batch_rows.map(|row| HeldRow::new(row, &mut texts)));
             }
-            Ok::<_, lancedb::Error>((ids, rows, vectors))
+            Ok::<_, lancedb::Error>((ids, (rows, texts), vectors))
         })?;
         Ok(Resident::new(
             version, self.dim, ids, rows, vectors, table_rows,
@@ -455,14 +464,15 @@ mod tests {
     }
 
     fn resident(n: usize, dim: usize) -> Resident {
+        let mut texts = HeldTexts::default();
         let rows = (0..n)
-            .map(|i| HeldRow::new(PhotoRow::indexed_for_test(&i.to_string())))
+            .map(|i| HeldRow::new(PhotoRow::indexed_for_test(&i.to_string()), &mut texts))
             .collect();
         let vectors = (0..n * dim)
             .map(|k| ((k * 7919) % 1000) as f32 / 500.0 - 1.0)
             .collect();
         let ids = (0..n as u64).map(|i| i * 3 + 1).collect();
-        Resident::new(1, dim, ids, rows, vectors, n + 2)
+        Resident::new(1, dim, ids, (rows, texts), vectors, n + 2)
     }
 
     #[test]
