@@ -14,6 +14,10 @@
 //!
 //! Layout: `IRISPACK`, the header's length (u64, little-endian), the header (JSON), then each
 //! weight's [`PackedInt8::parts`] one after another.
+//!
+//! Kept: the int8 weights of the CLIP and SigLIP encoders (what runs by default on a CPU with
+//! AVX2). Not kept: bf16 weights (chosen only by `IRIS_PRECISION=bf16`) and Chinese-CLIP's
+//! BERT text tower (its own layers); those pack at every load.
 
 use crate::config::TowerConfig;
 use crate::int8::{Kernel, PackedInt8};
@@ -65,6 +69,7 @@ struct Header {
     weights: Vec<StoredShape>,
 }
 
+/// A stored weight's inputs, outputs and the BLAKE3 hash of its parts.
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
 struct StoredShape {
     inputs: usize,
