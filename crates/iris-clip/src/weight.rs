@@ -66,21 +66,25 @@ impl Weight {
         })
     }
 
-    /// From an `[out, in]` tensor, to be stored `[in, out]` in `precision`: packed straight
-    /// from the tensor's values when `precision` packs (no f32 copy), else as [`Self::new`]
-    /// then [`Self::prepare`].
+    /// From an `[out, in]` tensor, to be stored `[in, out]` in `precision`: packed, or in f32
+    /// transposed, straight from the tensor's values (no f32 copy first).
     pub(crate) fn new_prepared(weight: &Tensor, precision: TowerPrecision) -> Result<Self> {
         let (outputs, inputs) = weight.dims2()?;
-        match with_values(weight, |values| pack(values, inputs, outputs, precision))? {
-            Some(packed) => Ok(Self {
-                data: Vec::new(),
-                packed: Some(packed),
-                inputs,
-                outputs,
-                layout: WeightLayout::InOut,
-                wanted: WeightLayout::InOut,
-            }),
-            None => Ok(Self::new(weight, WeightLayout::InOut)?.prepared(precision)),
+        with_values(weight, |values| {
+            let (data, packed) = stored_in_out(values, inputs, outputs, precision);
+            Self::in_out(data, packed, inputs, outputs)
+        })
+    }
+
+    /// A weight already stored `[in, out]`: f32 `data`, or `packed` (then `data` is empty).
+    fn in_out(data: Vec<f32>, packed: Option<Packed>, inputs: usize, outputs: usize) -> Self {
+        Self {
+            data,
+            packed,
+            inputs,
+            outputs,
+            layout: WeightLayout::InOut,
+            wanted: WeightLayout::InOut,
         }
     }
 
@@ -91,12 +95,7 @@ impl Weight {
         if self.wanted != WeightLayout::InOut || self.layout == WeightLayout::InOut {
             return;
         }
-        let packed = pack(&self.data, self.inputs, self.outputs, precision);
-        self.data = match packed {
-            Some(_) => Vec::new(),
-            None => transpose(&self.data, self.outputs, self.inputs),
-        };
-        self.packed = packed;
+        (self.data, self.packed) = stored_in_out(&self.data, self.inputs, self.outputs, precision);
         self.layout = WeightLayout::InOut;
     }
 
@@ -109,14 +108,7 @@ impl Weight {
     /// A weight packed in int8 earlier ([`crate::packed_cache`]).
     pub(crate) fn from_int8(packed: PackedInt8) -> Self {
         let (_, inputs, outputs) = packed.shape();
-        Self {
-            data: Vec::new(),
-            packed: Some(Packed::Int8(packed)),
-            inputs,
-            outputs,
-            layout: WeightLayout::InOut,
-            wanted: WeightLayout::InOut,
-        }
+        Self::in_out(Vec::new(), Some(Packed::Int8(packed)), inputs, outputs)
     }
 
     /// Its int8 packing, when it has one.
@@ -214,6 +206,20 @@ fn pack(
             values, inputs, outputs, kernel,
         ))),
         _ => None,
+    }
+}
+
+/// The checkpoint's `[out, in]` `values` stored `[in, out]` for `precision`: packed for its
+/// kernel (no f32 data), or transposed in f32.
+fn stored_in_out(
+    values: &[f32],
+    inputs: usize,
+    outputs: usize,
+    precision: TowerPrecision,
+) -> (Vec<f32>, Option<Packed>) {
+    match pack(values, inputs, outputs, precision) {
+        Some(packed) => (Vec::new(), Some(packed)),
+        None => (transpose(values, outputs, inputs), None),
     }
 }
 
