@@ -115,12 +115,36 @@ impl PackedCache {
 
     /// The file of `tower`'s weights for `kernel`.
     pub(crate) fn file(&self, tower: &str, kernel: Kernel) -> PathBuf {
+        self.root
+            .join(format!("{}{kernel:?}.pack", self.stem(tower)))
+    }
+
+    /// What the names of `tower`'s files for every kernel start with.
+    fn stem(&self, tower: &str) -> String {
         let mut hasher = blake3::Hasher::new();
         hasher.update(self.weights.as_os_str().as_encoded_bytes());
         hasher.update(&[0]);
         hasher.update(tower.as_bytes());
-        let name = format!("{}-{kernel:?}.pack", &hasher.finalize().to_hex()[..24]);
-        self.root.join(name)
+        format!("{}-", &hasher.finalize().to_hex()[..24])
+    }
+
+    /// Removes `tower`'s files for other kernels than `kept`'s: a CPU runs one kernel per
+    /// tower, and a kernel a new version no longer packs for (7-bit `Avx2Quads`, 86 MB for
+    /// ViT-B/32) would otherwise stay.
+    fn remove_others(&self, tower: &str, kept: &Path) {
+        let stem = self.stem(tower);
+        let Ok(entries) = std::fs::read_dir(&self.root) else {
+            return;
+        };
+        for path in entries.flatten().map(|e| e.path()) {
+            let ours = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&stem) && n.ends_with(".pack"));
+            if ours && path != kept {
+                let _ = std::fs::remove_file(&path);
+            }
+        }
     }
 
     fn packing(&self, tower: &str, c: &TowerConfig, kernel: Kernel) -> Packing {
@@ -213,7 +237,8 @@ impl PackedCache {
             }
             out.flush()?;
         }
-        temporary.persist(target).map_err(|e| e.error)?;
+        temporary.persist(&target).map_err(|e| e.error)?;
+        self.remove_others(tower, &target);
         Ok(())
     }
 }
@@ -308,6 +333,14 @@ mod tests {
             .iter()
             .map(|(path, _)| std::fs::metadata(path).unwrap().len())
             .collect();
+        // What an earlier version left: the tower's file for a kernel no longer packed for,
+        // which the tower's next write removes, and another model's, which it keeps.
+        let name = written[0].0.file_name().unwrap().to_str().unwrap();
+        let stem = &name[..name.find('-').unwrap() + 1];
+        let old = cache.path().join(format!("{stem}Avx2Quads.pack"));
+        let other_model = cache.path().join("0123456789abcdef01234567-Avx2Quads.pack");
+        std::fs::write(&old, b"IRISPACK").unwrap();
+        std::fs::write(&other_model, b"IRISPACK").unwrap();
         let original = std::fs::read(&written[0].0).unwrap();
         let mut flipped = original.clone();
         *flipped.last_mut().unwrap() ^= 1;
@@ -321,6 +354,8 @@ mod tests {
             assert_eq!(embeddings(&again), want, "{} bytes", damaged.len());
             assert_eq!(std::fs::read(&written[0].0).unwrap(), original);
         }
+        assert!(!old.exists(), "the tower's file for an old kernel stays");
+        std::fs::remove_file(&other_model).expect("another model's file was removed");
         let now: Vec<u64> = packs(cache.path())
             .iter()
             .map(|(path, _)| std::fs::metadata(path).unwrap().len())

@@ -50,13 +50,14 @@ impl Precision {
     }
 
     /// What runs on this CPU, for diagnostics: "int8 (AVX512-VNNI)" in both towers, or
-    /// "int8 (AVX2, 7-bit for images)" where the image tower runs [`int8::Kernel::Avx2Quads`].
+    /// "int8 (AVX2, 6-bit weights for images)" where the image tower runs
+    /// [`int8::Kernel::Avx2Octets`].
     pub fn describe(self) -> String {
         let what = match self.on_this_cpu(int8::Rows::Many) {
             TowerPrecision::F32 => "f32",
             TowerPrecision::Bf16 => "bf16",
             TowerPrecision::Int8(int8::Kernel::Vnni512) => "int8 (AVX512-VNNI)",
-            TowerPrecision::Int8(_) => "int8 (AVX2, 7-bit for images)",
+            TowerPrecision::Int8(_) => "int8 (AVX2, 6-bit weights for images)",
         };
         what.to_string()
     }

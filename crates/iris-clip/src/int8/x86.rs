@@ -57,10 +57,9 @@ pub(super) unsafe fn quantise_row(row: &[f32], values: &mut [u8], top: f32) -> (
 const VNNI_ROWS: usize = 12;
 /// Rows per register block of the AVX2 pairs kernel (2 x 6 sums of 16 registers).
 const PAIRS_ROWS: usize = 6;
-/// Rows per register block of the AVX2 quads kernel (2 x 4 sums of 16 registers: two quads'
-/// four weight registers, their two broadcast inputs and a ones register take the rest; 5
-/// rows measured the same).
-const QUADS_ROWS: usize = 4;
+/// Rows per register block of the AVX2 octets kernel (2 x 4 sums of 16 registers, the four
+/// broadcast inputs of a row and a ones register; the weights are read where multiplied).
+const OCTETS_ROWS: usize = 4;
 
 /// What a register block needs to finish its sums: the panel's column scales and sums,
 /// the rows' scales and zero points, and where the block's outputs go.
@@ -125,25 +124,24 @@ unsafe fn avx2_pairs_block<const R: usize>(k: &Block) {
 }
 
 #[inline(always)]
-unsafe fn avx2_quads_block<const R: usize>(k: &Block) {
+unsafe fn avx2_octets_block<const R: usize>(k: &Block) {
     let mut sums = [[_mm256_setzero_si256(); 2]; R];
     let ones = _mm256_set1_epi16(1);
-    // Two quads a step: their products sum in i16 (see the module doc), then widen to i32.
-    for g in (0..k.groups).step_by(2) {
-        let w0 = _mm256_loadu_si256(k.b.add(g * 16).cast());
-        let w1 = _mm256_loadu_si256(k.b.add(g * 16 + 8).cast());
-        let v0 = _mm256_loadu_si256(k.b.add(g * 16 + 16).cast());
-        let v1 = _mm256_loadu_si256(k.b.add(g * 16 + 24).cast());
+    // Four quads a step: their products sum in i16 (see the module doc), then widen to i32.
+    for g in (0..k.groups).step_by(4) {
+        let b = k.b.add(g * 16);
         for (r, sum) in sums.iter_mut().enumerate() {
-            let x = _mm256_set1_epi32(*k.a.add(r * k.groups + g) as i32);
-            let y = _mm256_set1_epi32(*k.a.add(r * k.groups + g + 1) as i32);
-            let products = |w, v| {
-                let pairs =
-                    _mm256_add_epi16(_mm256_maddubs_epi16(x, w), _mm256_maddubs_epi16(y, v));
-                _mm256_madd_epi16(pairs, ones)
+            let a = k.a.add(r * k.groups + g);
+            let x = [0, 1, 2, 3].map(|i| _mm256_set1_epi32(*a.add(i) as i32));
+            let products = |half: usize| {
+                let w = |i: usize| _mm256_loadu_si256(b.add(i * 16 + half * 8).cast());
+                let p = |i: usize| _mm256_maddubs_epi16(x[i], w(i));
+                let quads =
+                    _mm256_add_epi16(_mm256_add_epi16(p(0), p(1)), _mm256_add_epi16(p(2), p(3)));
+                _mm256_madd_epi16(quads, ones)
             };
-            sum[0] = _mm256_add_epi32(sum[0], products(w0, v0));
-            sum[1] = _mm256_add_epi32(sum[1], products(w1, v1));
+            sum[0] = _mm256_add_epi32(sum[0], products(0));
+            sum[1] = _mm256_add_epi32(sum[1], products(1));
         }
     }
     avx2_finish(k, &sums, true);
@@ -232,7 +230,7 @@ pub(super) unsafe fn kernel_panels(
     match w.kernel {
         Kernel::Vnni512 => vnni_panels(w, x, dst, panels, accumulate),
         Kernel::Avx2Pairs => avx2_pairs_panels(w, x, dst, panels, accumulate),
-        Kernel::Avx2Quads => avx2_quads_panels(w, x, dst, panels, accumulate),
+        Kernel::Avx2Octets => avx2_octets_panels(w, x, dst, panels, accumulate),
     }
 }
 
@@ -290,24 +288,24 @@ unsafe fn avx2_pairs_panels(
     })
 }
 
-/// The AVX2 quads kernel over `panels`.
+/// The AVX2 octets kernel over `panels`.
 ///
 /// # Safety
-/// The CPU must have AVX2; `w` is packed for [`super::Kernel::Avx2Quads`], `x` quantised for
+/// The CPU must have AVX2; `w` is packed for [`super::Kernel::Avx2Octets`], `x` quantised for
 /// it from `rows x w.inputs` values, `dst` holds `rows * w.outputs` floats and `panels` lies
 /// within the weight's panels.
 #[target_feature(enable = "avx2")]
-unsafe fn avx2_quads_panels(
+unsafe fn avx2_octets_panels(
     w: &PackedInt8,
     x: &QuantisedRows,
     dst: *mut f32,
     panels: Range<usize>,
     accumulate: bool,
 ) {
-    drive(w, x, dst, panels, accumulate, QUADS_ROWS, |n, k| match n {
-        4.. => avx2_quads_block::<4>(k),
-        3 => avx2_quads_block::<3>(k),
-        2 => avx2_quads_block::<2>(k),
-        _ => avx2_quads_block::<1>(k),
+    drive(w, x, dst, panels, accumulate, OCTETS_ROWS, |n, k| match n {
+        4.. => avx2_octets_block::<4>(k),
+        3 => avx2_octets_block::<3>(k),
+        2 => avx2_octets_block::<2>(k),
+        _ => avx2_octets_block::<1>(k),
     })
 }
