@@ -24,7 +24,21 @@ pub(crate) fn attend(qkv: &[f32], out: &mut [f32], s: Shape) {
         .chunks_exact_mut(s.seq * hidden)
         .zip(qkv.chunks_exact(s.seq * 3 * hidden))
     {
-        attend_one(rows, out_b, s);
+        attend_one(rows, out_b, s, 0..s.seq);
+    }
+}
+
+/// [`attend`] for one query per sequence, `pool[b]` of sequence `b`: writes
+/// `[sequences, heads * head_dim]` into `out` (what a tower pooled at one token needs of its
+/// last layer).
+pub(crate) fn attend_pooled(qkv: &[f32], out: &mut [f32], s: Shape, pool: &[usize]) {
+    let hidden = s.heads * s.head_dim;
+    for ((out_b, rows), &p) in out
+        .chunks_exact_mut(hidden)
+        .zip(qkv.chunks_exact(s.seq * 3 * hidden))
+        .zip(pool)
+    {
+        attend_one(rows, out_b, s, p..p + 1);
     }
 }
 
@@ -33,7 +47,8 @@ pub(crate) fn attend(qkv: &[f32], out: &mut [f32], s: Shape) {
 /// every key, instead of going through memory at each step.
 const LANES: usize = 32;
 
-/// Attention for one sequence, all heads: the scores of a query over blocks of [`LANES`] keys
+/// Attention for one sequence, all heads, of the `queries` (rows of `out` in order): the
+/// scores of a query over blocks of [`LANES`] keys
 /// (k transposed, padded with zero keys to whole blocks), then the weighted sum of values in
 /// blocks of [`LANES`] outputs. Each sum runs in the order of the textbook loop, so the
 /// results do not depend on the blocking. Compiled for AVX-512 and AVX2 with the best chosen
@@ -43,7 +58,7 @@ const LANES: usize = 32;
     "x86_64+avx2+fma",
     "aarch64+neon"
 ))]
-fn attend_one(rows: &[f32], out: &mut [f32], s: Shape) {
+fn attend_one(rows: &[f32], out: &mut [f32], s: Shape, queries: std::ops::Range<usize>) {
     let (seq, d) = (s.seq, s.head_dim);
     let hidden = s.heads * d;
     let stride = 3 * hidden;
@@ -57,7 +72,7 @@ fn attend_one(rows: &[f32], out: &mut [f32], s: Shape) {
                 k_t[c * padded + j] = *v;
             }
         }
-        for i in 0..seq {
+        for i in queries.clone() {
             let visible = if s.causal { i + 1 } else { seq };
             let q = &rows[i * stride + h * d..][..d];
             for first in (0..visible).step_by(LANES) {
@@ -78,7 +93,7 @@ fn attend_one(rows: &[f32], out: &mut [f32], s: Shape) {
                 sum += *score;
             }
             let value = |j: usize| &rows[j * stride + 2 * hidden + h * d..][..d];
-            let o = &mut out[i * hidden + h * d..][..d];
+            let o = &mut out[(i - queries.start) * hidden + h * d..][..d];
             let mut blocks = o.chunks_exact_mut(LANES);
             for (b, block) in (&mut blocks).enumerate() {
                 let mut sums = [0f32; LANES];
@@ -169,6 +184,18 @@ mod tests {
                 .map(|(a, b)| (a - b).abs())
                 .fold(0f32, f32::max);
             assert!(max < 1e-5, "{s:?}: max difference {max}");
+            let hidden = s.heads * s.head_dim;
+            let pool: Vec<usize> = (0..batch).map(|b| (3 * b + 1) % s.seq).collect();
+            let mut pooled = vec![f32::NAN; batch * hidden];
+            attend_pooled(&qkv, &mut pooled, s, &pool);
+            for (b, &p) in pool.iter().enumerate() {
+                let row = &got[(b * s.seq + p) * hidden..][..hidden];
+                assert_eq!(
+                    &pooled[b * hidden..][..hidden],
+                    row,
+                    "{s:?}: pooled row {b}"
+                );
+            }
         }
     }
 }

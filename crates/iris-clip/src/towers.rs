@@ -153,11 +153,8 @@ impl TextTower {
                         *x = a + b;
                     }
                 }
-                self.encoder.forward(&mut x, seq, self.causal, par);
-                let mut pooled = Vec::with_capacity(range.len() * h);
-                for (b, &p) in pool[range].iter().enumerate() {
-                    pooled.extend_from_slice(&x[(b * seq + p) * h..][..h]);
-                }
+                let pooled =
+                    (self.encoder).forward_pooled(&mut x, seq, self.causal, par, &pool[range]);
                 Ok(self.head.forward(&pooled, par))
             })
         })?
@@ -232,11 +229,11 @@ impl VisionTower {
 
     /// Embeds the images of `pixels` on the calling thread (matmuls threaded by `par`).
     fn forward_slice(&self, pixels: &[f32], par: Parallelism) -> Vec<Vec<f32>> {
-        let h = self.class_embedding.len();
         let tokens = self.grid * self.grid + 1;
         let mut x = self.embed(pixels, par);
-        self.encoder.forward(&mut x, tokens, false, par);
-        self.head.forward(&class_rows(&x, tokens, h), par)
+        let images = x.len() / (tokens * self.class_embedding.len());
+        let class = (self.encoder).forward_pooled(&mut x, tokens, false, par, &vec![0; images]);
+        self.head.forward(&class, par)
     }
 
     /// One image's embedding (as [`Self::forward`] gives it) followed by its patches' dense

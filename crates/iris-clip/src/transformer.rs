@@ -257,6 +257,37 @@ impl Layer {
 }
 
 impl Layer {
+    /// [`Self::forward`]'s output at one token per sequence, `pool[b]` of sequence `b`, as
+    /// `[sequences, hidden]`: every token's keys and values, but the attention, the output
+    /// projection and the MLP of the pooled tokens only (in ViT-B/32's last layer, 1 of 50).
+    fn forward_pooled(
+        &self,
+        x: &[f32],
+        scratch: &mut Scratch,
+        shape: attention::Shape,
+        pool: &[usize],
+    ) -> Vec<f32> {
+        let par = scratch.parallelism;
+        let hidden = self.norm1.weight.len();
+        self.norm1.forward(x, &mut scratch.normed);
+        self.attention
+            .qkv
+            .forward(&scratch.normed, &mut scratch.qkv, par);
+        let rows = pool.len() * hidden;
+        attention::attend_pooled(&scratch.qkv, &mut scratch.attended[..rows], shape, pool);
+        let mut out = pooled_rows(x, shape.seq, hidden, pool);
+        self.attention
+            .out
+            .add_forward(&scratch.attended[..rows], &mut out, par);
+        let normed = &mut scratch.normed[..rows];
+        self.norm2.forward(&out, normed);
+        let mlp = &mut scratch.mlp[..pool.len() * self.fc1.outputs()];
+        self.fc1
+            .forward_activated(normed, mlp, self.activation, par);
+        self.fc2.add_forward(mlp, &mut out, par);
+        out
+    }
+
     /// The layer read for dense features, training-free, as SCLIP reads CLIP's last block:
     /// each token attends by the likeness of its queries to the others' queries plus that of
     /// its keys to their keys (q-q + k-k, "correlative self-attention") instead of q-k, and
@@ -383,6 +414,27 @@ impl Encoder {
         }
     }
 
+    /// [`Self::forward`]'s output at one token per sequence, `pool[b]` of sequence `b`
+    /// (`[sequences, hidden]`), the last layer computed for those tokens only
+    /// ([`Layer::forward_pooled`]). `x` is left as the last layer's input.
+    pub(crate) fn forward_pooled(
+        &self,
+        x: &mut [f32],
+        seq: usize,
+        causal: bool,
+        par: Parallelism,
+        pool: &[usize],
+    ) -> Vec<f32> {
+        let (mut scratch, shape) = self.scratch(x.len(), seq, causal, par);
+        let Some((last, rest)) = self.layers.split_last() else {
+            return pooled_rows(x, seq, self.hidden, pool);
+        };
+        for layer in rest {
+            layer.forward(x, &mut scratch, shape);
+        }
+        last.forward_pooled(x, &mut scratch, shape, pool)
+    }
+
     /// [`Self::forward`] (no mask), and also the last layer read for dense features from the
     /// same input ([`Layer::correlative_out`]), returned: the dense features of every token.
     pub(crate) fn forward_with_dense(
@@ -426,6 +478,14 @@ impl Encoder {
         };
         (scratch, shape)
     }
+}
+
+/// Row `pool[b]` of each sequence `b` of `seq` rows of `hidden` values in `x`.
+fn pooled_rows(x: &[f32], seq: usize, hidden: usize, pool: &[usize]) -> Vec<f32> {
+    x.chunks_exact(seq * hidden)
+        .zip(pool)
+        .flat_map(|(rows, &p)| rows[p * hidden..][..hidden].iter().copied())
+        .collect()
 }
 
 /// The matmuls' threading for one input that has the pool to itself: every thread.
