@@ -190,7 +190,7 @@ export async function installChecks({ app, cli, work, check, shot, configDir, ph
   const indexing = `indexing threads: ${cores} (${Math.max(1, Math.floor(cores / 2))} while searching), nice 10`;
   // The default precision: int8 where the CPU has AVX2 (VNNI's kernel where it has that too).
   const features = (diagnostics.match(/CPU features: ([^\n]*)/) ?? ["", ""])[1];
-  const matmuls = !/avx2/.test(features) ? "f32" : /avx512vnni/.test(features) && /avx512bw/.test(features) ? "int8 (AVX512-VNNI)" : "int8 (AVX2, 7-bit for images)";
+  const matmuls = !/avx2/.test(features) ? "f32" : /avx512vnni/.test(features) && /avx512bw/.test(features) ? "int8 (AVX512-VNNI)" : "int8 (AVX2, 6-bit weights for images)";
   check(
     "About shows the version, model and counts; diagnostics name the encoder path and its precision, the indexing threads and no photo",
     /^Iris \d+\.\d+\.\d+/.test(diagnostics) && /Encoder kernels: (avx512f|avx2|neon|portable)/.test(diagnostics) && /Model: demo/.test(diagnostics) && diagnostics.includes(indexing) &&

@@ -240,13 +240,16 @@ impl Layer {
         })
     }
 
+    /// The fused q/k/v of `norm1(x)`, into `scratch.qkv`.
+    fn queries_keys_values(&self, x: &[f32], scratch: &mut Scratch) {
+        self.norm1.forward(x, &mut scratch.normed);
+        (self.attention.qkv).forward(&scratch.normed, &mut scratch.qkv, scratch.parallelism);
+    }
+
     /// `x += attention(norm1(x)); x += mlp(norm2(x))`.
     fn forward(&self, x: &mut [f32], scratch: &mut Scratch, shape: attention::Shape) {
         let par = scratch.parallelism;
-        self.norm1.forward(x, &mut scratch.normed);
-        self.attention
-            .qkv
-            .forward(&scratch.normed, &mut scratch.qkv, par);
+        self.queries_keys_values(x, scratch);
         attention::attend(&scratch.qkv, &mut scratch.attended, shape);
         self.attention.out.add_forward(&scratch.attended, x, par);
         self.norm2.forward(x, &mut scratch.normed);
@@ -269,10 +272,7 @@ impl Layer {
     ) -> Vec<f32> {
         let par = scratch.parallelism;
         let hidden = self.norm1.weight.len();
-        self.norm1.forward(x, &mut scratch.normed);
-        self.attention
-            .qkv
-            .forward(&scratch.normed, &mut scratch.qkv, par);
+        self.queries_keys_values(x, scratch);
         let rows = pool.len() * hidden;
         attention::attend_pooled(&scratch.qkv, &mut scratch.attended[..rows], shape, pool);
         let mut out = pooled_rows(x, shape.seq, hidden, pool);
@@ -303,10 +303,7 @@ impl Layer {
     ) -> Vec<f32> {
         let par = scratch.parallelism;
         let hidden = self.norm1.weight.len();
-        self.norm1.forward(x, &mut scratch.normed);
-        self.attention
-            .qkv
-            .forward(&scratch.normed, &mut scratch.qkv, par);
+        self.queries_keys_values(x, scratch);
         // The q weights carry the attention scale; k = q / scale puts it on q-q once.
         let unscale = (shape.head_dim as f32).sqrt();
         let fused = scratch.qkv.clone();
