@@ -10,7 +10,7 @@ use crate::kernels::{self, l2_normalize_rows};
 use crate::packed_cache::PackedCache;
 use crate::precision::TowerPrecision;
 use crate::token_table::TokenTable;
-use crate::transformer::{split_batch, whole_pool, Encoder, LayerNorm};
+use crate::transformer::{pooled_rows, split_batch, whole_pool, Encoder, LayerNorm};
 use crate::weight::{Weight, WeightLayout};
 use candle_core::{DType, Result};
 use candle_nn::VarBuilder;
@@ -55,13 +55,6 @@ pub(crate) fn embed_batch(
         out.extend(part?);
     }
     Ok(out)
-}
-
-/// The class token's row of each image of `x`, `[batch, tokens, hidden]`.
-fn class_rows(x: &[f32], tokens: usize, hidden: usize) -> Vec<f32> {
-    x.chunks_exact(tokens * hidden)
-        .flat_map(|image| image[..hidden].iter().copied())
-        .collect()
 }
 
 /// `text_model.*` plus `text_projection` (SigLIP: `text_model.head`).
@@ -246,7 +239,7 @@ impl VisionTower {
         let (h, tokens) = (self.class_embedding.len(), self.grid * self.grid + 1);
         let mut x = self.embed(pixels, par);
         let dense = self.encoder.forward_with_dense(&mut x, tokens, par);
-        let mut rows = self.head.forward(&class_rows(&x, tokens, h), par);
+        let mut rows = self.head.forward(&pooled_rows(&x, tokens, h, &[0]), par);
         rows.extend(self.head.forward(&dense[h..], par));
         Ok(rows)
     }

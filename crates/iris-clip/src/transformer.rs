@@ -478,7 +478,7 @@ impl Encoder {
 }
 
 /// Row `pool[b]` of each sequence `b` of `seq` rows of `hidden` values in `x`.
-fn pooled_rows(x: &[f32], seq: usize, hidden: usize, pool: &[usize]) -> Vec<f32> {
+pub(crate) fn pooled_rows(x: &[f32], seq: usize, hidden: usize, pool: &[usize]) -> Vec<f32> {
     x.chunks_exact(seq * hidden)
         .zip(pool)
         .flat_map(|(rows, &p)| rows[p * hidden..][..hidden].iter().copied())
